@@ -1,0 +1,58 @@
+public import InletJSON
+
+/// Finds the values of a config that its spec marks `airbyte_secret`, so they can be masked wherever
+/// text leaves the process (logs, errors, traces).
+public enum AirbyteSecrets {
+    /// The secret string values present in `config`, longest first so that masking one never leaves
+    /// a piece of a longer one visible.
+    public static func values(in config: JSONValue, specification: JSONValue) -> [String] {
+        var found: Set<String> = []
+        collect(config, schema: specification, into: &found)
+        return found.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
+    /// Replaces every occurrence of each secret in `text` with `****`.
+    public static func mask(_ text: String, secrets: [String]) -> String {
+        var masked = text
+        for secret in secrets where !secret.isEmpty && masked.contains(secret) {
+            masked = masked.replacing(secret, with: "****")
+        }
+        return masked
+    }
+
+    private static func collect(_ value: JSONValue, schema: JSONValue, into found: inout Set<String>) {
+        guard case .object(let keywords) = schema else { return }
+        if keywords["airbyte_secret"] == .bool(true) {
+            addStrings(of: value, into: &found)
+            return
+        }
+        if case .object(let object) = value, case .object(let properties) = keywords["properties"] {
+            for (key, member) in object {
+                if let propertySchema = properties[key] {
+                    collect(member, schema: propertySchema, into: &found)
+                }
+            }
+        }
+        if case .array(let elements) = value, let items = keywords["items"] {
+            for element in elements {
+                collect(element, schema: items, into: &found)
+            }
+        }
+        for combinator in ["oneOf", "anyOf", "allOf"] {
+            guard case .array(let branches) = keywords[combinator] else { continue }
+            for branch in branches {
+                collect(value, schema: branch, into: &found)
+            }
+        }
+    }
+
+    private static func addStrings(of value: JSONValue, into found: inout Set<String>) {
+        switch value {
+        case .string(let string): found.insert(string)
+        case .int, .double, .bigNumber: found.insert(value.description)
+        case .array(let elements): elements.forEach { addStrings(of: $0, into: &found) }
+        case .object(let object): object.values.forEach { addStrings(of: $0, into: &found) }
+        default: break
+        }
+    }
+}
