@@ -6,24 +6,27 @@ public enum CommandRunner {
     public static let usageErrorStatus: Int32 = 2
 
     public static func run(arguments: [String], environment: CommandEnvironment = CommandEnvironment()) async -> Int32 {
-        let command: any ParsableCommand
         do {
-            command = try InletCommand.parseAsRoot(arguments)
+            var command = try InletCommand.parseAsRoot(arguments)
+            if let connectorCommand = command as? any ConnectorCommand {
+                return await connectorCommand.execute(in: environment)
+            }
+            if command is InletCommand {
+                // `inlet` alone: there is nothing to run.
+                environment.standardError.write(line: InletCommand.helpMessage())
+                return usageErrorStatus
+            }
+            // Built-in commands such as `help` end by throwing their output as a clean exit.
+            try command.run()
+            return 0
         } catch {
-            let exitCode = InletCommand.exitCode(for: error)
             let message = InletCommand.fullMessage(for: error)
-            if exitCode == .success {
+            if InletCommand.exitCode(for: error) == .success {
                 environment.standardOutput.write(line: message)
                 return 0
             }
             environment.standardError.write(line: message.isEmpty ? "inlet: invalid command line" : message)
             return usageErrorStatus
         }
-        if let connectorCommand = command as? any ConnectorCommand {
-            return await connectorCommand.execute(in: environment)
-        }
-        // `inlet` alone: there is nothing to run.
-        environment.standardError.write(line: InletCommand.helpMessage())
-        return usageErrorStatus
     }
 }

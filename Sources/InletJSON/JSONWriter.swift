@@ -117,7 +117,13 @@ public struct JSONWriter: Sendable {
         var runStart = 0
         var index = 0
         let count = utf8.count
+        guard let base = utf8.baseAddress else { return }
         while index < count {
+            // Skip eight bytes at a time while none needs escaping.
+            while index + 8 <= count, !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+            }
+            guard index < count else { break }
             let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
                 index += 1
@@ -133,6 +139,19 @@ public struct JSONWriter: Sendable {
         if runStart < count {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
+    }
+
+    /// Whether any byte of `word` is a quote, a backslash or a control character; false positives are
+    /// possible (the byte loop decides), false negatives are not.
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & 0x8080_8080_8080_8080 != 0
     }
 
     private mutating func appendEscape(for byte: UInt8) {

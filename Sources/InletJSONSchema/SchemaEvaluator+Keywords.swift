@@ -202,7 +202,9 @@ extension SchemaEvaluator {
             if matching.isEmpty {
                 reportNoBranchMatched("oneOf", schemas: schemas, outcomes: outcomes, &context)
             } else if matching.count > 1 {
-                let shownSchemas = matching.map { PythonRepr.describe(schemas[$0]) }.joined(separator: ", ")
+                // Worded as jsonschema does: the other matches first, then the first one.
+                let ordered = matching.dropFirst() + [matching[0]]
+                let shownSchemas = ordered.map { PythonRepr.describe(schemas[$0]) }.joined(separator: ", ")
                 context.fail("oneOf", "\(context.shownInstance) is valid under each of \(shownSchemas)")
             }
         }
