@@ -1,0 +1,151 @@
+public import InletJSON
+
+/// A manifest string that may hold a Jinja template, evaluated as the CDK's `InterpolatedString`:
+/// render, then `ast.literal_eval` the text, so `"{{ 5 }}"` is the integer 5 and `"{{ [1] }}"` a list;
+/// an empty or undefined result falls back to the default (the string itself unless given).
+public struct InterpolatedString: Sendable {
+    /// What an empty or undefined rendering gives.
+    public enum Fallback: Sendable {
+        /// Render this template instead (the CDK's `default`, which is the string itself unless given).
+        case template(String)
+        /// `None`, as the CDK's mappings get when they call the interpolation without a default.
+        case none
+    }
+
+    public let string: String
+    public let parameters: JSONObject
+    private let template: JinjaTemplate?
+    private let fallbackTemplate: JinjaTemplate?
+    private let fallbackIsNone: Bool
+    private let usesStreamState: Bool
+
+    /// As the CDK's `InterpolatedString(string, default)`: an empty `default` means the string itself.
+    public init(_ string: String, parameters: JSONObject = [:], default defaultValue: String? = nil) throws(InterpolationError) {
+        let fallback = defaultValue.flatMap { $0.isEmpty ? nil : $0 } ?? string
+        try self.init(string, parameters: parameters, fallback: .template(fallback))
+    }
+
+    public init(_ string: String, parameters: JSONObject = [:], fallback: Fallback) throws(InterpolationError) {
+        self.string = string
+        self.parameters = parameters
+        usesStreamState = string.contains("stream_state")
+        template = Self.needsRendering(string) ? try JinjaTemplate(string) : nil
+        switch fallback {
+        case .none:
+            fallbackTemplate = nil
+            fallbackIsNone = true
+        case .template(let text):
+            fallbackTemplate = text == string ? template : (Self.needsRendering(text) ? try JinjaTemplate(text) : nil)
+            fallbackIsNone = false
+            if fallbackTemplate == nil { fallbackText = text }
+        }
+    }
+
+    /// Plain text without template syntax renders to itself, except that Jinja drops one trailing
+    /// newline and normalises carriage returns.
+    private static func needsRendering(_ text: String) -> Bool {
+        text.contains("{{") || text.contains("{%") || text.contains("{#") || text.hasSuffix("\n") || text.unicodeScalars.contains("\r")
+    }
+
+    private var fallbackText: String = ""
+
+    /// Whether the string holds template syntax at all; plain strings evaluate to themselves.
+    public var isTemplate: Bool { template != nil }
+
+    public func eval(_ context: InterpolationContext, validTypes: Set<PythonType>? = nil) throws(InterpolationError) -> JSONValue {
+        try evaluate(context, validTypes: validTypes).jsonValue
+    }
+
+    /// The result as a template value, before conversion to JSON.
+    public func evaluate(_ context: InterpolationContext, validTypes: Set<PythonType>? = nil) throws(InterpolationError) -> JinjaValue {
+        if usesStreamState { throw Self.streamStateError(string) }
+        guard let template else {
+            return LiteralEvaluation.result(ofRendered: string, validTypes: validTypes)
+        }
+        var context = context
+        context[.parameters] = .jsonObject(parameters)
+        do {
+            if let rendered = try LiteralEvaluation.evaluate(template, context, validTypes: validTypes) {
+                return rendered
+            }
+        } catch let error where error.kind == .undefined {
+            // The CDK catches UndefinedError from the first rendering and falls back to the default.
+        }
+        if fallbackIsNone { return .none }
+        guard let fallbackTemplate else { return LiteralEvaluation.result(ofRendered: fallbackText, validTypes: validTypes) }
+        // Errors of the fallback rendering, undefined ones included, are not caught.
+        return try LiteralEvaluation.evaluate(fallbackTemplate, context, validTypes: validTypes) ?? .string("")
+    }
+
+    static func streamStateError(_ string: String) -> InterpolationError {
+        InterpolationError(
+            .unsupportedVariable,
+            "`stream_state` is no longer supported for interpolation. We recommend using `stream_interval` instead. Please reference the CDK Migration Guide for more information.",
+            template: string)
+    }
+}
+
+/// Jinja rendering followed by `ast.literal_eval`, with shortcuts that skip the text round trip
+/// where it cannot change the value.
+enum LiteralEvaluation {
+    /// The result, or `nil` when the rendering was empty and the fallback applies. Undefined errors
+    /// propagate; a `TypeError` makes the result the template's own text, as the CDK's `_eval` does.
+    static func evaluate(_ template: JinjaTemplate, _ context: InterpolationContext, validTypes: Set<PythonType>?) throws(InterpolationError) -> JinjaValue? {
+        do {
+            if let expression = template.singleExpression {
+                let value = try template.evaluateSingleExpression(expression, context)
+                switch value {
+                case .undefined: return nil
+                case .string(let text) where text.isEmpty: return nil
+                case .int, .bigInteger, .bool, .none:
+                    return typed(value, original: PythonText.str(value), validTypes)
+                case .double(let double) where double.isFinite:
+                    return typed(value, original: PythonText.str(value), validTypes)
+                case .jsonObject, .jsonArray:
+                    return typed(value, original: PythonText.str(value), validTypes)
+                default:
+                    return result(ofRendered: PythonText.str(value), validTypes: validTypes)
+                }
+            }
+            let text = try template.render(context)
+            if text.isEmpty { return nil }
+            return result(ofRendered: text, validTypes: validTypes)
+        } catch let error where error.kind == .type {
+            return result(ofRendered: template.source, validTypes: validTypes)
+        }
+    }
+
+    static func result(ofRendered text: String, validTypes: Set<PythonType>?) -> JinjaValue {
+        guard PythonLiteral.mayBeLiteral(text), let literal = PythonLiteral.evaluate(text) else { return .string(text) }
+        return typed(literal, original: text, validTypes)
+    }
+
+    private static func typed(_ value: JinjaValue, original: String, _ validTypes: Set<PythonType>?) -> JinjaValue {
+        guard let validTypes else { return value }
+        return validTypes.contains { $0.matches(value) } ? value : .string(original)
+    }
+}
+
+extension JinjaValue {
+    /// The JSON form of an interpolation result: tuples and sets become arrays, dict keys their
+    /// `str()`, dates their `str()`.
+    public var jsonValue: JSONValue {
+        switch self {
+        case .undefined: return .string("")
+        case .none: return .null
+        case .bool(let flag): return .bool(flag)
+        case .int(let integer): return .int(integer)
+        case .bigInteger(let literal): return .bigNumber(literal)
+        case .double(let double): return .double(double)
+        case .string(let string): return .string(string)
+        case .list(let elements), .tuple(let elements): return .array(elements.map(\.jsonValue))
+        case .jsonArray(let elements): return .array(elements)
+        case .jsonObject(let object): return .object(object)
+        case .dict(let dict):
+            var object = JSONObject(minimumCapacity: dict.count)
+            for (key, value) in dict.pairs { object[PythonText.str(key)] = value.jsonValue }
+            return .object(object)
+        case .datetime, .date, .timedelta, .function, .namespace: return .string(PythonText.str(self))
+        }
+    }
+}

@@ -1,0 +1,156 @@
+/// A parsed Jinja template: parse once, render many times.
+public struct JinjaTemplate: Sendable {
+    public let source: String
+    let nodes: [JinjaNode]
+    /// Variables the template reads and never assigns: they must come from the context or the
+    /// globals, as the CDK checks with `meta.find_undeclared_variables`.
+    public let freeVariables: Set<String>
+    /// The template is exactly `{{ expression }}`: its value can skip rendering to text.
+    let singleExpression: JinjaExpression?
+
+    public init(_ source: String) throws(InterpolationError) {
+        self.source = source
+        nodes = try JinjaParser.parse(source)
+        var collector = FreeVariableCollector()
+        collector.visit(nodes)
+        freeVariables = collector.free
+        if nodes.count == 1, case .output(let expression) = nodes[0] {
+            singleExpression = expression
+        } else {
+            singleExpression = nil
+        }
+    }
+
+    /// Renders to text, as Jinja's `render` does.
+    public func render(_ context: InterpolationContext) throws(InterpolationError) -> String {
+        try checkDeclared(context)
+        var evaluator = JinjaEvaluator(context: context)
+        var output = ""
+        do {
+            try evaluator.render(nodes, into: &output)
+        } catch {
+            throw error.located(in: source)
+        }
+        return output
+    }
+
+    /// The value of a `{{ expression }}` template, before it is turned into text.
+    func evaluateSingleExpression(_ expression: JinjaExpression, _ context: InterpolationContext) throws(InterpolationError) -> JinjaValue {
+        try checkDeclared(context)
+        var evaluator = JinjaEvaluator(context: context)
+        do {
+            return try evaluator.evaluate(expression)
+        } catch {
+            throw error.located(in: source)
+        }
+    }
+
+    func checkDeclared(_ context: InterpolationContext) throws(InterpolationError) {
+        guard !freeVariables.isEmpty else { return }
+        var missing: [String] = []
+        for name in freeVariables where !context.contains(name) && JinjaGlobals.value(named: name) == nil {
+            missing.append(name)
+        }
+        guard missing.isEmpty else {
+            let names = missing.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            throw InterpolationError(.value, "Jinja macro has undeclared variables: {\(names)}. Available: \(context.availableNames.joined(separator: ", "))",
+                                     template: source)
+        }
+    }
+}
+
+/// Finds the names a template reads before (or without) assigning them.
+private struct FreeVariableCollector {
+    var free: Set<String> = []
+    var assigned: [Set<String>] = [[]]
+
+    func isAssigned(_ name: String) -> Bool { assigned.contains { $0.contains(name) } }
+
+    mutating func declare(_ name: String) { assigned[assigned.count - 1].insert(name) }
+
+    mutating func visit(_ nodes: [JinjaNode]) {
+        for node in nodes { visit(node) }
+    }
+
+    mutating func visit(_ node: JinjaNode) {
+        switch node {
+        case .text: break
+        case .output(let expression): visit(expression)
+        case .conditional(let branches, let otherwise):
+            for (condition, body) in branches {
+                visit(condition)
+                visit(body)
+            }
+            if let otherwise { visit(otherwise) }
+        case .loop(let targets, let iterable, let condition, let body, let otherwise):
+            visit(iterable)
+            assigned.append(Set(targets + ["loop"]))
+            if let condition { visit(condition) }
+            visit(body)
+            assigned.removeLast()
+            if let otherwise { visit(otherwise) }
+        case .assign(let target, let expression):
+            visit(expression)
+            switch target {
+            case .name(let name): declare(name)
+            case .names(let names): names.forEach { declare($0) }
+            case .namespaceAttribute(let name, _): if !isAssigned(name) { free.insert(name) }
+            }
+        case .assignBlock(let name, let body, _):
+            visit(body)
+            declare(name)
+        case .with(let assignments, let body):
+            for (_, expression) in assignments { visit(expression) }
+            assigned.append(Set(assignments.map(\.0)))
+            visit(body)
+            assigned.removeLast()
+        }
+    }
+
+    mutating func visit(_ arguments: JinjaCallArguments) {
+        arguments.positional.forEach { visit($0) }
+        arguments.keyword.forEach { visit($0.1) }
+        if let star = arguments.starArguments { visit(star) }
+        if let starStar = arguments.starKeywordArguments { visit(starStar) }
+    }
+
+    mutating func visit(_ expression: JinjaExpression) {
+        switch expression {
+        case .literal: break
+        case .variable(let variable): if !isAssigned(variable.name) { free.insert(variable.name) }
+        case .attribute(let base, _): visit(base)
+        case .item(let base, let key):
+            visit(base)
+            visit(key)
+        case .slice(let base, let start, let stop, let step):
+            visit(base)
+            [start, stop, step].compactMap { $0 }.forEach { visit($0) }
+        case .call(let callee, let arguments):
+            visit(callee)
+            visit(arguments)
+        case .methodCall(let receiver, _, let arguments), .filter(let receiver, _, let arguments):
+            visit(receiver)
+            visit(arguments)
+        case .test(let subject, _, let arguments, _):
+            visit(subject)
+            visit(arguments)
+        case .unary(_, let operand), .not(let operand): visit(operand)
+        case .binary(_, let left, let right), .and(let left, let right), .or(let left, let right):
+            visit(left)
+            visit(right)
+        case .compare(let first, let rest):
+            visit(first)
+            rest.forEach { visit($0.1) }
+        case .conditional(let value, let condition, let otherwise):
+            visit(value)
+            visit(condition)
+            if let otherwise { visit(otherwise) }
+        case .list(let elements), .tuple(let elements), .concat(let elements): elements.forEach { visit($0) }
+        case .dict(let pairs):
+            for (key, value) in pairs {
+                visit(key)
+                visit(value)
+            }
+        }
+    }
+}

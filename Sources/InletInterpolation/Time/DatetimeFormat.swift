@@ -1,0 +1,62 @@
+/// The CDK's `DatetimeParser`: `strptime`/`strftime` plus the epoch formats `%s`, `%s_as_float`,
+/// `%ms`, `%epoch_microseconds` and the millisecond directive `%_ms`. Parsed naive datetimes are UTC.
+public enum DatetimeFormat {
+    public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public static func parse(_ text: String, format: String) throws(FormatError) -> PyDateTime {
+        switch format {
+        case "%s":
+            guard let seconds = Int64(text.trimmingSpaces) ?? Double(text.trimmingSpaces).map({ Int64($0) }) else {
+                throw FormatError(message: "invalid literal for int() with base 10: '\(text)'")
+            }
+            return PyDateTime(utcMicroseconds: seconds * 1_000_000)
+        case "%s_as_float":
+            guard let seconds = Double(text.trimmingSpaces) else {
+                throw FormatError(message: "could not convert string to float: '\(text)'")
+            }
+            return PyDateTime(utcMicroseconds: Int64((seconds * 1_000_000).rounded()))
+        case "%epoch_microseconds":
+            guard let microseconds = Int64(text.trimmingSpaces) else {
+                throw FormatError(message: "invalid literal for int() with base 10: '\(text)'")
+            }
+            return PyDateTime(utcMicroseconds: microseconds)
+        case "%ms":
+            guard let milliseconds = Int64(text.trimmingSpaces) else {
+                throw FormatError(message: "invalid literal for int() with base 10: '\(text)'")
+            }
+            return PyDateTime(utcMicroseconds: milliseconds * 1000)
+        default:
+            let effectiveFormat = format.contains("%_ms") ? format.replacing("%_ms", with: "%f") : format
+            do {
+                var parsed = try Strptime.parse(text, format: effectiveFormat)
+                if parsed.utcOffsetSeconds == nil { parsed.utcOffsetSeconds = 0 }
+                return parsed
+            } catch {
+                throw FormatError(message: error.message)
+            }
+        }
+    }
+
+    public static func format(_ datetime: PyDateTime, format: String) -> String {
+        switch format {
+        case "%s": return String(Int64(datetime.timestamp.rounded(.towardZero)))
+        case "%s_as_float": return PythonFloat.repr(datetime.timestamp)
+        case "%epoch_microseconds": return String(datetime.utcMicroseconds)
+        case "%ms": return String(Int64((datetime.timestamp * 1000).rounded(.towardZero)))
+        default:
+            guard format.contains("%_ms") else { return Strftime.format(datetime, format) }
+            let milliseconds = zeroPadded(datetime.microsecond / 1000, width: 3)
+            let formatted = Strftime.format(datetime, format.replacing("%_ms", with: "%f"))
+            return formatted.replacing(zeroPadded(datetime.microsecond, width: 6), with: milliseconds)
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" || $0 == "\n" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\n" }.reversed())
+    }
+}
