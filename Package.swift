@@ -16,10 +16,13 @@ let package = Package(
         .library(name: "InletProtocol", targets: ["InletProtocol"]),
         .library(name: "InletJSONSchema", targets: ["InletJSONSchema"]),
         .library(name: "InletInterpolation", targets: ["InletInterpolation"]),
+        .library(name: "InletDeclarative", targets: ["InletDeclarative"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // 5.x, not 6.x: Yams 6 rejects repeated mapping keys, which PyYAML (the CDK's loader) accepts.
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
     ],
     targets: [
         // JSON & protocol: the bottom of the stack. Nothing here knows about connectors' kinds.
@@ -31,6 +34,13 @@ let package = Package(
         .target(
             name: "InletInterpolation",
             dependencies: ["InletJSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcomingFeatures
+        ),
+
+        // The declarative engine: Airbyte low-code manifests, loaded, typed and run natively.
+        .target(
+            name: "InletDeclarative",
+            dependencies: ["InletJSON", "InletProtocol", "InletInterpolation", "InletJSONSchema", "Yams"],
             swiftSettings: upcomingFeatures
         ),
 
@@ -53,9 +63,30 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        .executableTarget(
+            name: "InterpolationBenchmark",
+            dependencies: ["InletInterpolation", "InletJSON"],
+            path: "Benchmarks/InterpolationBenchmark",
+            swiftSettings: upcomingFeatures
+        ),
+
+        .executableTarget(
+            name: "ManifestBenchmark",
+            dependencies: ["InletDeclarative"],
+            path: "Benchmarks/ManifestBenchmark",
+            swiftSettings: upcomingFeatures
+        ),
+
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "InletDeclarativeTests",
+            dependencies: ["InletDeclarative", "InletInterpolation", "InletJSON"],
+            exclude: ["Reference/generate_resolution_cases.py"],
+            resources: [.copy("Reference/resolution_cases.json")],
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(
             name: "InletInterpolationTests",
             dependencies: ["InletInterpolation", "InletJSON"],

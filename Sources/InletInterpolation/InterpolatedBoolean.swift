@@ -6,8 +6,8 @@ public struct InterpolatedBoolean: Sendable {
     public let condition: InterpolatedString?
     private let constant: Bool?
 
-    public init(_ condition: String, parameters: JSONObject = [:]) throws(InterpolationError) {
-        self.condition = try InterpolatedString(condition, parameters: parameters, default: "False")
+    public init(_ condition: String, parameters: JSONObject = [:], cache: JinjaTemplateCache? = nil) throws(InterpolationError) {
+        self.condition = try InterpolatedString(condition, parameters: parameters, default: "False", cache: cache)
         constant = nil
     }
 

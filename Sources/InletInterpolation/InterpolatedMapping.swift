@@ -10,12 +10,12 @@ public struct InterpolatedMapping: Sendable {
         case constant(JSONValue)
     }
 
-    public init(_ mapping: JSONObject, parameters: JSONObject = [:]) throws(InterpolationError) {
+    public init(_ mapping: JSONObject, parameters: JSONObject = [:], cache: JinjaTemplateCache? = nil) throws(InterpolationError) {
         var entries: [(InterpolatedString, Entry)] = []
         for (key, value) in mapping {
-            let keyTemplate = try InterpolatedString(key, parameters: parameters, fallback: .none)
+            let keyTemplate = try InterpolatedString(key, parameters: parameters, fallback: .none, cache: cache)
             if case .string(let text) = value {
-                entries.append((keyTemplate, .template(try InterpolatedString(text, parameters: parameters, fallback: .none))))
+                entries.append((keyTemplate, .template(try InterpolatedString(text, parameters: parameters, fallback: .none, cache: cache))))
             } else {
                 entries.append((keyTemplate, .constant(value)))
             }

@@ -20,22 +20,27 @@ public struct InterpolatedString: Sendable {
     private let usesStreamState: Bool
 
     /// As the CDK's `InterpolatedString(string, default)`: an empty `default` means the string itself.
-    public init(_ string: String, parameters: JSONObject = [:], default defaultValue: String? = nil) throws(InterpolationError) {
+    public init(_ string: String, parameters: JSONObject = [:], default defaultValue: String? = nil,
+                cache: JinjaTemplateCache? = nil) throws(InterpolationError) {
         let fallback = defaultValue.flatMap { $0.isEmpty ? nil : $0 } ?? string
-        try self.init(string, parameters: parameters, fallback: .template(fallback))
+        try self.init(string, parameters: parameters, fallback: .template(fallback), cache: cache)
     }
 
-    public init(_ string: String, parameters: JSONObject = [:], fallback: Fallback) throws(InterpolationError) {
+    public init(_ string: String, parameters: JSONObject = [:], fallback: Fallback, cache: JinjaTemplateCache? = nil) throws(InterpolationError) {
         self.string = string
         self.parameters = parameters
-        usesStreamState = string.contains("stream_state")
-        template = Self.needsRendering(string) ? try JinjaTemplate(string) : nil
+        usesStreamState = string.containsBytes("stream_state")
+        func parse(_ text: String) throws(InterpolationError) -> JinjaTemplate {
+            if let cache { return try cache.template(for: text) }
+            return try JinjaTemplate(text)
+        }
+        template = Self.needsRendering(string) ? try parse(string) : nil
         switch fallback {
         case .none:
             fallbackTemplate = nil
             fallbackIsNone = true
         case .template(let text):
-            fallbackTemplate = text == string ? template : (Self.needsRendering(text) ? try JinjaTemplate(text) : nil)
+            fallbackTemplate = text == string ? template : (Self.needsRendering(text) ? try parse(text) : nil)
             fallbackIsNone = false
             if fallbackTemplate == nil { fallbackText = text }
         }
@@ -44,7 +49,8 @@ public struct InterpolatedString: Sendable {
     /// Plain text without template syntax renders to itself, except that Jinja drops one trailing
     /// newline and normalises carriage returns.
     private static func needsRendering(_ text: String) -> Bool {
-        text.contains("{{") || text.contains("{%") || text.contains("{#") || text.hasSuffix("\n") || text.unicodeScalars.contains("\r")
+        text.containsBytes("{{") || text.containsBytes("{%") || text.containsBytes("{#") || text.utf8.last == UInt8(ascii: "\n")
+            || text.containsBytes("\r")
     }
 
     private var fallbackText: String = ""
@@ -62,10 +68,8 @@ public struct InterpolatedString: Sendable {
         guard let template else {
             return LiteralEvaluation.result(ofRendered: string, validTypes: validTypes)
         }
-        var context = context
-        context[.parameters] = .jsonObject(parameters)
         do {
-            if let rendered = try LiteralEvaluation.evaluate(template, context, validTypes: validTypes) {
+            if let rendered = try LiteralEvaluation.evaluate(template, context, parameters: parameters, validTypes: validTypes) {
                 return rendered
             }
         } catch let error where error.kind == .undefined {
@@ -74,7 +78,7 @@ public struct InterpolatedString: Sendable {
         if fallbackIsNone { return .none }
         guard let fallbackTemplate else { return LiteralEvaluation.result(ofRendered: fallbackText, validTypes: validTypes) }
         // Errors of the fallback rendering, undefined ones included, are not caught.
-        return try LiteralEvaluation.evaluate(fallbackTemplate, context, validTypes: validTypes) ?? .string("")
+        return try LiteralEvaluation.evaluate(fallbackTemplate, context, parameters: parameters, validTypes: validTypes) ?? .string("")
     }
 
     static func streamStateError(_ string: String) -> InterpolationError {
@@ -90,10 +94,11 @@ public struct InterpolatedString: Sendable {
 enum LiteralEvaluation {
     /// The result, or `nil` when the rendering was empty and the fallback applies. Undefined errors
     /// propagate; a `TypeError` makes the result the template's own text, as the CDK's `_eval` does.
-    static func evaluate(_ template: JinjaTemplate, _ context: InterpolationContext, validTypes: Set<PythonType>?) throws(InterpolationError) -> JinjaValue? {
+    static func evaluate(_ template: JinjaTemplate, _ context: InterpolationContext, parameters: JSONObject,
+                         validTypes: Set<PythonType>?) throws(InterpolationError) -> JinjaValue? {
         do {
             if let expression = template.singleExpression {
-                let value = try template.evaluateSingleExpression(expression, context)
+                let value = try template.evaluateSingleExpression(expression, context, parameters: parameters)
                 switch value {
                 case .undefined: return nil
                 case .string(let text) where text.isEmpty: return nil
@@ -107,7 +112,7 @@ enum LiteralEvaluation {
                     return result(ofRendered: PythonText.str(value), validTypes: validTypes)
                 }
             }
-            let text = try template.render(context)
+            let text = try template.render(context, parameters: parameters)
             if text.isEmpty { return nil }
             return result(ofRendered: text, validTypes: validTypes)
         } catch let error where error.kind == .type {

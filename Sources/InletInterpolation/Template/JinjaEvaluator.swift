@@ -2,10 +2,13 @@
 /// does not leak out of it, loop variables live in the loop.
 struct JinjaEvaluator {
     let context: InterpolationContext
+    /// The component's `$parameters`, which take the place of the context's `parameters`.
+    let parameters: JinjaValue?
     private var scopes: [[String: JinjaValue]] = []
 
-    init(context: InterpolationContext) {
+    init(context: InterpolationContext, parameters: JinjaValue? = nil) {
         self.context = context
+        self.parameters = parameters
     }
 
     var runtime: JinjaRuntime { context.runtime }
@@ -144,6 +147,7 @@ struct JinjaEvaluator {
             return value
         case .variable(let variable):
             if !scopes.isEmpty, let local = lookup(variable.name) { return local }
+            if variable.contextSlot == .parameters, let parameters { return parameters }
             if let value = context.value(of: variable) { return value }
             if let global = JinjaGlobals.value(named: variable.name) { return global }
             return .undefined(hint: "'\(variable.name)' is undefined")

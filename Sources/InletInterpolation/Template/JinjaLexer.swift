@@ -37,7 +37,7 @@ struct JinjaLexer {
         func flushText(stripTrailing: Bool) {
             var piece = text
             if stripTrailing {
-                while let last = piece.unicodeScalars.last, last.properties.isWhitespace { piece.unicodeScalars.removeLast() }
+                while let last = piece.unicodeScalars.last, last.isJinjaWhitespace { piece.unicodeScalars.removeLast() }
             }
             if !piece.isEmpty { tokens.append(JinjaToken(kind: .text(piece), offset: textStart)) }
             text = ""
@@ -47,7 +47,7 @@ struct JinjaLexer {
             let scalar = scalars[position]
             let next = at(position + 1)
             guard scalar == "{", let next, next == "{" || next == "%" || next == "#" else {
-                if stripNextText && scalar.properties.isWhitespace {
+                if stripNextText && scalar.isJinjaWhitespace {
                     position += 1
                     continue
                 }
@@ -90,7 +90,12 @@ struct JinjaLexer {
         let pattern = Array(needle.unicodeScalars)
         var index = start
         while index + pattern.count <= scalars.count {
-            if Array(scalars[index..<(index + pattern.count)]) == pattern { return index }
+            var matches = true
+            for offset in pattern.indices where scalars[index + offset] != pattern[offset] {
+                matches = false
+                break
+            }
+            if matches { return index }
             index += 1
         }
         return nil
@@ -125,7 +130,7 @@ struct JinjaLexer {
     private mutating func tokenizeTag(closing: Unicode.Scalar, tagStart: Int) throws(InterpolationError) -> Bool {
         var bracketDepth = 0
         while true {
-            while let scalar = at(position), scalar.properties.isWhitespace { position += 1 }
+            while let scalar = at(position), scalar.isJinjaWhitespace { position += 1 }
             guard let scalar = at(position) else {
                 throw error(closing == "}" ? "unexpected end of template, expected 'end of print statement'."
                                            : "unexpected end of template, expected 'end of statement block'.", at: tagStart)
@@ -167,24 +172,35 @@ struct JinjaLexer {
     }
 
     private func isNameStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isAlphabetic
+        if scalar.isASCII { return scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+        return scalar.properties.isAlphabetic
     }
 
     private func isNameContinue(_ scalar: Unicode.Scalar) -> Bool {
         isNameStart(scalar) || ("0"..."9").contains(scalar)
     }
 
+
     private mutating func operatorSymbol() -> String {
-        let candidates = ["//", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]",
-                          "{", "}", ",", ".", ":", "|", ";"]
-        for candidate in candidates {
-            let pattern = Array(candidate.unicodeScalars)
-            if position + pattern.count <= scalars.count, Array(scalars[position..<(position + pattern.count)]) == pattern {
-                position += pattern.count
-                return candidate
-            }
+        guard let first = at(position) else { return "" }
+        let second = at(position + 1)
+        let twoCharacter: String?
+        switch (first, second) {
+        case ("/", "/"): twoCharacter = "//"
+        case ("*", "*"): twoCharacter = "**"
+        case ("=", "="): twoCharacter = "=="
+        case ("!", "="): twoCharacter = "!="
+        case ("<", "="): twoCharacter = "<="
+        case (">", "="): twoCharacter = ">="
+        default: twoCharacter = nil
         }
-        return ""
+        if let twoCharacter {
+            position += 2
+            return twoCharacter
+        }
+        guard "+-*/%~<>=()[]{},.:|;".unicodeScalars.contains(first) else { return "" }
+        position += 1
+        return String(first)
     }
 
     /// Integers and floats with Jinja's syntax: `12`, `1_000`, `1.5`, `1e3`, `2.5E-3`.
@@ -284,5 +300,12 @@ struct JinjaLexer {
             }
         }
         return output
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isJinjaWhitespace: Bool {
+        if isASCII { return self == " " || self == "\n" || self == "\t" || self == "\r" || self == "\u{0B}" || self == "\u{0C}" }
+        return properties.isWhitespace
     }
 }

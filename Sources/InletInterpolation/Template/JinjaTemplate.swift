@@ -1,3 +1,5 @@
+public import InletJSON
+
 /// A parsed Jinja template: parse once, render many times.
 public struct JinjaTemplate: Sendable {
     public let source: String
@@ -22,9 +24,9 @@ public struct JinjaTemplate: Sendable {
     }
 
     /// Renders to text, as Jinja's `render` does.
-    public func render(_ context: InterpolationContext) throws(InterpolationError) -> String {
-        try checkDeclared(context)
-        var evaluator = JinjaEvaluator(context: context)
+    public func render(_ context: InterpolationContext, parameters: JSONObject? = nil) throws(InterpolationError) -> String {
+        try checkDeclared(context, hasParameters: parameters != nil)
+        var evaluator = JinjaEvaluator(context: context, parameters: parameters.map(JinjaValue.jsonObject))
         var output = ""
         do {
             try evaluator.render(nodes, into: &output)
@@ -35,9 +37,10 @@ public struct JinjaTemplate: Sendable {
     }
 
     /// The value of a `{{ expression }}` template, before it is turned into text.
-    func evaluateSingleExpression(_ expression: JinjaExpression, _ context: InterpolationContext) throws(InterpolationError) -> JinjaValue {
-        try checkDeclared(context)
-        var evaluator = JinjaEvaluator(context: context)
+    func evaluateSingleExpression(_ expression: JinjaExpression, _ context: InterpolationContext,
+                                  parameters: JSONObject? = nil) throws(InterpolationError) -> JinjaValue {
+        try checkDeclared(context, hasParameters: parameters != nil)
+        var evaluator = JinjaEvaluator(context: context, parameters: parameters.map(JinjaValue.jsonObject))
         do {
             return try evaluator.evaluate(expression)
         } catch {
@@ -45,10 +48,10 @@ public struct JinjaTemplate: Sendable {
         }
     }
 
-    func checkDeclared(_ context: InterpolationContext) throws(InterpolationError) {
+    func checkDeclared(_ context: InterpolationContext, hasParameters: Bool = false) throws(InterpolationError) {
         guard !freeVariables.isEmpty else { return }
         var missing: [String] = []
-        for name in freeVariables where !context.contains(name) && JinjaGlobals.value(named: name) == nil {
+        for name in freeVariables where !(hasParameters && name == "parameters") && !context.contains(name) && !JinjaGlobals.names.contains(name) {
             missing.append(name)
         }
         guard missing.isEmpty else {
