@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // 5.x, not 6.x: Yams 6 rejects repeated mapping keys, which PyYAML (the CDK's loader) accepts.
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // JSON & protocol: the bottom of the stack. Nothing here knows about connectors' kinds.
@@ -37,10 +40,26 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        // HTTP: one pooled client, and URL building as Python's requests does it.
+        .target(
+            name: "InletHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+
         // The declarative engine: Airbyte low-code manifests, loaded, typed and run natively.
         .target(
             name: "InletDeclarative",
-            dependencies: ["InletJSON", "InletProtocol", "InletInterpolation", "InletJSONSchema", "Yams"],
+            dependencies: [
+                "InletJSON", "InletProtocol", "InletInterpolation", "InletJSONSchema", "InletHTTP", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: upcomingFeatures
         ),
 
