@@ -146,6 +146,7 @@ extension JinjaValue {
         case .list(let elements), .tuple(let elements): return .array(elements.map(\.jsonValue))
         case .jsonArray(let elements): return .array(elements)
         case .jsonObject(let object): return .object(object)
+        case .object(let object): return .object(object.mapping)
         case .dict(let dict):
             var object = JSONObject(minimumCapacity: dict.count)
             for (key, value) in dict.pairs { object[PythonText.str(key)] = value.jsonValue }

@@ -17,6 +17,10 @@ enum Evaluation {
         switch value {
         case .undefined(let hint):
             throw InterpolationError(.undefined, hint)
+        case .object(let object):
+            if let attribute = object.attributes[name] { return attribute }
+            if dictMethods.contains(name) { return boundMethod(name, on: .jsonObject(object.mapping)) }
+            return object.member(name).map(JinjaValue.init) ?? .undefined(hint: "'\(object.typeName) object' has no attribute '\(name)'")
         case .jsonObject(let object):
             if dictMethods.contains(name) { return boundMethod(name, on: value) }
             return object[name].map(JinjaValue.init) ?? .undefined(hint: "'dict object' has no attribute '\(name)'")
@@ -44,6 +48,8 @@ enum Evaluation {
             throw InterpolationError(.undefined, hint)
         case (.jsonObject(let object), .string(let name)):
             if let member = object[name] { return JinjaValue(member) }
+        case (.object(let object), .string(let name)):
+            if let member = object.member(name) { return JinjaValue(member) }
         case (.dict(let dict), _):
             if let member = dict[key] { return member }
         case (.jsonArray(let elements), _):

@@ -13,6 +13,11 @@ enum JinjaMethods {
             throw InterpolationError(.undefined, hint)
         case .jsonObject, .dict:
             return try callDictMethod(name, on: receiver, arguments)
+        case .object(let object):
+            if name == "get", let key = arguments.value(0, "key")?.stringValue {
+                return object.member(key).map(JinjaValue.init) ?? arguments.value(1, "default") ?? .none
+            }
+            return try callDictMethod(name, on: .jsonObject(object.mapping), arguments)
         case .string(let string):
             return try StringMethods.call(name, on: string, arguments)
         case .list, .jsonArray, .tuple:

@@ -1,7 +1,7 @@
 /// Python's `json.dumps` text of template values: `", "` and `": "` separators, non-ASCII escaped
 /// (`ensure_ascii`), optionally with sorted keys, as Jinja's `tojson` and the CDK's `string` filter use it.
-enum PythonJSON {
-    static func dumps(_ value: JinjaValue, sortKeys: Bool = false, htmlSafe: Bool = false) throws(InterpolationError) -> String {
+public enum PythonJSON {
+    public static func dumps(_ value: JinjaValue, sortKeys: Bool = false, htmlSafe: Bool = false) throws(InterpolationError) -> String {
         var output = ""
         try append(value, to: &output, sortKeys: sortKeys, htmlSafe: htmlSafe)
         return output
@@ -23,7 +23,7 @@ enum PythonJSON {
                 try append(element, to: &output, sortKeys: sortKeys, htmlSafe: htmlSafe)
             }
             output += "]"
-        case .dict, .jsonObject:
+        case .dict, .jsonObject, .object:
             var pairs = PythonSemantics.mappingPairs(value) ?? []
             var keyed: [(String, JinjaValue)] = []
             for (key, member) in pairs {

@@ -20,6 +20,9 @@ public enum JinjaValue: Sendable {
     case dict(JinjaDict)
     case jsonArray([JSONValue])
     case jsonObject(JSONObject)
+    /// A mapping with Python attributes of its own, such as the CDK's `StreamSlice`
+    /// (`stream_slice.partition`, `stream_slice.extra_fields`).
+    case object(JinjaMappingObject)
     case datetime(PyDateTime)
     case date(PyDate)
     case timedelta(PyTimedelta)
@@ -68,6 +71,7 @@ extension JinjaValue {
         case .list, .jsonArray: return "list"
         case .tuple: return "tuple"
         case .dict, .jsonObject: return "dict"
+        case .object(let object): return object.typeName
         case .datetime: return "datetime"
         case .date: return "date"
         case .timedelta(let delta): return delta.hasCalendarPart ? "Duration" : "timedelta"
@@ -89,6 +93,7 @@ extension JinjaValue {
         case .jsonArray(let elements): return !elements.isEmpty
         case .dict(let dict): return !dict.isEmpty
         case .jsonObject(let object): return !object.isEmpty
+        case .object(let object): return !object.mapping.isEmpty
         case .timedelta(let delta): return delta.microseconds != 0 || delta.hasCalendarPart
         case .datetime, .date, .function, .namespace: return true
         }
@@ -103,6 +108,7 @@ extension JinjaValue {
         case .jsonArray(let elements): return elements.map(JinjaValue.init)
         case .dict(let dict): return dict.keys
         case .jsonObject(let object): return object.keys.map(JinjaValue.string)
+        case .object(let object): return object.mapping.keys.map(JinjaValue.string)
         case .string(let string): return string.map { .string(String($0)) }
         default: return nil
         }
@@ -116,6 +122,7 @@ extension JinjaValue {
         case .jsonArray(let elements): return elements.count
         case .dict(let dict): return dict.count
         case .jsonObject(let object): return object.count
+        case .object(let object): return object.mapping.count
         case .string(let string): return string.count
         default: return nil
         }
@@ -123,7 +130,7 @@ extension JinjaValue {
 
     var isMapping: Bool {
         switch self {
-        case .dict, .jsonObject: return true
+        case .dict, .jsonObject, .object: return true
         default: return false
         }
     }
@@ -188,5 +195,29 @@ public final class JinjaNamespace: @unchecked Sendable {
 
     init(attributes: JinjaDict) {
         self.attributes = attributes
+    }
+}
+
+/// A mapping value with attributes of its own: item access reads `mapping`, attribute access
+/// reads `attributes` first.
+public struct JinjaMappingObject: Sendable {
+    public var typeName: String
+    public var mapping: JSONObject
+    public var attributes: [String: JinjaValue]
+    /// Item lookups ignore case, as `requests`' header dictionaries do.
+    public var caseInsensitiveKeys: Bool
+
+    public init(typeName: String, mapping: JSONObject, attributes: [String: JinjaValue] = [:], caseInsensitiveKeys: Bool = false) {
+        self.typeName = typeName
+        self.mapping = mapping
+        self.attributes = attributes
+        self.caseInsensitiveKeys = caseInsensitiveKeys
+    }
+
+    func member(_ key: String) -> JSONValue? {
+        if let value = mapping[key] { return value }
+        guard caseInsensitiveKeys else { return nil }
+        let lowered = key.lowercased()
+        return mapping.first { $0.key.lowercased() == lowered }?.value
     }
 }

@@ -84,6 +84,9 @@ enum PythonSemantics {
         case .jsonObject(let object):
             guard case .string(let key) = element else { return false }
             return object.contains(key: key)
+        case .object(let object):
+            guard case .string(let key) = element else { return false }
+            return object.mapping.contains(key: key)
         case .dict(let dict): return dict.index(of: element) != nil
         case .undefined(let hint): throw .undefined(hint)
         default:
@@ -111,6 +114,7 @@ enum PythonSemantics {
         switch value {
         case .dict(let dict): return dict.pairs
         case .jsonObject(let object): return object.map { (.string($0.key), JinjaValue($0.value)) }
+        case .object(let object): return object.mapping.map { (.string($0.key), JinjaValue($0.value)) }
         default: return nil
         }
     }

@@ -27,6 +27,8 @@ enum PythonText {
             return "(" + elements.map(repr).joined(separator: ", ") + ")"
         case .dict(let dict):
             return "{" + dict.pairs.map { repr($0.0) + ": " + repr($0.1) }.joined(separator: ", ") + "}"
+        case .object(let object):
+            return repr(.jsonObject(object.mapping))
         case .jsonObject(let object):
             return "{" + object.map { quoted($0.key) + ": " + repr(JinjaValue($0.value)) }.joined(separator: ", ") + "}"
         case .datetime(let datetime): return datetime.pythonRepr
@@ -79,4 +81,12 @@ enum PythonText {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
+}
+
+extension JinjaValue {
+    /// Python's `str()` of the value.
+    public var pythonString: String { PythonText.str(self) }
+
+    /// Python's `repr()` of the value.
+    public var pythonRepr: String { PythonText.repr(self) }
 }

@@ -1,0 +1,210 @@
+import InletHTTP
+import InletInterpolation
+import InletJSON
+import InletProtocol
+
+/// OAuth 2.0 tokens: obtained on first use, refreshed when expired (or rejected), one refresh at a
+/// time. A rotated refresh token is kept and reported in a CONTROL message with the new config, so
+/// a single-use refresh token is never lost.
+actor OAuthRuntime: AuthenticatorRuntime {
+    let definition: OAuthAuthenticator
+    private var accessToken: String?
+    private var expiresAt: Int64 = .min
+    private var configOverride: JSONObject?
+
+    init(definition: OAuthAuthenticator) {
+        self.definition = definition
+    }
+
+    func options(session: ReadSession) async throws(DeclarativeError) -> AuthOptions {
+        let token = try await currentToken(session: session)
+        var options = AuthOptions()
+        options.headers["Authorization"] = .string("Bearer \(token)")
+        return options
+    }
+
+    func invalidate() {
+        if definition.tokenRefreshEndpoint != nil { expiresAt = .min }
+    }
+
+    private func currentToken(session: ReadSession) async throws(DeclarativeError) -> String {
+        let now = SystemClock.microsecondsSinceEpoch()
+        if let accessToken, now < expiresAt { return accessToken }
+        var context = session.context(hasToken: false)
+        if let configOverride { context[.config] = .jsonObject(configOverride) }
+        if definition.tokenRefreshEndpoint == nil, let fixed = definition.accessTokenValue {
+            let token = PythonValueText.str(try evaluate(fixed, context, at: "access_token_value"))
+            accessToken = token
+            expiresAt = .max
+            return token
+        }
+        if accessToken == nil, let fixed = definition.accessTokenValue, let expiry = definition.tokenExpiryDate {
+            // A token from the config stays in use until its expiry date.
+            let token = PythonValueText.str(try evaluate(fixed, context, at: "access_token_value"))
+            let expiryText = PythonValueText.str(try evaluate(expiry, context, at: "token_expiry_date"))
+            if !token.isEmpty, let date = try? ISODateParser.parse(expiryText), date.utcMicroseconds > now {
+                accessToken = token
+                expiresAt = date.utcMicroseconds
+                return token
+            }
+        }
+        return try await refresh(session: session, context: context)
+    }
+
+    private func refresh(session: ReadSession, context: InterpolationContext) async throws(DeclarativeError) -> String {
+        guard let endpointTemplate = definition.tokenRefreshEndpoint else {
+            throw DeclarativeError.config("OAuthAuthenticator has no token_refresh_endpoint and no access token")
+        }
+        let endpoint = PythonValueText.str(try evaluate(endpointTemplate, context, at: "token_refresh_endpoint"))
+        var headers = JSONObject()
+        if let refreshHeaders = definition.refreshRequestHeaders {
+            headers = try evaluate(refreshHeaders, context, at: "refresh_request_headers") ?? [:]
+        }
+        var payload = JSONObject()
+        payload[text(definition.grantTypeName, context)] = .string(text(definition.grantType, context))
+        if headers["Authorization"] == nil {
+            payload[text(definition.clientIDName, context)] = definition.clientID.map { .string(text($0, context)) } ?? .null
+            payload[text(definition.clientSecretName, context)] = definition.clientSecret.map { .string(text($0, context)) } ?? .null
+        }
+        payload[text(definition.refreshTokenName, context)] = definition.refreshToken.map { .string(text($0, context)) } ?? .null
+        if let scopes = definition.scopes, !scopes.isEmpty { payload["scopes"] = .array(scopes.map(JSONValue.string)) }
+        if let body = definition.refreshRequestBody, let extra = try evaluate(body, context, at: "refresh_request_body") {
+            for (key, value) in extra where payload[key] == nil { payload[key] = value }
+        }
+        let pairs = FormEncoding.pairs(payload)
+        var request = HTTPRequest(method: "POST", url: endpoint)
+        for (name, value) in headers { request.setHeader(name, PythonValueText.str(value)) }
+        if definition.sendRefreshRequestAsQueryParameters {
+            request.url = URLEncoding.requote(endpoint) + (endpoint.contains("?") ? "&" : "?") + URLEncoding.formEncode(pairs)
+        } else {
+            request.body = Array(URLEncoding.formEncode(pairs).utf8)
+            request.setHeader("Content-Type", "application/x-www-form-urlencoded")
+        }
+        let response = try await sendRefresh(request, session: session)
+        guard let body = try? JSONParser.parse(response.body, options: .pythonCompatible) else {
+            throw DeclarativeError.system("OAuth access token refresh request failed.", internalMessage: "the token endpoint answered with a body that is not JSON")
+        }
+        let tokenName = text(definition.accessTokenName, context)
+        guard let tokenValue = Self.find(tokenName, in: body), !tokenValue.isNull, tokenValue != .string("") else {
+            throw DeclarativeError.system("OAuth access token refresh request failed.", internalMessage: "Token refresh API response was missing access token \(tokenName)")
+        }
+        let token = PythonValueText.str(tokenValue)
+        accessToken = token
+        let expiresIn = Self.find(text(definition.expiresInName, context), in: body)
+        expiresAt = try expiry(from: expiresIn, context: context)
+        try await updateConfig(body: body, token: token, session: session)
+        return token
+    }
+
+    private func expiry(from value: JSONValue?, context: InterpolationContext) throws(DeclarativeError) -> Int64 {
+        let now = SystemClock.microsecondsSinceEpoch()
+        guard let value, !value.isNull else { return now + 3_600_000_000 }
+        if let format = definition.tokenExpiryDateFormat {
+            if let date = try? DatetimeFormat.parse(PythonValueText.str(value), format: format) { return date.utcMicroseconds }
+            throw DeclarativeError.system("Invalid token expiry date format: \(value)")
+        }
+        let text = PythonValueText.str(value)
+        guard let seconds = Double(text) else {
+            throw DeclarativeError.system("Invalid expires_in value: \(text). Expected number of seconds when no format specified.")
+        }
+        return now + Int64(seconds) * 1_000_000
+    }
+
+    private func sendRefresh(_ request: HTTPRequest, session: ReadSession) async throws(DeclarativeError) -> HTTPResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let response = try await session.http.send(request)
+                if response.status == 429 || response.status >= 500, attempt < 5 {
+                    try? await session.sleep(Backoff.pow2(attempt - 1))
+                    continue
+                }
+                guard response.isSuccess else {
+                    let body = SecretMask.mask(String(response.bodyText.prefix(1000)), session.secrets)
+                    let failure: FailureType = (400..<500).contains(response.status) && response.status != 429 ? .configError : .transientError
+                    throw DeclarativeError(failure, "OAuth token refresh request is rejected by the token endpoint.",
+                                           internalMessage: "HTTP \(response.status): \(body)")
+                }
+                return response
+            } catch let error as HTTPTransportError {
+                if attempt < 5 {
+                    try? await session.sleep(Backoff.pow2(attempt - 1))
+                    continue
+                }
+                throw DeclarativeError(.transientError, "OAuth access token refresh request failed due to a network error.", internalMessage: error.description)
+            } catch let error as DeclarativeError {
+                throw error
+            } catch {
+                throw DeclarativeError.system("OAuth access token refresh request failed.", internalMessage: String(describing: error))
+            }
+        }
+    }
+
+    /// With a `refresh_token_updater`, a rotated refresh token (and the new access token and its
+    /// expiry) go into the config, which a CONTROL message hands to the platform to persist.
+    private func updateConfig(body: JSONValue, token: String, session: ReadSession) async throws(DeclarativeError) {
+        guard let updater = definition.refreshTokenUpdater else { return }
+        var config = configOverride ?? session.config
+        if let newRefreshToken = Self.find(updater.refreshTokenName, in: body), !newRefreshToken.isNull {
+            config = Self.setting(config, updater.refreshTokenConfigPath, newRefreshToken)
+        }
+        config = Self.setting(config, updater.accessTokenConfigPath, .string(token))
+        let expiry = PyDateTime(utcMicroseconds: expiresAt == .max ? SystemClock.microsecondsSinceEpoch() : expiresAt)
+        config = Self.setting(config, updater.tokenExpiryDateConfigPath, .string(expiry.isoformat()))
+        configOverride = config
+        let control = AirbyteControlMessage(type: .connectorConfig, emittedAt: Double(SystemClock.microsecondsSinceEpoch()) / 1000, connectorConfig: config)
+        await session.notify(AirbyteMessage(.control(control)))
+    }
+
+    static func setting(_ object: JSONObject, _ path: [String], _ value: JSONValue) -> JSONObject {
+        guard let first = path.first else { return object }
+        var copy = object
+        if path.count == 1 {
+            copy[first] = value
+        } else {
+            copy[first] = .object(setting(copy[first]?.objectValue ?? [:], Array(path.dropFirst()), value))
+        }
+        return copy
+    }
+
+    /// The value of `key` anywhere in the response, as the CDK searches nested responses.
+    static func find(_ key: String, in value: JSONValue) -> JSONValue? {
+        switch value {
+        case .object(let object):
+            if let found = object[key] { return found }
+            for (_, member) in object {
+                if let found = find(key, in: member) { return found }
+            }
+            return nil
+        case .array(let elements):
+            for element in elements {
+                if let found = find(key, in: element) { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private func text(_ template: InterpolatedString, _ context: InterpolationContext) -> String {
+        (try? template.eval(context)).map(PythonValueText.str) ?? template.string
+    }
+}
+
+/// Form fields as `requests` encodes a dict: `None` values left out, lists repeated.
+enum FormEncoding {
+    static func pairs(_ object: JSONObject) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for (key, value) in object {
+            switch value {
+            case .null: continue
+            case .array(let elements):
+                for element in elements where !element.isNull { pairs.append((key, PythonValueText.str(element))) }
+            default:
+                pairs.append((key, PythonValueText.str(value)))
+            }
+        }
+        return pairs
+    }
+}

@@ -1,0 +1,122 @@
+import InletHTTP
+import InletInterpolation
+import InletJSON
+import InletProtocol
+
+/// What one connector operation (check, discover or read) shares across its streams: the config,
+/// the HTTP client, the clock, the secrets to mask, and where side messages (logs, rate-limit
+/// statuses) go.
+final class ReadSession: Sendable {
+    let config: JSONObject
+    let http: HTTPSession
+    let runtime: JinjaRuntime
+    let secrets: [String]
+    let baseDirectory: String
+    let manifest: Manifest
+    /// Logs and status updates that happen inside a request (a retry, a rate limit).
+    let notify: @Sendable (AirbyteMessage) async -> Void
+    /// How long to wait before a retry; tests shorten it.
+    let sleep: @Sendable (Double) async throws -> Void
+
+    init(
+        manifest: Manifest,
+        config: JSONObject,
+        http: HTTPSession,
+        runtime: JinjaRuntime,
+        secrets: [String],
+        notify: @escaping @Sendable (AirbyteMessage) async -> Void,
+        sleep: @escaping @Sendable (Double) async throws -> Void
+    ) {
+        self.manifest = manifest
+        self.config = config
+        self.http = http
+        self.runtime = runtime
+        self.secrets = secrets
+        self.baseDirectory = manifest.baseDirectory
+        self.notify = notify
+        self.sleep = sleep
+    }
+
+    /// The context templates see, with the stream slice and page token of one request.
+    func context(slice: StreamSlice? = nil, nextPageToken: JSONValue? = nil, hasToken: Bool = true) -> InterpolationContext {
+        var context = InterpolationContext(config: config, runtime: runtime)
+        if let slice {
+            context[.streamSlice] = slice.templateValue
+            for (key, value) in slice.extraFields {
+                context.set(key, to: JinjaValue(value))
+            }
+        } else {
+            context[.streamSlice] = StreamSlice.empty.templateValue
+        }
+        if hasToken {
+            context[.nextPageToken] = nextPageToken.map { .jsonObject(["next_page_token": $0]) } ?? JinjaValue.none
+        }
+        return context
+    }
+
+    func log(_ level: AirbyteLogMessage.Level, _ message: String) async {
+        await notify(.log(level, SecretMask.mask(message, secrets)))
+    }
+}
+
+/// Evaluates a template, turning a template failure into a declarative error that says where.
+func evaluate(_ template: InterpolatedString, _ context: InterpolationContext, at place: @autoclosure () -> String,
+              validTypes: Set<PythonType>? = nil) throws(DeclarativeError) -> JSONValue {
+    do {
+        return try template.eval(context, validTypes: validTypes)
+    } catch {
+        throw DeclarativeError.interpolation(error, at: place())
+    }
+}
+
+func evaluate(_ condition: InterpolatedBoolean, _ context: InterpolationContext, at place: @autoclosure () -> String) throws(DeclarativeError) -> Bool {
+    do {
+        return try condition.eval(context)
+    } catch {
+        throw DeclarativeError.interpolation(error, at: place())
+    }
+}
+
+func evaluate(_ mapping: InterpolatedMappingField, _ context: InterpolationContext, at place: @autoclosure () -> String,
+              validValueTypes: Set<PythonType>? = nil) throws(DeclarativeError) -> JSONObject? {
+    do {
+        switch mapping {
+        case .mapping(let interpolated):
+            return try interpolated.eval(context, validValueTypes: validValueTypes).filter { !$0.value.isNull }
+        case .template(let template):
+            let value = try template.eval(context)
+            if case .object(let object) = value { return object.filter { !$0.value.isNull } }
+            if case .string(let text) = value, text.isEmpty { return [:] }
+            return nil
+        }
+    } catch {
+        throw DeclarativeError.interpolation(error, at: place())
+    }
+}
+
+extension InterpolatedInteger {
+    func value(_ context: InterpolationContext, at place: String) throws(DeclarativeError) -> Int? {
+        switch self {
+        case .fixed(let integer): return integer
+        case .template(let template):
+            let value = try evaluate(template, context, at: place)
+            if let integer = value.intValue { return Int(integer) }
+            if case .string(let text) = value, let integer = Int(text) { return integer }
+            throw DeclarativeError.config("\(place): \(value) is not an integer")
+        }
+    }
+}
+
+extension SecondsValue {
+    func value(_ context: InterpolationContext, at place: String) throws(DeclarativeError) -> Double? {
+        switch self {
+        case .fixed(let seconds): return seconds
+        case .template(let template):
+            let value = try evaluate(template, context, at: place)
+            if let seconds = value.doubleValue { return seconds }
+            if case .string(let text) = value, let seconds = Double(text) { return seconds }
+            if value.isNull || value == .string("") { return nil }
+            throw DeclarativeError.config("\(place): \(value) is not a number of seconds")
+        }
+    }
+}

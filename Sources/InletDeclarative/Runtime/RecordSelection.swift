@@ -1,0 +1,156 @@
+import InletHTTP
+import InletInterpolation
+import InletJSON
+
+/// What the selector gives back for one page: the records, and how many the extractor found before
+/// filtering (pagination counts those).
+struct SelectedPage {
+    var records: [JSONObject]
+    var extractedCount: Int
+    /// The first decoded document, for pagination templates.
+    var firstDocument: JSONValue
+}
+
+/// A record selector of the manifest, ready to turn responses into records.
+struct RecordSelectorRuntime: Sendable {
+    let selector: RecordSelector
+    let extractor: DpathExtractor
+    let decoder: DecoderRuntime
+    let transformations: [any ManifestComponent]
+    let schema: JSONObject?
+
+    init(selector: RecordSelector, transformations: [any ManifestComponent], schema: JSONObject?, retrieverDecoder: (any ManifestComponent)?) throws(DeclarativeError) {
+        self.selector = selector
+        switch selector.extractor {
+        case let dpath as DpathExtractor: extractor = dpath
+        case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
+        default: throw DeclarativeError.config("This record extractor is not supported by Inlet yet.")
+        }
+        decoder = try DecoderRuntime(extractor.decoder ?? retrieverDecoder)
+        if let custom = selector.recordFilter as? CustomComponent { throw DeclarativeError.config(custom.reason) }
+        for transformation in transformations {
+            if let custom = transformation as? CustomComponent { throw DeclarativeError.config(custom.reason) }
+            if let unsupported = transformation as? UnsupportedComponent { throw DeclarativeError.config(unsupported.reason) }
+        }
+        self.transformations = transformations
+        self.schema = selector.schemaNormalization?.mode == .default ? schema : nil
+    }
+
+    func select(_ response: HTTPResponse, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> SelectedPage {
+        let documents = decoder.decode(response.body)
+        var extracted: [JSONObject] = []
+        var count = 0
+        let context = session.context(slice: slice, nextPageToken: nextPageToken)
+        var path: [String] = []
+        for part in extractor.fieldPath {
+            path.append(PythonValueText.str(try evaluate(part, context, at: "field_path")))
+        }
+        for document in documents {
+            let found: JSONValue?
+            if path.isEmpty {
+                found = document
+            } else if path.contains("*") {
+                found = .array(Dpath.values(document, path))
+            } else {
+                found = Dpath.get(document, path) ?? .array([])
+            }
+            switch found {
+            case .array(let elements)?:
+                for element in elements {
+                    count += 1
+                    if case .object(let record) = element { extracted.append(record) }
+                }
+            case .some(let value) where ComponentTransformer.isTruthy(value):
+                count += 1
+                if case .object(let record) = value { extracted.append(record) }
+            default:
+                break
+            }
+        }
+        var records: [JSONObject] = []
+        records.reserveCapacity(extracted.count)
+        for var record in extracted {
+            if selector.transformBeforeFiltering {
+                try transform(&record, slice: slice, session: session)
+                guard try passesFilter(record, slice: slice, nextPageToken: nextPageToken, session: session) else { continue }
+            } else {
+                guard try passesFilter(record, slice: slice, nextPageToken: nextPageToken, session: session) else { continue }
+                try transform(&record, slice: slice, session: session)
+            }
+            if let schema { record = SchemaNormalizer.normalize(record, schema: schema) }
+            records.append(record)
+        }
+        return SelectedPage(records: records, extractedCount: count, firstDocument: documents.first ?? .object([:]))
+    }
+
+    private func passesFilter(_ record: JSONObject, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> Bool {
+        guard let filter = selector.recordFilter as? RecordFilter, let condition = filter.condition else { return true }
+        var context = session.context(slice: slice, nextPageToken: nextPageToken)
+        context[.record] = .jsonObject(record)
+        return try evaluate(condition, context, at: "record_filter.condition")
+    }
+
+    func transform(_ record: inout JSONObject, slice: StreamSlice, session: ReadSession) throws(DeclarativeError) {
+        for transformation in transformations {
+            try RecordTransformations.apply(transformation, to: &record, slice: slice, session: session)
+        }
+    }
+}
+
+/// The CDK's default schema normalisation: values cast to the single non-null type their schema
+/// property declares, through nested objects and arrays.
+enum SchemaNormalizer {
+    static func normalize(_ record: JSONObject, schema: JSONObject) -> JSONObject {
+        guard case .object(let properties)? = schema["properties"] else { return record }
+        var result = record
+        for (key, value) in record {
+            guard case .object(let subschema)? = properties[key] else { continue }
+            result[key] = convert(value, subschema)
+        }
+        return result
+    }
+
+    static func convert(_ value: JSONValue, _ schema: JSONObject) -> JSONValue {
+        var types: [String]
+        switch schema["type"] {
+        case .string(let type)?: types = [type]
+        case .array(let list)?: types = list.compactMap(\.stringValue)
+        default: types = []
+        }
+        if value.isNull && types.contains("null") { return .null }
+        types.removeAll { $0 == "null" }
+        var converted = value
+        if types.count == 1 {
+            switch types[0] {
+            case "string": converted = .string(PythonValueText.str(value))
+            case "number":
+                if let number = value.doubleValue { converted = .double(number) } else if case .string(let text) = value, let number = Double(text.trimmingCharacters(in: " ")) { converted = .double(number) }
+            case "integer":
+                if case .string(let text) = value, let integer = Int64(text.trimmingCharacters(in: " ")) { converted = .int(integer) }
+                else if case .double(let double) = value, double.isFinite, let integer = Int64(exactly: double.rounded(.towardZero)) { converted = .int(integer) }
+                else if case .bool(let flag) = value { converted = .int(flag ? 1 : 0) }
+            case "boolean":
+                if case .string(let text) = value {
+                    let lowered = text.lowercased().trimmingCharacters(in: " ")
+                    if ["y", "yes", "t", "true", "on", "1"].contains(lowered) { converted = .bool(true) }
+                    else if ["n", "no", "f", "false", "off", "0"].contains(lowered) { converted = .bool(false) }
+                } else if !value.isNull {
+                    converted = .bool(ComponentTransformer.isTruthy(value))
+                }
+            case "array":
+                switch value {
+                case .array, .object, .null: break
+                default: converted = .array([value])
+                }
+            default: break
+            }
+        }
+        switch converted {
+        case .object(let object): return .object(normalize(object, schema: schema))
+        case .array(let elements):
+            if case .object(let itemSchema)? = schema["items"] { return .array(elements.map { convert($0, itemSchema) }) }
+            return converted
+        default: return converted
+        }
+    }
+}
