@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "InletCLI",
             dependencies: [
-                "InletJSON", "InletProtocol", "InletJSONSchema",
+                "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures

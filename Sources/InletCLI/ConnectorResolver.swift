@@ -1,4 +1,5 @@
 import Foundation
+import InletDeclarative
 public import InletProtocol
 
 /// Turns the command line's connector selection into a runnable `Connector`.
@@ -17,9 +18,11 @@ public struct DefaultConnectorResolver: ConnectorResolver {
         guard FileManager.default.isReadableFile(atPath: manifestPath) else {
             throw CLIError("manifest file \(manifestPath) does not exist or cannot be read")
         }
-        // The declarative engine plugs in here; until it has landed no manifest can run.
-        throw CLIError(
-            "manifest file \(manifestPath): this build of inlet cannot run declarative manifests yet (the declarative engine is not part of it)"
-        )
+        do {
+            let manifest = try Manifest.load(path: manifestPath)
+            return DeclarativeConnector(manifest: manifest)
+        } catch {
+            throw CLIError("manifest file \(error)")
+        }
     }
 }

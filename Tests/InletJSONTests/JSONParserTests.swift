@@ -48,7 +48,7 @@ struct JSONParserValidTests {
         Case(text: "[]", expected: []),
         Case(text: "{}", expected: [:]),
         Case(text: " \t\r\n[ 1 , 2 ,\n3 ] \n", expected: [1, 2, 3]),
-        Case(text: #"{"a":{"b":[true,null,{"c":"d"}]}}"#, expected: ["a": ["b": [true, nil, ["c": "d"]]]]),
+        Case(text: #"{"a":{"b":[true,null,{"c":"d"}]}}"#, expected: ["a": ["b": [true, .null, ["c": "d"]]]]),
         Case(text: #"{"x":1,"x":2}"#, expected: ["x": 2]),
     ]
 

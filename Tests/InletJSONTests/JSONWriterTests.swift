@@ -28,7 +28,7 @@ struct JSONWriterTests {
         ("größe 😀 \u{2028}", "\"größe 😀 \u{2028}\""),
         ([], "[]"),
         ([:], "{}"),
-        (["b": 1, "a": [true, nil, "x"]], #"{"b":1,"a":[true,null,"x"]}"#),
+        (["b": 1, "a": [true, .null, "x"]], #"{"b":1,"a":[true,null,"x"]}"#),
     ] as [(JSONValue, String)])
     func writes(_ value: JSONValue, _ expected: String) {
         #expect(JSONWriter.string(from: value) == expected)

@@ -57,7 +57,7 @@ struct AirbyteMessageRoundTripTests {
     }
 
     @Test func recordsFromCodeMatchTheCDK() {
-        let message = AirbyteMessage.record(stream: "s", data: ["b": 1, "a": nil], emittedAt: 12)
+        let message = AirbyteMessage.record(stream: "s", data: ["b": 1, "a": .null], emittedAt: 12)
         #expect(message.serialized == #"{"type":"RECORD","record":{"stream":"s","data":{"b":1,"a":null},"emitted_at":12}}"#)
         let spec = AirbyteMessage(.spec(ConnectorSpecification(connectionSpecification: ["a": 1])))
         #expect(spec.serialized == #"{"type":"SPEC","spec":{"connectionSpecification":{"a":1},"supportsNormalization":false,"supportsDBT":false}}"#)

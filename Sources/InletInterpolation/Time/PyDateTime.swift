@@ -124,6 +124,13 @@ extension PyDateTime: Hashable {
     }
 }
 
+extension PyDateTime: Comparable {
+    /// Orders by instant, naive datetimes taken as UTC.
+    public static func < (lhs: PyDateTime, rhs: PyDateTime) -> Bool {
+        lhs.utcMicroseconds < rhs.utcMicroseconds
+    }
+}
+
 /// Python's `datetime.date`.
 public struct PyDate: Sendable, Hashable {
     public var dayNumber: Int

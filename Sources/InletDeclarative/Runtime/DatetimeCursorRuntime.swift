@@ -1,0 +1,238 @@
+import InletInterpolation
+import InletJSON
+
+/// A `DatetimeBasedCursor` evaluated against the config, cutting a stream's time range into windows
+/// and tracking the state the way the CDK's `ConcurrentCursor` does: the state moves to the highest
+/// cursor value of the contiguous run of windows completed from the sync's start, so a failed window
+/// never lets a later one skip it.
+struct DatetimeCursorRuntime: Sendable {
+    let definition: DatetimeBasedCursor
+    let cursorField: String
+    let datetimeFormat: String
+    /// The formats record and state values are parsed with, in order.
+    let inputFormats: [String]
+    let start: PyDateTime
+    let step: PyTimedelta?
+    let granularity: PyTimedelta?
+    let lookback: PyTimedelta?
+    let startField: String
+    let endField: String
+    let streamName: String
+    private let endDatetime: MinMaxDatetime?
+
+    init(_ definition: DatetimeBasedCursor, streamName: String, session: ReadSession) throws(DeclarativeError) {
+        self.definition = definition
+        self.streamName = streamName
+        let context = session.context(hasToken: false)
+        cursorField = PythonValueText.str(try evaluate(definition.cursorField, context, at: "incremental_sync.cursor_field"))
+        datetimeFormat = definition.datetimeFormat
+        inputFormats = definition.cursorDatetimeFormats + [definition.datetimeFormat]
+        startField = try definition.partitionFieldStart.map { template throws(DeclarativeError) in
+            PythonValueText.str(try evaluate(template, context, at: "incremental_sync.partition_field_start"))
+        } ?? "start_time"
+        endField = try definition.partitionFieldEnd.map { template throws(DeclarativeError) in
+            PythonValueText.str(try evaluate(template, context, at: "incremental_sync.partition_field_end"))
+        } ?? "end_time"
+        granularity = try definition.cursorGranularity.map { text throws(DeclarativeError) in
+            try Self.duration(text, context: context, at: "incremental_sync.cursor_granularity")
+        } ?? nil
+        step = try definition.step.map { text throws(DeclarativeError) in
+            try Self.duration(text, context: context, at: "incremental_sync.step")
+        } ?? nil
+        lookback = try definition.lookbackWindow.map { text throws(DeclarativeError) in
+            try Self.duration(text, context: context, at: "incremental_sync.lookback_window")
+        } ?? nil
+        endDatetime = definition.endDatetime
+        start = try Self.datetime(definition.startDatetime, fallbackFormat: datetimeFormat, session: session, at: "incremental_sync.start_datetime")
+        if definition.clamping != nil {
+            throw DeclarativeError.config("Stream \(streamName): DatetimeBasedCursor clamping is not supported by Inlet yet.")
+        }
+    }
+
+    /// The upper bound of this sync: `end_datetime`, or now.
+    func end(session: ReadSession) throws(DeclarativeError) -> PyDateTime {
+        if let endDatetime {
+            return try Self.datetime(endDatetime, fallbackFormat: datetimeFormat, session: session, at: "incremental_sync.end_datetime")
+        }
+        return PyDateTime(utcMicroseconds: SystemClock.microsecondsSinceEpoch())
+    }
+
+    // MARK: - Values
+
+    func format(_ datetime: PyDateTime) -> String {
+        DatetimeFormat.format(datetime, format: datetimeFormat)
+    }
+
+    func parse(_ value: JSONValue) -> PyDateTime? {
+        let text = PythonValueText.str(value)
+        for format in inputFormats {
+            if let parsed = try? DatetimeFormat.parse(text, format: format) { return parsed }
+        }
+        return nil
+    }
+
+    /// The record's cursor value, if it has one that parses.
+    func cursorValue(of record: JSONObject) -> PyDateTime? {
+        guard let value = record[cursorField], !value.isNull else { return nil }
+        return parse(value)
+    }
+
+    // MARK: - Windows
+
+    /// The state this sync starts from: the windows already done, as the CDK keeps them.
+    func initialState(from streamState: JSONObject) -> CursorState {
+        var syncStart = start
+        if let value = streamState[cursorField], let previous = parse(value), previous.utcMicroseconds >= start.utcMicroseconds {
+            syncStart = previous
+        }
+        return CursorState(intervals: [CursorInterval(start: start, end: syncStart, mostRecent: syncStart)])
+    }
+
+    /// The windows still to read, each a cursor slice `{start_field: …, end_field: …}`.
+    func windows(after state: CursorState, end: PyDateTime) -> [JSONObject] {
+        let intervals = merge(state.intervals)
+        var windows: [JSONObject] = []
+        if let first = intervals.first, start < first.start {
+            windows += split(from: start, to: first.start, upperIsEnd: false)
+        }
+        for index in intervals.indices.dropLast() {
+            var lower = intervals[index].end
+            if let granularity, let next = lower.adding(granularity) { lower = next }
+            windows += split(from: lower, to: intervals[index + 1].start, upperIsEnd: false)
+        }
+        if let last = intervals.last {
+            var lower = last.end
+            if let lookback, let earlier = lower.adding(-lookback) { lower = earlier }
+            windows += split(from: lower, to: end, upperIsEnd: true)
+        }
+        return windows
+    }
+
+    private func split(from lowerBound: PyDateTime, to upper: PyDateTime, upperIsEnd: Bool) -> [JSONObject] {
+        if lowerBound > upper || (lowerBound == upper && granularity == nil) { return [] }
+        if upper < start { return [] }
+        let lower = max(lowerBound, start)
+        if lower > upper || (lower == upper && (definition.isCompareStrictly || !upperIsEnd)) { return [] }
+        func window(_ from: PyDateTime, _ to: PyDateTime) -> JSONObject {
+            [startField: .string(format(from)), endField: .string(format(to))]
+        }
+        guard let step, let firstUpper = lower.adding(step), firstUpper < upper else {
+            if let granularity, !upperIsEnd, let adjusted = upper.adding(-granularity) {
+                return [window(lower, adjusted)]
+            }
+            return [window(lower, upper)]
+        }
+        var windows: [JSONObject] = []
+        var current = lower
+        while true {
+            let next = current.adding(step).map { min($0, upper) } ?? upper
+            let reachedUpper = next >= upper
+            if current >= next { break }
+            if let granularity, !upperIsEnd || !reachedUpper, let adjusted = next.adding(-granularity) {
+                windows.append(window(current, adjusted))
+            } else {
+                windows.append(window(current, next))
+            }
+            current = next
+            if reachedUpper { break }
+        }
+        return windows
+    }
+
+    // MARK: - State
+
+    /// Records a completed window with the highest cursor value its records had.
+    func close(window: JSONObject, mostRecent: PyDateTime?, in state: inout CursorState) {
+        guard let from = window[startField].flatMap(parse), let to = window[endField].flatMap(parse) else { return }
+        state.intervals.append(CursorInterval(start: from, end: to, mostRecent: mostRecent))
+        state.intervals = merge(state.intervals)
+    }
+
+    /// The state message value: `{cursor_field: value}` at the end of the first contiguous run.
+    func stateValue(_ state: CursorState, legacy: JSONObject = [:]) -> JSONObject {
+        var value = legacy
+        guard let first = merge(state.intervals).first else { return value }
+        value[cursorField] = .string(format(first.mostRecent ?? first.start))
+        return value
+    }
+
+    private func increment(_ datetime: PyDateTime) -> PyDateTime {
+        datetime.adding(granularity ?? PyTimedelta(microseconds: 1000)) ?? datetime
+    }
+
+    func merge(_ intervals: [CursorInterval]) -> [CursorInterval] {
+        let sorted = intervals.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+        var merged: [CursorInterval] = []
+        for interval in sorted {
+            guard var last = merged.last, increment(last.end) >= interval.start else {
+                merged.append(interval)
+                continue
+            }
+            last.end = max(last.end, interval.end)
+            switch (last.mostRecent, interval.mostRecent) {
+            case (let a?, let b?): last.mostRecent = max(a, b)
+            case (nil, let b): last.mostRecent = b
+            default: break
+            }
+            merged[merged.count - 1] = last
+        }
+        return merged
+    }
+
+    /// Whether a record falls inside the sync's range (client-side incremental and data feeds).
+    func shouldSync(_ record: JSONObject, state: CursorState, end: PyDateTime) -> Bool {
+        guard let value = cursorValue(of: record) else { return true }
+        var lowest = state.syncStart ?? start
+        if let lookback, let earlier = lowest.adding(-lookback) {
+            lowest = max(earlier, min(lowest, start))
+        }
+        return lowest <= value && value <= end
+    }
+
+    // MARK: - Helpers
+
+    static func duration(_ template: InterpolatedString, context: InterpolationContext, at place: String) throws(DeclarativeError) -> PyTimedelta? {
+        let text = PythonValueText.str(try evaluate(template, context, at: place))
+        guard !text.isEmpty, text != "None" else { return nil }
+        do {
+            return try ISODuration.parse(text)
+        } catch {
+            throw DeclarativeError.config("\(place): '\(text)' is not an ISO 8601 duration: \(error)")
+        }
+    }
+
+    static func datetime(_ value: MinMaxDatetime, fallbackFormat: String, session: ReadSession, at place: String) throws(DeclarativeError) -> PyDateTime {
+        let format = value.datetimeFormat ?? fallbackFormat
+        let context = session.context(hasToken: false)
+        func parse(_ text: String, _ what: String) throws(DeclarativeError) -> PyDateTime {
+            do {
+                return try DatetimeFormat.parse(text, format: format)
+            } catch {
+                throw DeclarativeError.config("\(place).\(what): time data '\(text)' does not match format '\(format)'")
+            }
+        }
+        var result = try parse(PythonValueText.str(try evaluate(value.datetime, context, at: place)), "datetime")
+        if let minimum = value.minDatetime {
+            let text = PythonValueText.str(try evaluate(minimum, context, at: place + ".min_datetime"))
+            if !text.isEmpty { result = max(result, try parse(text, "min_datetime")) }
+        }
+        if let maximum = value.maxDatetime {
+            let text = PythonValueText.str(try evaluate(maximum, context, at: place + ".max_datetime"))
+            if !text.isEmpty { result = min(result, try parse(text, "max_datetime")) }
+        }
+        return result
+    }
+}
+
+/// A stretch of time a cursor has read, with the highest cursor value seen in it.
+struct CursorInterval: Sendable {
+    var start: PyDateTime
+    var end: PyDateTime
+    var mostRecent: PyDateTime?
+}
+
+/// What a datetime cursor knows: the intervals done so far.
+struct CursorState: Sendable {
+    var intervals: [CursorInterval]
+    var syncStart: PyDateTime? { intervals.first?.end }
+}

@@ -1,0 +1,303 @@
+import Foundation
+public import InletHTTP
+import InletInterpolation
+public import InletJSON
+import InletJSONSchema
+public import InletProtocol
+
+/// A declarative manifest as a connector: `spec`, `check`, `discover` and `read` behave as the
+/// Airbyte CDK's `source-declarative-manifest` does with the same manifest.
+public struct DeclarativeConnector: Connector {
+    public let name: String
+    public let manifest: Manifest
+    private let options: Options
+
+    /// Knobs for tests and embedding.
+    public struct Options: Sendable {
+        /// How long to wait before a retry; tests shorten it.
+        public var sleep: @Sendable (Double) async throws -> Void
+        public var timeouts: HTTPSession.Timeouts
+
+        public init(
+            sleep: @escaping @Sendable (Double) async throws -> Void = { seconds in
+                try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            },
+            timeouts: HTTPSession.Timeouts = HTTPSession.Timeouts()
+        ) {
+            self.sleep = sleep
+            self.timeouts = timeouts
+        }
+    }
+
+    public init(manifest: Manifest, name: String? = nil, options: Options = Options()) {
+        self.manifest = manifest
+        self.name = name ?? manifest.file.map { "\(URL(fileURLWithPath: $0).lastPathComponent) (manifest)" } ?? "manifest"
+        self.options = options
+    }
+
+    private var source: DeclarativeSource { manifest.source }
+
+    // MARK: - spec
+
+    public func spec() -> AirbyteMessageStream {
+        guard let spec = source.spec else {
+            return MessageStream([], failure: ConnectorError.configError(
+                "The manifest has no 'spec': a declarative connector needs one to describe its config."))
+        }
+        let specification = ConnectorSpecification(
+            connectionSpecification: spec.connectionSpecification,
+            documentationURL: spec.documentationURL,
+            advancedAuth: spec.advancedAuth)
+        return MessageStream([AirbyteMessage(.spec(specification))])
+    }
+
+    // MARK: - check
+
+    public func check(config: JSONObject) -> AirbyteMessageStream {
+        operation(config: config, validationFailure: { error in
+            [.connectionStatus(.failed, message: error.message)]
+        }) { session, emit in
+            let (succeeded, message) = await checkConnection(session: session)
+            if succeeded {
+                await session.log(.info, "Check succeeded")
+                try await emit(.connectionStatus(.succeeded))
+            } else {
+                await session.log(.error, "Check failed")
+                try await emit(.connectionStatus(.failed, message: SecretMask.mask(message ?? "", session.secrets)))
+            }
+        }
+    }
+
+    private func checkConnection(session: ReadSession) async -> (Bool, String?) {
+        guard let check = source.check as? CheckStream else {
+            return (false, "The manifest has no CheckStream 'check': Inlet cannot check this connector.")
+        }
+        var names = check.streamNames
+        if case .array(let configured)? = session.config["__check_stream_names"], !configured.isEmpty {
+            names = configured.compactMap(\.stringValue)
+        }
+        let available = Set(source.streams.compactMap(Self.streamName))
+        for name in names {
+            guard available.contains(name) else {
+                return (false, "\(name) is not part of the catalog. Expected one of \(PythonValueText.str(.array(source.streams.compactMap(Self.streamName).map { .string($0) }))).")
+            }
+            let stream: StreamRuntime
+            do {
+                stream = try streamRuntime(named: name, state: [:], session: session)
+            } catch {
+                return (false, "Encountered an error while discovering streams. Error: \(error.message)")
+            }
+            do {
+                try await stream.forEachRecord(session: session) { _, _ in throw FirstRecordFound() }
+                await session.log(.info, "Successfully connected to stream \(name), but got 0 records.")
+            } catch is FirstRecordFound {
+                continue
+            } catch let error as DeclarativeError {
+                let message = "Stream \(name) is not available: \(error.message)"
+                await session.log(.warn, message)
+                return (false, message)
+            } catch {
+                return (false, "Encountered an error while checking availability of stream \(name). Error: \(error)")
+            }
+        }
+        return (true, nil)
+    }
+
+    private struct FirstRecordFound: Error {}
+
+    // MARK: - discover
+
+    public func discover(config: JSONObject) -> AirbyteMessageStream {
+        operation(config: config) { session, emit in
+            var streams: [AirbyteStream] = []
+            for component in source.streams {
+                let definition: DeclarativeStream
+                switch component {
+                case let stream as DeclarativeStream: definition = stream
+                case let delegating as StateDelegatingStream: definition = delegating.incrementalStream
+                default: continue
+                }
+                streams.append(try catalogEntry(definition, name: Self.streamName(component) ?? definition.name, session: session))
+            }
+            if !source.dynamicStreams.isEmpty {
+                await session.log(.warn, "Dynamic streams (dynamic_streams) are not supported by Inlet yet; they are left out of the catalog.")
+            }
+            try await emit(AirbyteMessage(.catalog(AirbyteCatalog(streams: streams))))
+        }
+    }
+
+    private func catalogEntry(_ definition: DeclarativeStream, name: String, session: ReadSession) throws(DeclarativeError) -> AirbyteStream {
+        let schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
+        let primaryKey = definition.primaryKey.flatMap { $0.isEmpty ? nil : $0 }
+        if let cursor = definition.incrementalSync as? DatetimeBasedCursor {
+            let field = PythonValueText.str(try evaluate(cursor.cursorField, session.context(hasToken: false), at: "incremental_sync.cursor_field"))
+            return AirbyteStream(name: name, jsonSchema: schema, supportedSyncModes: [.fullRefresh, .incremental],
+                                 sourceDefinedCursor: true, defaultCursorField: [field], sourceDefinedPrimaryKey: primaryKey,
+                                 isResumable: true, isFileBased: false)
+        }
+        return AirbyteStream(name: name, jsonSchema: schema, supportedSyncModes: [.fullRefresh],
+                             sourceDefinedPrimaryKey: primaryKey, isResumable: false, isFileBased: false)
+    }
+
+    // MARK: - read
+
+    public func read(config: JSONObject, catalog: ConfiguredAirbyteCatalog, state: [AirbyteStateMessage]) -> AirbyteMessageStream {
+        var states: [String: JSONObject] = [:]
+        for message in state {
+            if let stream = message.stream, case .object(let value)? = stream.streamState {
+                states[stream.streamDescriptor.name] = value
+            }
+        }
+        return operation(config: config) { [states] session, emit in
+            var failures: [(String, String)] = []
+            for configured in catalog.streams {
+                let streamName = configured.stream.name
+                if let failure = await readStream(configured, state: states[streamName] ?? [:], session: session, emit: emit) {
+                    failures.append((streamName, failure.message))
+                    await session.log(.error, "Stream \(streamName) did not sync successfully: \(failure.message)")
+                }
+            }
+            if !failures.isEmpty {
+                let list = failures.map { "\($0.0): AirbyteTracedException(\(PythonValueText.str(.array([.string($0.1)])).dropFirst().dropLast()))" }
+                throw ConnectorError(
+                    failureType: .configError,
+                    message: "During the sync, the following streams did not sync successfully: " + list.joined(separator: "\n"),
+                    internalMessage: nil)
+            }
+        }
+    }
+
+    /// Reads one configured stream and reports its statuses, records and state. Returns the failure,
+    /// if the stream failed (other streams still run).
+    private func readStream(_ configured: ConfiguredAirbyteStream, state: JSONObject, session: ReadSession,
+                            emit: @escaping @Sendable (AirbyteMessage) async throws -> Void) async -> DeclarativeError? {
+        let name = configured.stream.name
+        let descriptor = StreamDescriptor(name: name, namespace: configured.stream.namespace)
+        let secrets = session.secrets
+        // Counts are per stream, so one counter per stream gives each STATE its stream's count.
+        var counter = StateRecordCounter()
+        func send(_ message: AirbyteMessage) async throws {
+            var message = message
+            counter.process(&message)
+            try await emit(message)
+        }
+        do {
+            try await send(.streamStatus(.started, for: descriptor))
+            guard Self.hasStream(named: name, in: source) else {
+                throw DeclarativeError.config("The stream '\(name)' in your connection configuration was not found in the source. Refresh the schema in your replication settings and remove this stream from future sync attempts.")
+            }
+            let stream = try streamRuntime(named: name, state: state, session: session)
+            let incremental = configured.syncMode == .incremental && stream.supportsIncremental
+            let sync = StreamSync(stream: stream, session: session, state: incremental ? state : [:])
+            var running = false
+            do {
+                try await sync.run(record: { record, _ in
+                    if !running {
+                        running = true
+                        try await send(.streamStatus(.running, for: descriptor))
+                    }
+                    try await send(.record(stream: name, data: record.filter { !$0.value.isNull }, namespace: configured.stream.namespace))
+                }, checkpoint: { value in
+                    guard incremental else { return }
+                    try await send(Self.stateMessage(descriptor, value))
+                })
+            } catch let error as DeclarativeError {
+                try await send(error.connectorError(stream: descriptor, secrets: secrets).traceMessage())
+                try await send(.streamStatus(.incomplete, for: descriptor))
+                try await send(Self.stateMessage(descriptor, incremental ? sync.currentState : ["__ab_no_cursor_state_message": true]))
+                return error
+            }
+            try await send(.streamStatus(.complete, for: descriptor))
+            try await send(Self.stateMessage(descriptor, incremental ? sync.currentState : ["__ab_no_cursor_state_message": true]))
+            return nil
+        } catch let error as DeclarativeError {
+            try? await send(error.connectorError(stream: descriptor, secrets: secrets).traceMessage())
+            try? await send(.streamStatus(.incomplete, for: descriptor))
+            return error
+        } catch is CancellationError {
+            return DeclarativeError(.transientError, "The read was cancelled.")
+        } catch {
+            let wrapped = DeclarativeError.system("Stream \(name) failed: \(error)")
+            try? await send(wrapped.connectorError(stream: descriptor, secrets: secrets).traceMessage())
+            try? await send(.streamStatus(.incomplete, for: descriptor))
+            return wrapped
+        }
+    }
+
+    private static func stateMessage(_ descriptor: StreamDescriptor, _ value: JSONObject) -> AirbyteMessage {
+        AirbyteMessage(.state(AirbyteStateMessage(
+            type: .stream, stream: AirbyteStreamState(streamDescriptor: descriptor, streamState: .object(value)))))
+    }
+
+    // MARK: - Streams
+
+    private static func streamName(_ component: any ManifestComponent) -> String? {
+        switch component {
+        case let stream as DeclarativeStream: return stream.name
+        case let delegating as StateDelegatingStream: return delegating.name
+        default: return nil
+        }
+    }
+
+    private static func hasStream(named name: String, in source: DeclarativeSource) -> Bool {
+        source.streams.contains { streamName($0) == name }
+    }
+
+    private func streamRuntime(named name: String, state: JSONObject, session: ReadSession) throws(DeclarativeError) -> StreamRuntime {
+        for component in source.streams where Self.streamName(component) == name {
+            switch component {
+            case let stream as DeclarativeStream:
+                return try StreamRuntime(stream, session: session)
+            case let delegating as StateDelegatingStream:
+                return try StreamRuntime(state.isEmpty ? delegating.fullRefreshStream : delegating.incrementalStream, session: session)
+            default:
+                break
+            }
+        }
+        throw DeclarativeError.config("The manifest has no stream named '\(name)'.")
+    }
+
+    // MARK: - Running an operation
+
+    private typealias Emit = @Sendable (AirbyteMessage) async throws -> Void
+
+    /// Validates the config against the spec, opens an HTTP session, runs `body`, and turns a
+    /// declarative error into the connector error that ends the stream.
+    private func operation(
+        config: JSONObject,
+        validationFailure: (@Sendable (ConnectorError) -> [AirbyteMessage])? = nil,
+        _ body: @escaping @Sendable (ReadSession, @escaping Emit) async throws -> Void
+    ) -> AirbyteMessageStream {
+        let specification = source.spec?.connectionSpecification
+        let secrets = specification.map { AirbyteSecrets.values(in: .object(config), specification: .object($0)) } ?? []
+        if let specification {
+            let violations = JSONSchemaValidator(schema: .object(specification)).validate(.object(config))
+            if let first = violations.first {
+                let error = ConnectorError(failureType: .configError,
+                                           message: SecretMask.mask("Config validation error: " + first.message, secrets),
+                                           internalMessage: SecretMask.mask(first.message, secrets))
+                if let validationFailure { return MessageStream(validationFailure(error)) }
+                return MessageStream([], failure: error)
+            }
+        }
+        let manifest = self.manifest
+        let options = self.options
+        return MessageStream { emitter in
+            let http = HTTPSession(timeouts: options.timeouts)
+            let emit: Emit = { message in try await emitter.emit(message) }
+            let session = ReadSession(
+                manifest: manifest, config: config, http: http, runtime: JinjaRuntime(), secrets: secrets,
+                notify: { message in try? await emitter.emit(message) }, sleep: options.sleep)
+            do {
+                try await body(session, emit)
+                await http.shutdown()
+            } catch let error as DeclarativeError {
+                await http.shutdown()
+                throw error.connectorError(stream: nil, secrets: secrets)
+            } catch {
+                await http.shutdown()
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import InletHTTP
+import InletInterpolation
+import InletJSON
+
+/// A `DeclarativeStream` ready to read: its requester, paginator, record selector, partition router
+/// and cursor, built once per operation.
+final class StreamRuntime: Sendable {
+    let name: String
+    let definition: DeclarativeStream
+    let requester: RequesterRuntime
+    let selector: RecordSelectorRuntime
+    let paginator: PaginatorRuntime
+    let router: PartitionRouterRuntime?
+    let cursor: DatetimeCursorRuntime?
+    let ignoreSlicerOptionsOnLaterPages: Bool
+
+    init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0) throws(DeclarativeError) {
+        name = definition.name
+        self.definition = definition
+        let retriever: SimpleRetriever
+        switch definition.retriever {
+        case let simple as SimpleRetriever: retriever = simple
+        case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
+        default: throw DeclarativeError.config("Stream \(definition.name): \(type(of: definition.retriever).typeName) is not supported by Inlet yet.")
+        }
+        requester = try RequesterRuntime(definition: retriever.requester, streamName: definition.name, session: session)
+        paginator = try PaginatorRuntime(retriever.paginator)
+        var schema: JSONObject?
+        if retriever.recordSelector.schemaNormalization?.mode == .default {
+            schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
+        }
+        selector = try RecordSelectorRuntime(selector: retriever.recordSelector, transformations: definition.transformations,
+                                             schema: schema, retrieverDecoder: retriever.decoder)
+        router = try retriever.partitionRouter.map { components throws(DeclarativeError) in
+            try PartitionRouterRuntime(components, streamName: definition.name, session: session, depth: depth)
+        }
+        switch definition.incrementalSync {
+        case nil:
+            cursor = nil
+        case let datetime as DatetimeBasedCursor:
+            cursor = try DatetimeCursorRuntime(datetime, streamName: definition.name, session: session)
+        case let custom as CustomComponent:
+            throw DeclarativeError.config(custom.reason)
+        default:
+            throw DeclarativeError.config("Stream \(definition.name): this incremental sync is not supported by Inlet yet.")
+        }
+        ignoreSlicerOptionsOnLaterPages = retriever.ignoreStreamSlicerParametersOnPaginatedRequests
+    }
+
+    var supportsIncremental: Bool { cursor != nil }
+
+    func schema(session: ReadSession) throws(DeclarativeError) -> JSONObject {
+        try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
+    }
+
+    /// Reads every record of the stream from scratch, as a parent stream is read for its children.
+    func forEachRecord(session: ReadSession, _ body: (JSONObject, StreamSlice) async throws -> Void) async throws {
+        try await StreamSync(stream: self, session: session, state: [:]).run(
+            record: { record, slice in try await body(record, slice) },
+            checkpoint: { _ in })
+    }
+
+    // MARK: - Reading one slice
+
+    /// Reads all pages of one slice, passing each selected record to `body`.
+    func readSlice(_ slice: StreamSlice, session: ReadSession, accept: ((JSONObject) -> Bool)? = nil,
+                   stopAfter: ((JSONObject) -> Bool)? = nil,
+                   _ body: (JSONObject) async throws -> Void) async throws {
+        var token = paginator.initialToken
+        var lastToken: JSONValue? = nil
+        while true {
+            try Task.checkCancellation()
+            var options = try paginator.requestOptions(token: token, session: session)
+            if token == nil || !ignoreSlicerOptionsOnLaterPages {
+                try options.combine(with: try slicerOptions(for: slice, session: session))
+            }
+            let response = try await requester.send(
+                slice: slice, nextPageToken: token, pathOverride: paginator.pathOverride(token: token),
+                extra: options, session: session)
+            guard let response, response.status < 400 else { return }
+            let page = try selector.select(response, slice: slice, nextPageToken: token, session: session)
+            var lastRecord: JSONObject?
+            var emitted = 0
+            for record in page.records {
+                if let accept, !accept(record) { continue }
+                emitted += 1
+                lastRecord = record
+                try await body(record)
+            }
+            if let stopAfter, let lastRecord, stopAfter(lastRecord) { return }
+            lastToken = token
+            let next = try paginator.nextToken(after: PageContext(
+                response: response, decoded: page.firstDocument, selectedCount: emitted,
+                extractedCount: page.extractedCount, lastRecord: lastRecord, lastToken: lastToken, slice: slice),
+                session: session)
+            guard let next else { return }
+            token = next
+        }
+    }
+
+    /// What the partition router and the cursor add to a request for this slice.
+    func slicerOptions(for slice: StreamSlice, session: ReadSession) throws(DeclarativeError) -> RequestOptions {
+        var options = try router?.requestOptions(for: slice, session: session) ?? RequestOptions()
+        if let cursor {
+            let context = session.context(hasToken: false)
+            if let option = cursor.definition.startTimeOption, let value = slice[cursor.startField] {
+                var added = RequestOptions()
+                try added.inject(option, value: value, context: context)
+                try options.combine(with: added)
+            }
+            if let option = cursor.definition.endTimeOption, let value = slice[cursor.endField] {
+                var added = RequestOptions()
+                try added.inject(option, value: value, context: context)
+                try options.combine(with: added)
+            }
+        }
+        return options
+    }
+}
+
+extension RequestOptions {
+    /// Adds another source's options, refusing conflicting keys as `combine_mappings` does.
+    mutating func combine(with other: RequestOptions) throws(DeclarativeError) {
+        try Self.combine(&parameters, other.parameters, allowSameValue: false)
+        try Self.combine(&headers, other.headers, allowSameValue: false)
+        try Self.combine(&bodyData, other.bodyData, allowSameValue: false)
+        try Self.combine(&bodyJSON, other.bodyJSON, allowSameValue: true)
+        if let text = other.bodyText {
+            guard bodyText == nil, bodyData.isEmpty else { throw DeclarativeError.config("Cannot combine multiple options if one is a string") }
+            bodyText = text
+        }
+    }
+}

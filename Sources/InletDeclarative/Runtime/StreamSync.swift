@@ -1,0 +1,205 @@
+import InletInterpolation
+import InletJSON
+
+/// One read of one stream: walks its partitions and cursor windows in order, hands each record on,
+/// and keeps the stream state in the CDK's formats — `{cursor_field: value}` for a cursor,
+/// `{"states": [{"partition", "cursor"}], "state", "use_global_cursor", "lookback_window"}` for a
+/// cursor per partition, and `{"__ab_no_cursor_state_message": true}` without a cursor.
+///
+/// The state only ever advances over windows that completed, so a failure part-way leaves a state
+/// from which the next sync re-reads what was missed.
+final class StreamSync {
+    let stream: StreamRuntime
+    let session: ReadSession
+    private let inputState: JSONObject
+    private var cursorState: CursorState?
+    private var partitions: [String: PartitionCursor] = [:]
+    private var partitionOrder: [String] = []
+    private var globalCursorValue: String?
+    private var newGlobalCursorValue: String?
+    private let startedAt = SystemClock.microsecondsSinceEpoch()
+    private var lookbackSeconds = 0
+    private var finished = false
+
+    private struct PartitionCursor {
+        var partition: JSONObject
+        var state: CursorState
+        var legacy: JSONObject
+    }
+
+    init(stream: StreamRuntime, session: ReadSession, state: JSONObject) {
+        self.stream = stream
+        self.session = session
+        inputState = state
+        if let cursor = stream.cursor, stream.router == nil {
+            cursorState = cursor.initialState(from: state)
+        }
+        if stream.router != nil, stream.cursor != nil {
+            globalCursorValue = state["state"]?.objectValue?[stream.cursor!.cursorField].map(PythonValueText.str)
+            lookbackSeconds = Int(state["lookback_window"]?.intValue ?? 0)
+        }
+    }
+
+    private var usesGlobalCursor: Bool {
+        stream.cursor?.definition.globalSubstreamCursor == true || inputState["use_global_cursor"]?.boolValue == true
+    }
+
+    /// Reads the whole stream. `record` gets every record with its slice; `checkpoint` gets the state
+    /// each time a window completes.
+    func run(record: (JSONObject, StreamSlice) async throws -> Void,
+             checkpoint: (JSONObject) async throws -> Void) async throws {
+        guard let cursor = stream.cursor else {
+            if let router = stream.router {
+                try await router.forEachPartition(session: session) { slice in
+                    try await stream.readSlice(slice, session: session) { try await record($0, slice) }
+                }
+            } else {
+                try await stream.readSlice(.empty, session: session) { try await record($0, .empty) }
+            }
+            finished = true
+            return
+        }
+        let end = try cursor.end(session: session)
+        if let router = stream.router {
+            try await router.forEachPartition(session: session) { partition in
+                try await readPartition(partition, cursor: cursor, end: end, record: record, checkpoint: checkpoint)
+            }
+        } else {
+            guard var state = cursorState else { return }
+            for window in cursor.windows(after: state, end: end) {
+                let slice = StreamSlice(cursorSlice: window)
+                let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end, record: record)
+                cursor.close(window: window, mostRecent: mostRecent, in: &state)
+                cursorState = state
+                try await checkpoint(currentState)
+            }
+        }
+        finished = true
+        if stream.router != nil {
+            if newGlobalCursorValue != nil {
+                globalCursorValue = newGlobalCursorValue
+                lookbackSeconds = Int((Double(SystemClock.microsecondsSinceEpoch() - startedAt) / 1_000_000).rounded(.up))
+            }
+        }
+    }
+
+    private func readPartition(_ partition: StreamSlice, cursor: DatetimeCursorRuntime, end: PyDateTime,
+                               record: (JSONObject, StreamSlice) async throws -> Void,
+                               checkpoint: (JSONObject) async throws -> Void) async throws {
+        let key = PartitionKey.of(partition.partition)
+        guard partitions[key] == nil else { return }
+        var legacy = JSONObject()
+        var streamState = JSONObject()
+        if let saved = savedPartitionState(key) {
+            legacy = saved
+            streamState = saved
+        } else if let global = globalCursorValue {
+            streamState = [cursor.cursorField: .string(global)]
+            if lookbackSeconds > 0, let value = cursor.parse(.string(global)),
+               let earlier = value.adding(PyTimedelta(microseconds: -Int64(lookbackSeconds) * 1_000_000)) {
+                streamState[cursor.cursorField] = .string(cursor.format(earlier))
+            }
+            legacy = streamState
+        }
+        var state = cursor.initialState(from: streamState)
+        partitions[key] = PartitionCursor(partition: partition.partition, state: state, legacy: legacy)
+        partitionOrder.append(key)
+        for window in cursor.windows(after: state, end: end) {
+            let slice = StreamSlice(partition: partition.partition, cursorSlice: window, extraFields: partition.extraFields)
+            let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { data, slice in
+                if let value = cursor.cursorValue(of: data) {
+                    let formatted = cursor.format(value)
+                    if newGlobalCursorValue.map({ $0 < formatted }) ?? true { newGlobalCursorValue = formatted }
+                }
+                try await record(data, slice)
+            }
+            cursor.close(window: window, mostRecent: mostRecent, in: &state)
+            partitions[key]?.state = state
+            try await checkpoint(currentState)
+        }
+    }
+
+    private func savedPartitionState(_ key: String) -> JSONObject? {
+        guard case .array(let states)? = inputState["states"] else { return nil }
+        for entry in states {
+            guard let partition = entry["partition"]?.objectValue, PartitionKey.of(partition) == key else { continue }
+            return entry["cursor"]?.objectValue
+        }
+        return nil
+    }
+
+    /// Reads one window and returns the highest cursor value its records had.
+    private func readWindow(_ slice: StreamSlice, cursor: DatetimeCursorRuntime, state: CursorState, end: PyDateTime,
+                            record: (JSONObject, StreamSlice) async throws -> Void) async throws -> PyDateTime? {
+        var mostRecent: PyDateTime?
+        let filters = cursor.definition.isClientSideIncremental || cursor.definition.isDataFeed
+        let accept: ((JSONObject) -> Bool)? = filters ? { cursor.shouldSync($0, state: state, end: end) } : nil
+        let stop: ((JSONObject) -> Bool)? = cursor.definition.isDataFeed ? { !cursor.shouldSync($0, state: state, end: end) } : nil
+        try await stream.readSlice(slice, session: session, accept: accept, stopAfter: stop) { data in
+            if let value = cursor.cursorValue(of: data), mostRecent.map({ $0 < value }) ?? true {
+                mostRecent = value
+            }
+            try await record(data, slice)
+        }
+        return mostRecent
+    }
+
+    /// The stream's state now, in the CDK's format.
+    var currentState: JSONObject {
+        guard let cursor = stream.cursor else {
+            return ["__ab_no_cursor_state_message": true]
+        }
+        if stream.router == nil {
+            guard let cursorState else { return inputState }
+            var legacy = inputState
+            legacy.removeValue(forKey: "state_type")
+            legacy.removeValue(forKey: "slices")
+            return cursor.stateValue(cursorState, legacy: legacy)
+        }
+        var state: JSONObject = ["use_global_cursor": .bool(usesGlobalCursor)]
+        if !usesGlobalCursor {
+            var states: [JSONValue] = []
+            for key in partitionOrder {
+                guard let entry = partitions[key] else { continue }
+                states.append(.object([
+                    "partition": .object(entry.partition),
+                    "cursor": .object(cursor.stateValue(entry.state, legacy: entry.legacy)),
+                ]))
+            }
+            state["states"] = .array(states)
+        }
+        if let globalCursorValue {
+            state["state"] = .object([cursor.cursorField: .string(globalCursorValue)])
+        }
+        state["lookback_window"] = .int(Int64(lookbackSeconds))
+        let parents = stream.router?.parents.filter(\.config.incrementalDependency) ?? []
+        if finished, !parents.isEmpty {
+            var parentState = JSONObject()
+            for parent in parents {
+                parentState[parent.stream.name] = inputState["parent_state"]?.objectValue?[parent.stream.name] ?? .object([:])
+            }
+            state["parent_state"] = .object(parentState)
+        }
+        return state
+    }
+}
+
+/// A partition's identity: its JSON with sorted keys, as the CDK's `PerPartitionKeySerializer`.
+enum PartitionKey {
+    static func of(_ partition: JSONObject) -> String {
+        JSONWriter.string(from: sorted(.object(partition)))
+    }
+
+    private static func sorted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var result = JSONObject()
+            for key in object.keys.sorted() { result[key] = sorted(object[key]!) }
+            return .object(result)
+        case .array(let elements):
+            return .array(elements.map(sorted))
+        default:
+            return value
+        }
+    }
+}
