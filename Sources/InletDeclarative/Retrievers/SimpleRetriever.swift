@@ -8,6 +8,8 @@ public struct SimpleRetriever: ManifestComponent {
     public let recordSelector: RecordSelector
     public let paginator: (any ManifestComponent)?
     public let partitionRouter: [any ManifestComponent]?
+    /// Written as a list (a cartesian product, even of one router), which changes the state format.
+    public let partitionRouterIsList: Bool
     public let decoder: (any ManifestComponent)?
     public let ignoreStreamSlicerParametersOnPaginatedRequests: Bool
     public let name: String?
@@ -23,6 +25,7 @@ public struct SimpleRetriever: ManifestComponent {
         recordSelector = selector
         paginator = try node.component("paginator", among: [DefaultPaginator.self, NoPagination.self])
         partitionRouter = try PartitionRouterTypes.decode(node, key: "partition_router")
+        if case .array? = node.value["partition_router"] { partitionRouterIsList = true } else { partitionRouterIsList = false }
         decoder = try node.component("decoder", among: DecoderTypes.all)
         ignoreStreamSlicerParametersOnPaginatedRequests = try node.bool("ignore_stream_slicer_parameters_on_paginated_requests") ?? false
         name = try node.string("name")

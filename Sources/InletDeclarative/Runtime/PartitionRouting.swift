@@ -5,6 +5,8 @@ import InletJSON
 /// adds: one router, or several combined as a cartesian product.
 struct PartitionRouterRuntime: Sendable {
     private let routers: [Router]
+    /// Routers written as a list combine as a cartesian product, which keeps no parent state.
+    let isProduct: Bool
 
     private enum Router: Sendable {
         case list(ListPartitionRouter)
@@ -21,7 +23,8 @@ struct PartitionRouterRuntime: Sendable {
         let extraFields: [[String]]
     }
 
-    init(_ components: [any ManifestComponent], streamName: String, session: ReadSession, depth: Int) throws(DeclarativeError) {
+    init(_ components: [any ManifestComponent], isProduct: Bool, streamName: String, session: ReadSession, depth: Int) throws(DeclarativeError) {
+        self.isProduct = isProduct
         var routers: [Router] = []
         for component in components {
             routers.append(try Self.router(component, streamName: streamName, session: session, depth: depth))
@@ -58,12 +61,22 @@ struct PartitionRouterRuntime: Sendable {
             }
             return .substream(parents)
         case let grouping as GroupingPartitionRouter:
-            let inner = try PartitionRouterRuntime([grouping.underlyingPartitionRouter], streamName: streamName, session: session, depth: depth)
+            let inner = try PartitionRouterRuntime([grouping.underlyingPartitionRouter], isProduct: false, streamName: streamName, session: session, depth: depth)
             return .grouping(grouping, inner)
         case let custom as CustomComponent:
             throw DeclarativeError.config(custom.reason)
         default:
             throw DeclarativeError.config("Stream \(streamName): this partition router is not supported by Inlet yet.")
+        }
+    }
+
+    /// Whether the router keeps a `parent_state` (a substream router that is not part of a product).
+    var keepsParentState: Bool {
+        guard !isProduct, let router = routers.first else { return false }
+        switch router {
+        case .substream: return true
+        case .grouping(_, let inner): return inner.keepsParentState
+        case .list: return false
         }
     }
 

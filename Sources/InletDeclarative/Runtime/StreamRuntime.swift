@@ -31,8 +31,12 @@ final class StreamRuntime: Sendable {
         }
         selector = try RecordSelectorRuntime(selector: retriever.recordSelector, transformations: definition.transformations,
                                              schema: schema, retrieverDecoder: retriever.decoder)
-        router = try retriever.partitionRouter.map { components throws(DeclarativeError) in
-            try PartitionRouterRuntime(components, streamName: definition.name, session: session, depth: depth)
+        // An empty list of routers is no router at all, as in the CDK.
+        if let components = retriever.partitionRouter, !components.isEmpty {
+            router = try PartitionRouterRuntime(components, isProduct: retriever.partitionRouterIsList,
+                                                streamName: definition.name, session: session, depth: depth)
+        } else {
+            router = nil
         }
         switch definition.incrementalSync {
         case nil:

@@ -172,10 +172,9 @@ final class StreamSync {
             state["state"] = .object([cursor.cursorField: .string(globalCursorValue)])
         }
         state["lookback_window"] = .int(Int64(lookbackSeconds))
-        let parents = stream.router?.parents.filter(\.config.incrementalDependency) ?? []
-        if finished, !parents.isEmpty {
+        if finished, let router = stream.router, router.keepsParentState {
             var parentState = JSONObject()
-            for parent in parents {
+            for parent in router.parents where parent.config.incrementalDependency {
                 parentState[parent.stream.name] = inputState["parent_state"]?.objectValue?[parent.stream.name] ?? .object([:])
             }
             state["parent_state"] = .object(parentState)
