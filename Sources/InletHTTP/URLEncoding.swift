@@ -123,33 +123,31 @@ public enum URLEncoding {
             referencePath = String(reference[..<cut])
             suffix = String(reference[cut...])
         }
-        let merged: String
+        // As Python's urljoin: a relative path drops the base's last segment and the empty segments
+        // between (no doubled slashes); an absolute path is taken as written.
+        var segments: [Substring]
         if referencePath.hasPrefix("/") {
-            merged = referencePath
-        } else if let lastSlash = basePath.lastIndex(of: "/") {
-            merged = String(basePath[...lastSlash]) + referencePath
+            segments = referencePath.split(separator: "/", omittingEmptySubsequences: false)
         } else {
-            merged = "/" + referencePath
-        }
-        return scheme + "://" + authority + removeDotSegments(merged) + suffix
-    }
-
-    private static func removeDotSegments(_ path: String) -> String {
-        var output: [Substring] = []
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, segment) in segments.enumerated() {
-            switch segment {
-            case ".":
-                if index == segments.count - 1 { output.append("") }
-            case "..":
-                if output.count > 1 { output.removeLast() }
-                if index == segments.count - 1 { output.append("") }
-            default:
-                output.append(segment)
+            var baseParts = basePath.split(separator: "/", omittingEmptySubsequences: false)
+            if baseParts.last.map({ !$0.isEmpty }) ?? false { baseParts.removeLast() }
+            segments = baseParts + referencePath.split(separator: "/", omittingEmptySubsequences: false)
+            if segments.count > 2 {
+                segments = [segments[0]] + segments[1..<(segments.count - 1)].filter { !$0.isEmpty } + [segments[segments.count - 1]]
             }
         }
-        let joined = output.joined(separator: "/")
-        return joined.hasPrefix("/") ? joined : "/" + joined
+        var resolved: [Substring] = []
+        for segment in segments {
+            switch segment {
+            case "..": if !resolved.isEmpty { resolved.removeLast() }
+            case ".": continue
+            default: resolved.append(segment)
+            }
+        }
+        if let last = segments.last, last == "." || last == ".." { resolved.append("") }
+        var path = resolved.joined(separator: "/")
+        if path.isEmpty { path = "/" }
+        return scheme + "://" + authority + path + suffix
     }
 }
 

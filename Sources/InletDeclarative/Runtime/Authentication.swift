@@ -32,7 +32,9 @@ extension AuthenticatorRuntime {
 }
 
 enum Authenticators {
-    static func runtime(for component: (any ManifestComponent)?, session: ReadSession) throws(DeclarativeError) -> any AuthenticatorRuntime {
+    /// `urlBase` is the requester's, which the legacy session-token flow prefixes to its URLs.
+    static func runtime(for component: (any ManifestComponent)?, urlBase: InterpolatedString? = nil,
+                        session: ReadSession) throws(DeclarativeError) -> any AuthenticatorRuntime {
         switch component {
         case nil, is NoAuth: return NoAuthRuntime()
         case let apiKey as ApiKeyAuthenticator: return ApiKeyRuntime(definition: apiKey)
@@ -43,11 +45,11 @@ enum Authenticators {
         case let selective as SelectiveAuthenticator:
             var choices: [(String, any AuthenticatorRuntime)] = []
             for (name, authenticator) in selective.authenticators {
-                choices.append((name, try runtime(for: authenticator, session: session)))
+                choices.append((name, try runtime(for: authenticator, urlBase: urlBase, session: session)))
             }
             return try SelectiveRuntime(definition: selective, choices: choices, config: session.config)
         case let session as SessionTokenAuthenticator: return SessionTokenRuntime(definition: session)
-        case let legacy as LegacySessionTokenAuthenticator: return LegacySessionTokenRuntime(definition: legacy)
+        case let legacy as LegacySessionTokenAuthenticator: return LegacySessionTokenRuntime(definition: legacy, urlBase: urlBase)
         case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
         case let unsupported as UnsupportedComponent: throw DeclarativeError.config(unsupported.reason)
         default: throw DeclarativeError.system("unsupported authenticator \(type(of: component!))")

@@ -57,7 +57,7 @@ public struct DeclarativeConnector: Connector {
         operation(config: config, validationFailure: { error in
             [.connectionStatus(.failed, message: error.message)]
         }) { session, emit in
-            let (succeeded, message) = await checkConnection(session: session)
+            let (succeeded, message) = try await checkConnection(session: session)
             if succeeded {
                 await session.log(.info, "Check succeeded")
                 try await emit(.connectionStatus(.succeeded))
@@ -68,7 +68,7 @@ public struct DeclarativeConnector: Connector {
         }
     }
 
-    private func checkConnection(session: ReadSession) async -> (Bool, String?) {
+    private func checkConnection(session: ReadSession) async throws -> (Bool, String?) {
         guard let check = source.check as? CheckStream else {
             return (false, "The manifest has no CheckStream 'check': Inlet cannot check this connector.")
         }
@@ -79,7 +79,10 @@ public struct DeclarativeConnector: Connector {
         let available = Set(source.streams.compactMap(Self.streamName))
         for name in names {
             guard available.contains(name) else {
-                return (false, "\(name) is not part of the catalog. Expected one of \(PythonValueText.str(.array(source.streams.compactMap(Self.streamName).map { .string($0) }))).")
+                // The CDK raises here: a manifest naming a stream it lacks is the connector's bug.
+                throw ConnectorError.systemError(
+                    "Something went wrong in the connector. See the logs for more details.",
+                    internalMessage: "\(name) is not part of the catalog. Expected one of \(PythonValueText.str(.array(source.streams.compactMap(Self.streamName).map { .string($0) }))).")
             }
             let stream: StreamRuntime
             do {
@@ -271,7 +274,14 @@ public struct DeclarativeConnector: Connector {
         let specification = source.spec?.connectionSpecification
         let secrets = specification.map { AirbyteSecrets.values(in: .object(config), specification: .object($0)) } ?? []
         if let specification {
-            let violations = JSONSchemaValidator(schema: .object(specification)).validate(.object(config))
+            // jsonschema checks the schema itself before the config; a broken spec is the connector's bug.
+            if let problem = SpecificationCheck.problem(in: .object(specification)) {
+                return MessageStream([], failure: ConnectorError.systemError(
+                    "Something went wrong in the connector. See the logs for more details.", internalMessage: problem))
+            }
+            // As the CDK: formats (`date-time`, `email`) are annotations, not checked.
+            let validator = JSONSchemaValidator(schema: .object(specification), options: .init(validatesFormats: false))
+            let violations = validator.validate(.object(config))
             if let first = violations.first {
                 let error = ConnectorError(failureType: .configError,
                                            message: SecretMask.mask("Config validation error: " + first.message, secrets),
@@ -298,6 +308,35 @@ public struct DeclarativeConnector: Connector {
                 await http.shutdown()
                 throw error
             }
+        }
+    }
+}
+
+/// The few metaschema rules a connector spec breaks in practice, checked as jsonschema checks a
+/// schema before using it.
+enum SpecificationCheck {
+    static func problem(in schema: JSONValue) -> String? {
+        switch schema {
+        case .object(let object):
+            if case .array(let required)? = object["required"] {
+                if Set(required).count != required.count {
+                    return "\(PythonValueText.str(.array(required))) has non-unique elements"
+                }
+                if let bad = required.first(where: { $0.stringValue == nil }) {
+                    return "\(PythonValueText.str(bad)) is not of type 'string'"
+                }
+            }
+            for (_, value) in object {
+                if let problem = problem(in: value) { return problem }
+            }
+            return nil
+        case .array(let elements):
+            for element in elements {
+                if let problem = problem(in: element) { return problem }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 }

@@ -100,8 +100,13 @@ actor OAuthRuntime: AuthenticatorRuntime {
         let now = SystemClock.microsecondsSinceEpoch()
         guard let value, !value.isNull else { return now + 3_600_000_000 }
         if let format = definition.tokenExpiryDateFormat {
-            if let date = try? DatetimeFormat.parse(PythonValueText.str(value), format: format) { return date.utcMicroseconds }
-            throw DeclarativeError.system("Invalid token expiry date format: \(value)")
+            // The CDK parses the expiry date leniently (ISO 8601 or a Unix timestamp); the format
+            // (often a pendulum pattern) only says that the value is a date, not seconds.
+            let text = PythonValueText.str(value)
+            if let date = try? ISODateParser.parse(text) { return date.utcMicroseconds }
+            if let seconds = Double(text) { return Int64(seconds * 1_000_000) }
+            if let date = try? DatetimeFormat.parse(text, format: format) { return date.utcMicroseconds }
+            throw DeclarativeError.system("Invalid token expiry date format: \(text)")
         }
         let text = PythonValueText.str(value)
         guard let seconds = Double(text) else {

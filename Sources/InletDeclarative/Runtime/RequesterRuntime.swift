@@ -14,7 +14,7 @@ struct RequesterRuntime: Sendable {
     init(definition: HttpRequester, streamName: String, session: ReadSession) throws(DeclarativeError) {
         self.definition = definition
         self.streamName = streamName
-        authenticator = try Authenticators.runtime(for: definition.authenticator, session: session)
+        authenticator = try Authenticators.runtime(for: definition.authenticator, urlBase: definition.urlBase, session: session)
         errorHandler = ErrorHandlerRuntime(definition.errorHandler)
     }
 

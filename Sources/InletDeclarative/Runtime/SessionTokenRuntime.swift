@@ -58,10 +58,12 @@ actor SessionTokenRuntime: AuthenticatorRuntime {
 /// The older session-token flow with a login URL, a validation URL and a header.
 actor LegacySessionTokenRuntime: AuthenticatorRuntime {
     let definition: LegacySessionTokenAuthenticator
+    let urlBase: InterpolatedString?
     private var token: String?
 
-    init(definition: LegacySessionTokenAuthenticator) {
+    init(definition: LegacySessionTokenAuthenticator, urlBase: InterpolatedString?) {
         self.definition = definition
+        self.urlBase = urlBase
     }
 
     func options(session: ReadSession) async throws(DeclarativeError) -> AuthOptions {
@@ -75,19 +77,35 @@ actor LegacySessionTokenRuntime: AuthenticatorRuntime {
         return options
     }
 
+    /// The CDK's flow: a configured session token if the validation URL accepts it (a 401 means
+    /// "log in instead"), else a new token from logging in with username and password.
     private func obtainToken(header: String, context: InterpolationContext, session: ReadSession) async throws(DeclarativeError) -> String {
+        let apiURL = try urlBase.map { template throws(DeclarativeError) in PythonValueText.str(try evaluate(template, context, at: "url_base")) } ?? ""
         if let given = definition.sessionToken {
             let value = try evaluate(given, context, at: "session_token")
-            if case .string(let text) = value, !text.isEmpty {
-                let url = PythonValueText.str(try evaluate(definition.validateSessionURL, context, at: "validate_session_url"))
+            if ComponentTransformer.isTruthy(value) {
+                let text = PythonValueText.str(value)
+                let url = apiURL + PythonValueText.str(try evaluate(definition.validateSessionURL, context, at: "validate_session_url"))
                 let request = HTTPRequest(method: "GET", url: URLEncoding.requote(url), headers: [(header, text)])
-                if let response = try? await session.http.send(request), response.isSuccess { return text }
-                throw DeclarativeError.config("The session token is not valid: the validation request was rejected.")
+                let response: HTTPResponse
+                do {
+                    response = try await session.http.send(request)
+                } catch {
+                    throw DeclarativeError.config("Error while validating session token: \(error.detail)")
+                }
+                if response.isSuccess { return text }
+                if response.status != 401 {
+                    throw DeclarativeError.config("Error while validating session token: HTTP \(response.status) from \(url)")
+                }
+                await session.log(.info, "Unable to connect by session token from config: HTTP 401")
             }
         }
-        let url = PythonValueText.str(try evaluate(definition.loginURL, context, at: "login_url"))
         let username = try definition.username.map { template throws(DeclarativeError) in try evaluate(template, context, at: "username") } ?? .null
         let password = try definition.password.map { template throws(DeclarativeError) in try evaluate(template, context, at: "password") } ?? .null
+        guard ComponentTransformer.isTruthy(username), ComponentTransformer.isTruthy(password) else {
+            throw DeclarativeError.config("Invalid credentials: session token is not valid or provide username and password")
+        }
+        let url = apiURL + PythonValueText.str(try evaluate(definition.loginURL, context, at: "login_url"))
         let body = JSONWriter.bytes(from: .object(["username": username, "password": password]))
         let request = HTTPRequest(method: "POST", url: URLEncoding.requote(url), headers: [("Content-Type", "application/json")], body: body)
         let response: HTTPResponse

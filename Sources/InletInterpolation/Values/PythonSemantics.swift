@@ -88,7 +88,8 @@ enum PythonSemantics {
             guard case .string(let key) = element else { return false }
             return object.mapping.contains(key: key)
         case .dict(let dict): return dict.index(of: element) != nil
-        case .undefined(let hint): throw .undefined(hint)
+        // Jinja's Undefined iterates as empty, so nothing is in it.
+        case .undefined: return false
         default:
             guard let elements = sequenceElements(container) else {
                 throw .type("argument of type '\(container.pythonTypeName)' is not iterable")
