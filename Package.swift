@@ -101,7 +101,13 @@ let package = Package(
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "InletDeclarativeTests",
-            dependencies: ["InletDeclarative", "InletInterpolation", "InletJSON"],
+            dependencies: [
+                "InletDeclarative", "InletInterpolation", "InletJSON", "InletProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             exclude: ["Reference/generate_resolution_cases.py"],
             resources: [.copy("Reference/resolution_cases.json")],
             swiftSettings: upcomingFeatures

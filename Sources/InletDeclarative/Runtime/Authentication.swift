@@ -40,7 +40,10 @@ enum Authenticators {
         case let apiKey as ApiKeyAuthenticator: return ApiKeyRuntime(definition: apiKey)
         case let bearer as BearerAuthenticator: return BearerRuntime(definition: bearer)
         case let basic as BasicHttpAuthenticator: return BasicRuntime(definition: basic)
-        case let oauth as OAuthAuthenticator: return OAuthRuntime(definition: oauth)
+        case let oauth as OAuthAuthenticator:
+            let key = ["oauth", oauth.tokenRefreshEndpoint?.string, oauth.clientID?.string, oauth.refreshToken?.string,
+                       oauth.grantType.string, oauth.accessTokenValue?.string].map { $0 ?? "" }.joined(separator: "\u{1}")
+            return session.sharedAuthenticator(key) { OAuthRuntime(definition: oauth) }
         case let jwt as JwtAuthenticator: return JwtRuntime(definition: jwt)
         case let selective as SelectiveAuthenticator:
             var choices: [(String, any AuthenticatorRuntime)] = []
@@ -48,8 +51,15 @@ enum Authenticators {
                 choices.append((name, try runtime(for: authenticator, urlBase: urlBase, session: session)))
             }
             return try SelectiveRuntime(definition: selective, choices: choices, config: session.config)
-        case let session as SessionTokenAuthenticator: return SessionTokenRuntime(definition: session)
-        case let legacy as LegacySessionTokenAuthenticator: return LegacySessionTokenRuntime(definition: legacy, urlBase: urlBase)
+        case let sessionToken as SessionTokenAuthenticator:
+            let login = sessionToken.loginRequester
+            let key = ["session", login.urlBase?.string, login.url?.string, login.path?.string, sessionToken.sessionTokenPath.joined(separator: "/")]
+                .map { $0 ?? "" }.joined(separator: "\u{1}")
+            return session.sharedAuthenticator(key) { SessionTokenRuntime(definition: sessionToken) }
+        case let legacy as LegacySessionTokenAuthenticator:
+            let key = ["legacy-session", urlBase?.string, legacy.loginURL.string, legacy.username?.string, legacy.sessionToken?.string]
+                .map { $0 ?? "" }.joined(separator: "\u{1}")
+            return session.sharedAuthenticator(key) { LegacySessionTokenRuntime(definition: legacy, urlBase: urlBase) }
         case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
         case let unsupported as UnsupportedComponent: throw DeclarativeError.config(unsupported.reason)
         default: throw DeclarativeError.system("unsupported authenticator \(type(of: component!))")

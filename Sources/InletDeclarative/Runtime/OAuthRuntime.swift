@@ -11,6 +11,10 @@ actor OAuthRuntime: AuthenticatorRuntime {
     private var accessToken: String?
     private var expiresAt: Int64 = .min
     private var configOverride: JSONObject?
+    /// The refresh token the server handed back last. Kept for the rest of the run even without a
+    /// `refresh_token_updater`, so a provider that rotates single-use refresh tokens does not make
+    /// the next refresh fail (the CDK would send the spent token again).
+    private var rotatedRefreshToken: String?
 
     init(definition: OAuthAuthenticator) {
         self.definition = definition
@@ -66,7 +70,8 @@ actor OAuthRuntime: AuthenticatorRuntime {
             payload[text(definition.clientIDName, context)] = definition.clientID.map { .string(text($0, context)) } ?? .null
             payload[text(definition.clientSecretName, context)] = definition.clientSecret.map { .string(text($0, context)) } ?? .null
         }
-        payload[text(definition.refreshTokenName, context)] = definition.refreshToken.map { .string(text($0, context)) } ?? .null
+        payload[text(definition.refreshTokenName, context)] = rotatedRefreshToken.map(JSONValue.string)
+            ?? definition.refreshToken.map { .string(text($0, context)) } ?? .null
         if let scopes = definition.scopes, !scopes.isEmpty { payload["scopes"] = .array(scopes.map(JSONValue.string)) }
         if let body = definition.refreshRequestBody, let extra = try evaluate(body, context, at: "refresh_request_body") {
             for (key, value) in extra where payload[key] == nil { payload[key] = value }
@@ -90,6 +95,10 @@ actor OAuthRuntime: AuthenticatorRuntime {
         }
         let token = PythonValueText.str(tokenValue)
         accessToken = token
+        let refreshName = definition.refreshTokenUpdater?.refreshTokenName ?? "refresh_token"
+        if let rotated = Self.find(refreshName, in: body), case .string(let value) = rotated, !value.isEmpty {
+            rotatedRefreshToken = value
+        }
         let expiresIn = Self.find(text(definition.expiresInName, context), in: body)
         expiresAt = try expiry(from: expiresIn, context: context)
         try await updateConfig(body: body, token: token, session: session)

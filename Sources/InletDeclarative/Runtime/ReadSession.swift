@@ -2,6 +2,7 @@ import InletHTTP
 import InletInterpolation
 import InletJSON
 import InletProtocol
+import Synchronization
 
 /// What one connector operation (check, discover or read) shares across its streams: the config,
 /// the HTTP client, the clock, the secrets to mask, and where side messages (logs, rate-limit
@@ -17,6 +18,9 @@ final class ReadSession: Sendable {
     let notify: @Sendable (AirbyteMessage) async -> Void
     /// How long to wait before a retry; tests shorten it.
     let sleep: @Sendable (Double) async throws -> Void
+    /// Authenticators that hold tokens, shared by every stream that authenticates the same way, so
+    /// one refresh serves all streams and a rotated refresh token is never used twice.
+    private let sharedAuthenticators = Mutex<[String: any AuthenticatorRuntime]>([:])
 
     init(
         manifest: Manifest,
@@ -52,6 +56,16 @@ final class ReadSession: Sendable {
             context[.nextPageToken] = nextPageToken.map { .jsonObject(["next_page_token": $0]) } ?? JinjaValue.none
         }
         return context
+    }
+
+    /// The authenticator already made for `key`, or a new one from `make`.
+    func sharedAuthenticator(_ key: String, make: () -> any AuthenticatorRuntime) -> any AuthenticatorRuntime {
+        sharedAuthenticators.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let made = make()
+            cache[key] = made
+            return made
+        }
     }
 
     func log(_ level: AirbyteLogMessage.Level, _ message: String) async {

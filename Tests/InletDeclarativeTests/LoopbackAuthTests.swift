@@ -1,0 +1,143 @@
+import Foundation
+import InletDeclarative
+import InletJSON
+import InletProtocol
+import NIOConcurrencyHelpers
+import Testing
+
+@Suite("Authentication over loopback HTTP")
+struct LoopbackAuthTests {
+    /// A token endpoint that issues `token-N` for the N-th refresh, expiring at once, and rotates the
+    /// refresh token (`r0` → `r1` → …), refusing any refresh token other than the latest.
+    private func oauthServer() async throws -> LoopbackServer {
+        let issued = NIOLockedValueBox(0)
+        return try await LoopbackServer { request in
+            if request.path == "/oauth/token" {
+                return issued.withLockedValue { count -> LoopbackServer.Response in
+                    let form = Dictionary(uniqueKeysWithValues: request.body.split(separator: "&").map { pair -> (String, String) in
+                        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                        return (parts[0], parts.count > 1 ? parts[1] : "")
+                    })
+                    guard form["refresh_token"] == "r\(count)", form["grant_type"] == "refresh_token", form["client_id"] == "cid" else {
+                        return .json(#"{"error": "invalid_grant"}"#, status: 400)
+                    }
+                    count += 1
+                    return .json("{\"access_token\": \"token-\(count)\", \"expires_in\": 0, \"refresh_token\": \"r\(count)\"}")
+                }
+            }
+            let page = Int(request.query["page"] ?? "1") ?? 1
+            let next = page < 3 ? "\(page + 1)" : "null"
+            return .json("{\"data\": [{\"id\": \(page)}], \"next\": \(next), \"auth\": \"\(request.header("Authorization") ?? "")\"}")
+        }
+    }
+
+    private func oauthManifest(_ server: LoopbackServer, updater: Bool) -> String {
+        var manifest = TestManifest(baseURL: server.baseURL)
+        let authenticator = """
+        authenticator:
+          type: OAuthAuthenticator
+          token_refresh_endpoint: \(server.baseURL)/oauth/token
+          client_id: "{{ config['credentials']['client_id'] }}"
+          client_secret: "{{ config['credentials']['client_secret'] }}"
+          refresh_token: "{{ config['credentials']['refresh_token'] }}"
+        """ + (updater ? "\n  refresh_token_updater:\n    refresh_token_name: refresh_token" : "")
+        let paginator = """
+        paginator:
+          type: DefaultPaginator
+          page_token_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: page
+          pagination_strategy:
+            type: CursorPagination
+            cursor_value: "{{ response.next }}"
+        """
+        manifest.stream("first", path: "/first", requesterExtras: authenticator, retrieverExtras: paginator)
+        manifest.stream("second", path: "/second", requesterExtras: authenticator, retrieverExtras: paginator)
+        return manifest.yaml
+    }
+
+    private let config: JSONObject = ["credentials": ["client_id": "cid", "client_secret": "secret-xyz", "refresh_token": "r0"]]
+
+    @Test func anExpiredTokenIsRefreshedBeforeTheNextRequest() async throws {
+        let server = try await oauthServer()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(oauthManifest(server, updater: true))
+        let output = await run.read(config: config, streams: ["first"])
+        #expect(output.error == nil)
+        let apiRequests = server.requests.filter { $0.path == "/first" }
+        #expect(apiRequests.count == 3)
+        // Each page found the previous token expired and used a fresh one.
+        #expect(apiRequests.map { $0.header("Authorization") } == ["Bearer token-1", "Bearer token-2", "Bearer token-3"])
+    }
+
+    @Test func aRotatedRefreshTokenIsUsedNextAndReportedInAControlMessage() async throws {
+        let server = try await oauthServer()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(oauthManifest(server, updater: true))
+        // Two streams share one authenticator: the second stream must use the rotated token too.
+        let output = await run.read(config: config, streams: ["first", "second"])
+        #expect(output.error == nil)
+        #expect(output.records.count == 6)
+        let last = try #require(output.controls.last?.connectorConfig)
+        #expect(last["credentials"]?["refresh_token"] == "r6")
+        #expect(last["credentials"]?["access_token"] == "token-6")
+        #expect(last["credentials"]?["client_secret"] == "secret-xyz")
+    }
+
+    @Test func withoutTheUpdaterARotatedRefreshTokenIsStillKeptForTheRun() async throws {
+        // The CDK would send the spent refresh token again and fail; Inlet keeps the new one in memory.
+        let server = try await oauthServer()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(oauthManifest(server, updater: false))
+        let output = await run.read(config: config, streams: ["first"])
+        #expect(output.error == nil)
+        #expect(output.records.count == 3)
+        #expect(output.controls.isEmpty, "without an updater there is no config to persist")
+    }
+
+    @Test func aRejectedRefreshIsAConfigErrorWithoutSecrets() async throws {
+        let server = try await oauthServer()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(oauthManifest(server, updater: true))
+        var badConfig = config
+        badConfig["credentials"] = ["client_id": "cid", "client_secret": "secret-xyz", "refresh_token": "stale"]
+        let output = await run.read(config: badConfig, streams: ["first"])
+        let failure = try #require(output.errors.first)
+        #expect(failure.failureType == .configError)
+        let text = output.messages.map { JSONWriter.string(from: $0.json) }.joined()
+        #expect(!text.contains("secret-xyz"))
+        #expect(server.requests.filter { $0.path == "/first" }.isEmpty)
+    }
+
+    @Test func bearerBasicAndApiKeyAuthenticatorsSetTheirHeadersAndParameters() async throws {
+        let server = try await LoopbackServer { _ in .json(#"{"data": [{"id": 1}]}"#) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("bearer", path: "/bearer", requesterExtras: """
+        authenticator:
+          type: BearerAuthenticator
+          api_token: "{{ config['api_key'] }}"
+        """)
+        manifest.stream("basic", path: "/basic", requesterExtras: """
+        authenticator:
+          type: BasicHttpAuthenticator
+          username: "{{ config['api_key'] }}"
+        """)
+        manifest.stream("query", path: "/query", requesterExtras: """
+        authenticator:
+          type: ApiKeyAuthenticator
+          api_token: "{{ config['api_key'] }}"
+          inject_into:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: key
+        """)
+        let output = await (try ManifestRun(manifest.yaml)).read(config: ["api_key": "k1"], streams: ["bearer", "basic", "query"])
+        #expect(output.error == nil)
+        let byPath = Dictionary(server.requests.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byPath["/bearer"]?.header("Authorization") == "Bearer k1")
+        #expect(byPath["/basic"]?.header("Authorization") == "Basic " + Data("k1:".utf8).base64EncodedString())
+        #expect(byPath["/query"]?.query["key"] == "k1")
+    }
+}

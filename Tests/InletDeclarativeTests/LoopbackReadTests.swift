@@ -1,0 +1,238 @@
+import Foundation
+import InletDeclarative
+import InletJSON
+import InletProtocol
+import NIOConcurrencyHelpers
+import Testing
+
+/// Reads against a real HTTP server on 127.0.0.1: retries, errors, authentication and pagination.
+@Suite("Reading manifests over loopback HTTP")
+struct LoopbackReadTests {
+    private func records(_ ids: ClosedRange<Int>) -> String {
+        "[" + ids.map { "{\"id\": \($0), \"name\": null}" }.joined(separator: ",") + "]"
+    }
+
+    @Test func a429WithRetryAfterIsRetriedAfterTheServersDelay() async throws {
+        let calls = NIOLockedValueBox(0)
+        let server = try await LoopbackServer { _ in
+            let call = calls.withLockedValue { $0 += 1; return $0 }
+            if call == 1 { return .json(#"{"message": "slow down"}"#, status: 429, headers: [("Retry-After", "7")]) }
+            return .json(#"{"data": [{"id": 1}, {"id": 2}]}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items")
+        let run = try ManifestRun(manifest.yaml)
+        let output = await run.read(streams: ["items"])
+        #expect(output.error == nil)
+        #expect(output.records.count == 2)
+        #expect(run.sleeps.withLockedValue { $0 } == [7])
+        #expect(server.requests.count == 2)
+        #expect(output.statuses.last == "items:COMPLETE")
+    }
+
+    @Test func a500IsRetriedWithBackoffThenSucceeds() async throws {
+        let calls = NIOLockedValueBox(0)
+        let server = try await LoopbackServer { _ in
+            let call = calls.withLockedValue { $0 += 1; return $0 }
+            if call <= 2 { return .json(#"{"error": "boom"}"#, status: 500) }
+            return .json(#"{"data": [{"id": 1}]}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items")
+        let run = try ManifestRun(manifest.yaml)
+        let output = await run.read(streams: ["items"])
+        #expect(output.error == nil)
+        #expect(output.records.map { $0["id"] } == [.int(1)])
+        // The CDK's default exponential backoff: 1, 2, 4, … seconds.
+        #expect(run.sleeps.withLockedValue { $0 } == [1, 2])
+    }
+
+    @Test func retriesStopAtMaxRetriesWithATransientFailure() async throws {
+        let server = try await LoopbackServer { _ in .json(#"{"error": "down"}"#, status: 503) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", requesterExtras: """
+        error_handler:
+          type: DefaultErrorHandler
+          max_retries: 2
+          backoff_strategies:
+            - type: ConstantBackoffStrategy
+              backoff_time_in_seconds: 3
+        """)
+        let run = try ManifestRun(manifest.yaml)
+        let output = await run.read(streams: ["items"])
+        #expect(server.requests.count == 3)
+        // A user backoff gets the CDK's extra second.
+        #expect(run.sleeps.withLockedValue { $0 } == [4, 4])
+        #expect(output.statuses.last == "items:INCOMPLETE")
+        #expect(output.error != nil)
+    }
+
+    @Test func a401IsAConfigErrorAndOtherStreamsStillRun() async throws {
+        let server = try await LoopbackServer { request in
+            if request.path == "/secret" { return .json(#"{"message": "bad key"}"#, status: 401) }
+            return .json(#"{"data": [{"id": 5}]}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("secret", path: "/secret")
+        manifest.stream("open", path: "/open")
+        let run = try ManifestRun(manifest.yaml)
+        let output = await run.read(streams: ["secret", "open"])
+        let failure = try #require(output.errors.first)
+        #expect(failure.failureType == .configError)
+        #expect(failure.streamDescriptor?.name == "secret")
+        #expect(output.records(of: "open").count == 1)
+        #expect(output.statuses.contains("secret:INCOMPLETE"))
+        #expect(output.statuses.last == "open:COMPLETE")
+        #expect(server.requests.filter { $0.path == "/secret" }.count == 1, "a 401 is not retried")
+        let error = try #require(output.error as? ConnectorError)
+        #expect(error.message.contains("secret"))
+    }
+
+    @Test func secretsNeverAppearInErrors() async throws {
+        let server = try await LoopbackServer { _ in .json(#"{"message": "key sk-live-123 is revoked"}"#, status: 403) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", requesterExtras: """
+        authenticator:
+          type: ApiKeyAuthenticator
+          api_token: "{{ config['api_key'] }}"
+          inject_into:
+            type: RequestOption
+            inject_into: header
+            field_name: X-Key
+        """)
+        let run = try ManifestRun(manifest.yaml)
+        let output = await run.read(config: ["api_key": "sk-live-123"], streams: ["items"])
+        #expect(server.requests.first?.header("X-Key") == "sk-live-123")
+        let text = output.messages.map { JSONWriter.string(from: $0.json) }.joined(separator: "\n")
+        #expect(!text.contains("sk-live-123"))
+        #expect(text.contains("****"))
+    }
+
+    @Test func topLevelNullFieldsAreDroppedFromRecords() async throws {
+        let server = try await LoopbackServer { _ in .json(#"{"data": [{"id": 1, "name": null, "nested": {"x": null}}]}"#) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items")
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
+        #expect(output.records == [["id": 1, "nested": ["x": .null]]])
+    }
+}
+
+@Suite("Pagination over loopback HTTP")
+struct LoopbackPaginationTests {
+    @Test func linkHeaderPaginationFollowsNextUntilThereIsNone() async throws {
+        let server = try await LoopbackServer { request in
+            let page = Int(request.query["page"] ?? "1") ?? 1
+            var headers: [(String, String)] = []
+            if page < 3 {
+                headers.append(("Link", "<http://127.0.0.1:0/unused>; rel=\"prev\", <\(request.path)?page=\(page + 1)&per_page=2>; rel=\"next\""))
+            }
+            return .json("[{\"id\": \(page * 10)}, {\"id\": \(page * 10 + 1)}]", headers: headers)
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", fieldPath: "[]", retrieverExtras: """
+        paginator:
+          type: DefaultPaginator
+          page_token_option:
+            type: RequestPath
+          pagination_strategy:
+            type: CursorPagination
+            cursor_value: "{{ headers['link']['next']['url'] }}"
+            stop_condition: "{{ 'next' not in headers['link'] }}"
+        """)
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
+        #expect(output.error == nil)
+        #expect(output.records.compactMap { $0["id"]?.intValue } == [10, 11, 20, 21, 30, 31])
+        #expect(server.requests.map(\.uri) == ["/items", "/items?page=2&per_page=2", "/items?page=3&per_page=2"])
+    }
+
+    @Test func offsetPaginationStopsOnAShortPage() async throws {
+        let all = Array(1...5)
+        let server = try await LoopbackServer { request in
+            let offset = Int(request.query["offset"] ?? "0") ?? 0
+            let limit = Int(request.query["limit"] ?? "0") ?? 0
+            let page = all.dropFirst(offset).prefix(limit)
+            return .json("{\"data\": [" + page.map { "{\"id\": \($0)}" }.joined(separator: ",") + "]}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", retrieverExtras: """
+        paginator:
+          type: DefaultPaginator
+          page_size_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: limit
+          page_token_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: offset
+          pagination_strategy:
+            type: OffsetIncrement
+            page_size: 2
+        """)
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
+        #expect(output.records.compactMap { $0["id"]?.intValue } == all.map(Int64.init))
+        #expect(server.requests.map { $0.query["offset"] ?? "-" } == ["-", "2", "4"])
+        #expect(server.requests.allSatisfy { $0.query["limit"] == "2" })
+    }
+
+    @Test func pageIncrementStartsFromTheGivenPageAndStopsOnAnEmptyPage() async throws {
+        let server = try await LoopbackServer { request in
+            let page = Int(request.query["page"] ?? "0") ?? 0
+            return .json(page <= 2 ? "{\"data\": [{\"id\": \(page)}]}" : "{\"data\": []}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", retrieverExtras: """
+        paginator:
+          type: DefaultPaginator
+          page_token_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: page
+          pagination_strategy:
+            type: PageIncrement
+            start_from_page: 1
+            inject_on_first_request: true
+        """)
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
+        #expect(output.records.compactMap { $0["id"]?.intValue } == [1, 2])
+        #expect(server.requests.map { $0.query["page"] ?? "-" } == ["1", "2", "3"])
+    }
+
+    @Test func cursorPaginationInAJSONBody() async throws {
+        let server = try await LoopbackServer { request in
+            let cursor = (try? JSONParser.parse(request.body))?["cursor"]?.stringValue
+            if cursor == nil { return .json(#"{"data": [{"id": 1}], "next": "abc"}"#) }
+            return .json(#"{"data": [{"id": 2}], "next": null}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/search", requesterExtras: """
+        http_method: POST
+        request_body_json:
+          query: everything
+        """, retrieverExtras: """
+        paginator:
+          type: DefaultPaginator
+          page_token_option:
+            type: RequestOption
+            inject_into: body_json
+            field_name: cursor
+          pagination_strategy:
+            type: CursorPagination
+            cursor_value: "{{ response.next }}"
+        """)
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
+        #expect(output.records.compactMap { $0["id"]?.intValue } == [1, 2])
+        #expect(server.requests.map(\.body) == [#"{"query": "everything"}"#, #"{"query": "everything", "cursor": "abc"}"#])
+        #expect(server.requests.allSatisfy { $0.header("Content-Type") == "application/json" })
+    }
+}
