@@ -1,17 +1,36 @@
 extension JSONScanner {
-    private static var ones: UInt64 { 0x0101_0101_0101_0101 }
-    private static var highBits: UInt64 { 0x8080_8080_8080_8080 }
+    static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    static var highBits: UInt64 { 0x8080_8080_8080_8080 }
 
-    /// Whether any byte of `word` is a quote, a backslash or a control character (below 0x20).
-    /// The bit tricks may report a false positive, never a false negative; the byte loop decides.
+    /// The high bit of each byte of `word` that is a quote, a backslash or a control character
+    /// (below 0x20). Bytes above the first such byte may be flagged wrongly, the first one never.
     @inline(__always)
-    private static func mayNeedAttention(_ word: UInt64) -> Bool {
+    static func attentionBits(_ word: UInt64) -> UInt64 {
         let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
         let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
         let hasQuote = (quotes &- ones) & ~quotes
         let hasBackslash = (backslashes &- ones) & ~backslashes
         let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl) & highBits != 0
+        return (hasQuote | hasBackslash | hasControl) & highBits
+    }
+
+    /// Moves over ordinary string bytes eight at a time, landing on the first quote, backslash or
+    /// control character (or within eight bytes of the end); ORs the bytes passed into `highBitsSeen`.
+    @inline(__always)
+    mutating func skipOrdinaryStringBytes(_ highBitsSeen: inout UInt64) {
+        while position + 8 <= count {
+            let word = UnsafeRawPointer(start + position).loadUnaligned(as: UInt64.self)
+            let attention = Self.attentionBits(word)
+            if attention == 0 {
+                highBitsSeen |= word
+                position += 8
+                continue
+            }
+            let skipped = attention.trailingZeroBitCount >> 3
+            highBitsSeen |= word & ~(UInt64.max << (skipped << 3))
+            position += skipped
+            return
+        }
     }
 
     /// Parses the string whose opening quote is at `position`; leaves `position` after the closing quote.
@@ -20,13 +39,7 @@ extension JSONScanner {
         let contentStart = position
         var highBitsSeen: UInt64 = 0
         while true {
-            // Eight bytes at a time while none of them is special.
-            while position + 8 <= count {
-                let word = UnsafeRawPointer(start + position).loadUnaligned(as: UInt64.self)
-                if Self.mayNeedAttention(word) { break }
-                highBitsSeen |= word
-                position += 8
-            }
+            skipOrdinaryStringBytes(&highBitsSeen)
             guard position < count else { throw error(.unterminatedString, at: contentStart - 1) }
             let byte = start[position]
             if byte == UInt8(ascii: "\"") {

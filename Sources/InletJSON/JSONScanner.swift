@@ -10,6 +10,10 @@ struct JSONScanner {
     var depth = 0
     /// Reused for strings with escapes, so unescaping does not allocate per string.
     var scratch: [UInt8] = []
+    /// When not nil, every run of whitespace skipped between tokens is noted here.
+    var whitespaceRuns: [Range<Int>]? = nil
+    /// The keys of the objects being skipped, innermost last, with their fingerprints.
+    var skippedKeys: [(bytes: Range<Int>, fingerprint: UInt64)] = []
 
     init(start: UnsafePointer<UInt8>, count: Int, options: JSONParsingOptions) {
         self.start = start
@@ -34,12 +38,69 @@ struct JSONScanner {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while position < count {
+        let before = position
+        scan: while position < count {
             switch start[position] {
             case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): position += 1
-            default: return
+            default: break scan
             }
         }
+        if position != before { whitespaceRuns?.append(before..<position) }
+    }
+
+    /// Past the opening bracket at `position` and the whitespace after it; true when the container
+    /// is empty, its closing bracket consumed too.
+    @inline(__always)
+    mutating func openContainer(closing: UInt8) throws(JSONParsingError) -> Bool {
+        try enterContainer()
+        position += 1
+        skipWhitespace()
+        guard position < count, start[position] == closing else { return false }
+        position += 1
+        depth -= 1
+        return true
+    }
+
+    /// After an element or a member: true past a `,` and the whitespace after it, false past the
+    /// container's `closing` bracket (which leaves the container).
+    @inline(__always)
+    mutating func consumeSeparator(closing: UInt8) throws(JSONParsingError) -> Bool {
+        skipWhitespace()
+        let expected = closing == UInt8(ascii: "]") ? "',' or ']'" : "',' or '}'"
+        guard position < count else { throw error(.unexpectedEndOfInput(expected: expected)) }
+        let byte = start[position]
+        position += 1
+        if byte == UInt8(ascii: ",") {
+            skipWhitespace()
+            return true
+        }
+        if byte == closing {
+            depth -= 1
+            return false
+        }
+        throw error(.unexpectedCharacter(found: describeByte(at: position - 1), expected: expected), at: position - 1)
+    }
+
+    /// At a member's key: fails unless `position` is at a quote.
+    @inline(__always)
+    func expectKey() throws(JSONParsingError) {
+        guard position < count else { throw error(.unexpectedEndOfInput(expected: "a string key")) }
+        guard start[position] == UInt8(ascii: "\"") else {
+            throw error(.unexpectedCharacter(found: describeByte(at: position), expected: "a string key"))
+        }
+    }
+
+    /// After a key: past the `:` and the whitespace around it, at the start of the value.
+    @inline(__always)
+    mutating func consumeColon() throws(JSONParsingError) {
+        skipWhitespace()
+        guard position < count else { throw error(.unexpectedEndOfInput(expected: "':'")) }
+        guard start[position] == UInt8(ascii: ":") else {
+            throw error(.unexpectedCharacter(found: describeByte(at: position), expected: "':'"))
+        }
+        position += 1
+        skipWhitespace()
+        guard position < count else { throw error(.unexpectedEndOfInput(expected: "a value")) }
     }
 
     /// Parses the value starting at `position`, which is not whitespace and not past the end.
@@ -86,62 +147,30 @@ struct JSONScanner {
     }
 
     mutating func parseArray() throws(JSONParsingError) -> JSONValue {
-        try enterContainer()
-        position += 1
-        skipWhitespace()
         var elements: [JSONValue] = []
-        if position < count, start[position] == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        if try openContainer(closing: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             guard position < count else { throw error(.unexpectedEndOfInput(expected: "a value or ']'")) }
             elements.append(try parseValue())
-            skipWhitespace()
-            guard position < count else { throw error(.unexpectedEndOfInput(expected: "',' or ']'")) }
-            let byte = start[position]
-            position += 1
-            if byte == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if byte == UInt8(ascii: "]") { break }
-            throw error(.unexpectedCharacter(found: describeByte(at: position - 1), expected: "',' or ']'"), at: position - 1)
-        }
-        depth -= 1
+        } while try consumeSeparator(closing: UInt8(ascii: "]"))
         return .array(elements)
     }
 
     mutating func parseObject() throws(JSONParsingError) -> JSONValue {
-        try enterContainer()
-        position += 1
-        skipWhitespace()
         var entries: [JSONObject.Entry] = []
-        if position < count, start[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(JSONObject(uniqueEntries: entries))
-        }
+        if try openContainer(closing: UInt8(ascii: "}")) { return .object(JSONObject(uniqueEntries: entries)) }
         // A 64-bit filter of key fingerprints: a full duplicate check runs only when a bit is already set.
         var seenKeys: UInt64 = 0
         var keyIndex: [String: Int]? = nil
-        while true {
-            guard position < count else { throw error(.unexpectedEndOfInput(expected: "a string key")) }
-            guard start[position] == UInt8(ascii: "\"") else {
-                throw error(.unexpectedCharacter(found: describeByte(at: position), expected: "a string key"))
-            }
+        repeat {
+            try expectKey()
             let keyStart = position + 1
             let key = try parseString()
-            let fingerprint = keyFingerprint(from: keyStart, to: position - 1)
-            skipWhitespace()
-            guard position < count else { throw error(.unexpectedEndOfInput(expected: "':'")) }
-            guard start[position] == UInt8(ascii: ":") else {
-                throw error(.unexpectedCharacter(found: describeByte(at: position), expected: "':'"))
-            }
-            position += 1
-            skipWhitespace()
-            guard position < count else { throw error(.unexpectedEndOfInput(expected: "a value")) }
+            // An escaped key may spell an earlier key differently: it matches every filter bit,
+            // so the exact comparison decides.
+            let isEscaped = key.utf8.count != position - 1 - keyStart
+            let fingerprint = isEscaped ? UInt64.max : keyFingerprint(from: keyStart, to: position - 1)
+            try consumeColon()
             let value = try parseValue()
 
             // Python keeps the first position of a repeated key and its last value; so do we.
@@ -165,19 +194,7 @@ struct JSONScanner {
                     keyIndex = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element.key, $0.offset) })
                 }
             }
-
-            skipWhitespace()
-            guard position < count else { throw error(.unexpectedEndOfInput(expected: "',' or '}'")) }
-            let byte = start[position]
-            position += 1
-            if byte == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if byte == UInt8(ascii: "}") { break }
-            throw error(.unexpectedCharacter(found: describeByte(at: position - 1), expected: "',' or '}'"), at: position - 1)
-        }
-        depth -= 1
+        } while try consumeSeparator(closing: UInt8(ascii: "}"))
         return .object(JSONObject(uniqueEntries: entries))
     }
 

@@ -113,6 +113,10 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: raw)
     }
 
+    public mutating func writeRaw(_ raw: ArraySlice<UInt8>) {
+        raw.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+    }
+
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         var index = 0

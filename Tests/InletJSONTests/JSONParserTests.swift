@@ -200,3 +200,11 @@ struct JSONParserInvalidTests {
         }
     }
 }
+
+@Suite("Repeated keys")
+struct RepeatedKeyTests {
+    @Test func anEscapedSpellingOfAKeyIsTheSameKey() throws {
+        #expect(try JSONParser.parse(#"{"a":1,"\u0061":2}"#) == .object(["a": 2]))
+        #expect(try JSONParser.parse(#"{"\u0061":1,"b":3,"a":2}"#) == .object(["a": 2, "b": 3]))
+    }
+}

@@ -24,6 +24,22 @@ public struct ManifestPath: Sendable, Hashable, CustomStringConvertible {
         ManifestPath(components + [.index(index)])
     }
 
+    /// The node at this path in `root`, if there is one.
+    func value(in root: JSONValue) -> JSONValue? {
+        var node = root
+        for component in components {
+            switch component {
+            case .key(let key):
+                guard let child = node[key] else { return nil }
+                node = child
+            case .index(let index):
+                guard case .array(let elements) = node, elements.indices.contains(index) else { return nil }
+                node = elements[index]
+            }
+        }
+        return node
+    }
+
     public var description: String {
         var text = ""
         for component in components {

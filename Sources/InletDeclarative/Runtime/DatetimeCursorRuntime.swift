@@ -72,7 +72,7 @@ struct DatetimeCursorRuntime: Sendable {
     }
 
     /// The record's cursor value, if it has one that parses.
-    func cursorValue(of record: JSONObject) -> PyDateTime? {
+    func cursorValue(of record: LazyJSONObject) -> PyDateTime? {
         guard let value = record[cursorField], !value.isNull else { return nil }
         return parse(value)
     }
@@ -180,7 +180,7 @@ struct DatetimeCursorRuntime: Sendable {
     }
 
     /// Whether a record falls inside the sync's range (client-side incremental and data feeds).
-    func shouldSync(_ record: JSONObject, state: CursorState, end: PyDateTime) -> Bool {
+    func shouldSync(_ record: LazyJSONObject, state: CursorState, end: PyDateTime) -> Bool {
         guard let value = cursorValue(of: record) else { return true }
         var lowest = state.syncStart ?? start
         if let lookback, let earlier = lowest.adding(-lookback) {

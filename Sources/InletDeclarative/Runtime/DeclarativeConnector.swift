@@ -60,10 +60,10 @@ public struct DeclarativeConnector: Connector {
             let (succeeded, message) = try await checkConnection(session: session)
             if succeeded {
                 await session.log(.info, "Check succeeded")
-                try await emit(.connectionStatus(.succeeded))
+                try await emit([.connectionStatus(.succeeded)])
             } else {
                 await session.log(.error, "Check failed")
-                try await emit(.connectionStatus(.failed, message: SecretMask.mask(message ?? "", session.secrets)))
+                try await emit([.connectionStatus(.failed, message: SecretMask.mask(message ?? "", session.secrets))])
             }
         }
     }
@@ -125,7 +125,7 @@ public struct DeclarativeConnector: Connector {
             if !source.dynamicStreams.isEmpty {
                 await session.log(.warn, "Dynamic streams (dynamic_streams) are not supported by Inlet yet; they are left out of the catalog.")
             }
-            try await emit(AirbyteMessage(.catalog(AirbyteCatalog(streams: streams))))
+            try await emit([AirbyteMessage(.catalog(AirbyteCatalog(streams: streams)))])
         }
     }
 
@@ -173,7 +173,7 @@ public struct DeclarativeConnector: Connector {
     /// Reads one configured stream and reports its statuses, records and state. Returns the failure,
     /// if the stream failed (other streams still run).
     private func readStream(_ configured: ConfiguredAirbyteStream, state: JSONObject, session: ReadSession,
-                            emit: @escaping @Sendable (AirbyteMessage) async throws -> Void) async -> DeclarativeError? {
+                            emit: @escaping Emit) async -> DeclarativeError? {
         let name = configured.stream.name
         let descriptor = StreamDescriptor(name: name, namespace: configured.stream.namespace)
         let secrets = session.secrets
@@ -182,7 +182,7 @@ public struct DeclarativeConnector: Connector {
         func send(_ message: AirbyteMessage) async throws {
             var message = message
             counter.process(&message)
-            try await emit(message)
+            try await emit([message])
         }
         do {
             try await send(.streamStatus(.started, for: descriptor))
@@ -194,12 +194,18 @@ public struct DeclarativeConnector: Connector {
             let sync = StreamSync(stream: stream, session: session, state: incremental ? state : [:])
             var running = false
             do {
-                try await sync.run(record: { record, _ in
+                try await sync.run(records: { records, _ in
                     if !running {
                         running = true
                         try await send(.streamStatus(.running, for: descriptor))
                     }
-                    try await send(.record(stream: name, data: record.filter { !$0.value.isNull }, namespace: configured.stream.namespace))
+                    let namespace = configured.stream.namespace
+                    let emittedAt = WallClock.integerMillisecondsSinceEpoch()
+                    var messages = records.map {
+                        AirbyteMessage.record(stream: name, payload: $0.droppingTopLevelNulls(), namespace: namespace, emittedAt: emittedAt)
+                    }
+                    for index in messages.indices { counter.process(&messages[index]) }
+                    try await emit(messages)
                 }, checkpoint: { value in
                     guard incremental else { return }
                     try await send(Self.stateMessage(descriptor, value))
@@ -262,7 +268,8 @@ public struct DeclarativeConnector: Connector {
 
     // MARK: - Running an operation
 
-    private typealias Emit = @Sendable (AirbyteMessage) async throws -> Void
+    /// Hands messages on, a page of records at a time.
+    private typealias Emit = @Sendable ([AirbyteMessage]) async throws -> Void
 
     /// Validates the config against the spec, opens an HTTP session, runs `body`, and turns a
     /// declarative error into the connector error that ends the stream.
@@ -294,7 +301,7 @@ public struct DeclarativeConnector: Connector {
         let options = self.options
         return MessageStream { emitter in
             let http = HTTPSession(timeouts: options.timeouts)
-            let emit: Emit = { message in try await emitter.emit(message) }
+            let emit: Emit = { messages in try await emitter.emit(contentsOf: messages) }
             let session = ReadSession(
                 manifest: manifest, config: config, http: http, runtime: JinjaRuntime(), secrets: secrets,
                 notify: { message in try? await emitter.emit(message) }, sleep: options.sleep)

@@ -36,6 +36,12 @@ struct DecoderRuntime: Sendable {
         }
     }
 
+    /// Plain JSON (the default decoder).
+    var isJSON: Bool {
+        if case .json = kind { return true }
+        return false
+    }
+
     func decode(_ body: [UInt8]) -> [JSONValue] {
         switch kind {
         case .json:

@@ -5,13 +5,13 @@ import InletJSON
 /// Everything a pagination strategy may look at to find the next page.
 struct PageContext {
     var response: HTTPResponse
-    /// The first decoded document of the response.
+    /// The first decoded document of the response (without the records, when templates cannot see them).
     var decoded: JSONValue
     /// Records the page produced after selection.
     var selectedCount: Int
     /// Records the extractor found before filtering (the CDK counts these for offsets and pages).
     var extractedCount: Int
-    var lastRecord: JSONObject?
+    var lastRecord: LazyJSONObject?
     var lastToken: JSONValue?
     var slice: StreamSlice
 }
@@ -69,7 +69,7 @@ struct PaginatorRuntime: Sendable {
             var headers = HttpResponseFilter.headerObject(page.response)
             headers["link"] = .object(Self.links(page.response))
             context[.headers] = .jsonObject(headers)
-            context[.lastRecord] = page.lastRecord.map { .jsonObject($0) } ?? JinjaValue.none
+            context[.lastRecord] = page.lastRecord.map { .jsonObject($0.object) } ?? JinjaValue.none
             context[.lastPageSize] = .int(Int64(page.selectedCount))
             context.set("page_size", to: try pageSize(session: session).map { .int(Int64($0)) } ?? JinjaValue.none)
             if let stop = cursor.stopCondition, try evaluate(stop, context, at: "stop_condition") { return nil }

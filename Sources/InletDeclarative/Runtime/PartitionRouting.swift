@@ -136,7 +136,8 @@ struct PartitionRouterRuntime: Sendable {
             }
         case .substream(let parents):
             for parent in parents {
-                try await parent.stream.forEachRecord(session: session) { record, parentSlice in
+                try await parent.stream.forEachRecord(session: session) { lazyRecord, parentSlice in
+                    let record = lazyRecord.object
                     guard let value = Dpath.get(.object(record), parent.parentKey), !value.isNull else { return }
                     var extra = JSONObject()
                     for path in parent.extraFields {

@@ -5,10 +5,11 @@ import InletJSON
 /// What the selector gives back for one page: the records, and how many the extractor found before
 /// filtering (pagination counts those).
 struct SelectedPage {
-    var records: [JSONObject]
+    var records: [LazyJSONObject]
     var extractedCount: Int
-    /// The first decoded document, for pagination templates.
-    var firstDocument: JSONValue
+    /// The first decoded document, for pagination templates; without the records when they were
+    /// kept raw (no template of the stream can read them then).
+    var remainder: JSONValue
 }
 
 /// A record selector of the manifest, ready to turn responses into records.
@@ -18,8 +19,11 @@ struct RecordSelectorRuntime: Sendable {
     let decoder: DecoderRuntime
     let transformations: [any ManifestComponent]
     let schema: JSONObject?
+    /// The members of `response` that the stream's templates read, or nil when they may read any.
+    let responseMembersRead: Set<String>?
 
-    init(selector: RecordSelector, transformations: [any ManifestComponent], schema: JSONObject?, retrieverDecoder: (any ManifestComponent)?) throws(DeclarativeError) {
+    init(selector: RecordSelector, transformations: [any ManifestComponent], schema: JSONObject?,
+         retrieverDecoder: (any ManifestComponent)?, responseMembersRead: Set<String>?) throws(DeclarativeError) {
         self.selector = selector
         switch selector.extractor {
         case let dpath as DpathExtractor: extractor = dpath
@@ -34,17 +38,25 @@ struct RecordSelectorRuntime: Sendable {
         }
         self.transformations = transformations
         self.schema = selector.schemaNormalization?.mode == .default ? schema : nil
+        self.responseMembersRead = responseMembersRead
+    }
+
+    /// Records pass through unchanged: nothing filters, transforms or normalises them.
+    private var passesRecordsUnchanged: Bool {
+        decoder.isJSON && selector.recordFilter == nil && transformations.isEmpty && schema == nil
     }
 
     func select(_ response: HTTPResponse, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> SelectedPage {
-        let documents = decoder.decode(response.body)
-        var extracted: [JSONObject] = []
-        var count = 0
         let context = session.context(slice: slice, nextPageToken: nextPageToken)
         var path: [String] = []
         for part in extractor.fieldPath {
             path.append(PythonValueText.str(try evaluate(part, context, at: "field_path")))
         }
+        if let page = rawPage(response.body, path: path) { return page }
+
+        let documents = decoder.decode(response.body)
+        var extracted: [JSONObject] = []
+        var count = 0
         for document in documents {
             let found: JSONValue?
             if path.isEmpty {
@@ -67,7 +79,7 @@ struct RecordSelectorRuntime: Sendable {
                 break
             }
         }
-        var records: [JSONObject] = []
+        var records: [LazyJSONObject] = []
         records.reserveCapacity(extracted.count)
         for var record in extracted {
             if selector.transformBeforeFiltering {
@@ -78,9 +90,25 @@ struct RecordSelectorRuntime: Sendable {
                 try transform(&record, slice: slice, session: session)
             }
             if let schema { record = SchemaNormalizer.normalize(record, schema: schema) }
-            records.append(record)
+            records.append(LazyJSONObject(record))
         }
-        return SelectedPage(records: records, extractedCount: count, firstDocument: documents.first ?? .object([:]))
+        return SelectedPage(records: records, extractedCount: count, remainder: documents.first ?? .object([:]))
+    }
+
+    /// The page with its records left as the bytes they came in, when nothing needs their values:
+    /// no component changes them and no template can read the member that holds them. Nil otherwise,
+    /// or when the body's shape needs the general path.
+    private func rawPage(_ body: [UInt8], path: [String]) -> SelectedPage? {
+        guard passesRecordsUnchanged, let membersRead = responseMembersRead, !path.contains("*") else { return nil }
+        if let recordsMember = path.first {
+            guard !membersRead.contains(recordsMember) else { return nil }
+        } else {
+            guard membersRead.isEmpty else { return nil }
+        }
+        // Top-level nulls go now: no component reads records on this path, and the output drops them.
+        guard let split = SplitJSONDocument(splitting: body, atPath: path, dropsTopLevelNulls: true) else { return nil }
+        return SelectedPage(records: split.records.map(LazyJSONObject.init(raw:)), extractedCount: split.extractedCount,
+                            remainder: path.isEmpty ? .object([:]) : split.remainder)
     }
 
     private func passesFilter(_ record: JSONObject, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> Bool {

@@ -29,8 +29,10 @@ final class StreamRuntime: Sendable {
         if retriever.recordSelector.schemaNormalization?.mode == .default {
             schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
         }
+        let streamNode = definition.path.value(in: session.manifest.resolved) ?? session.manifest.resolved
         selector = try RecordSelectorRuntime(selector: retriever.recordSelector, transformations: definition.transformations,
-                                             schema: schema, retrieverDecoder: retriever.decoder)
+                                             schema: schema, retrieverDecoder: retriever.decoder,
+                                             responseMembersRead: ResponseReads.members(in: streamNode))
         // An empty list of routers is no router at all, as in the CDK.
         if let components = retriever.partitionRouter, !components.isEmpty {
             router = try PartitionRouterRuntime(components, isProduct: retriever.partitionRouterIsList,
@@ -58,18 +60,20 @@ final class StreamRuntime: Sendable {
     }
 
     /// Reads every record of the stream from scratch, as a parent stream is read for its children.
-    func forEachRecord(session: ReadSession, _ body: (JSONObject, StreamSlice) async throws -> Void) async throws {
+    func forEachRecord(session: ReadSession, _ body: (LazyJSONObject, StreamSlice) async throws -> Void) async throws {
         try await StreamSync(stream: self, session: session, state: [:]).run(
-            record: { record, slice in try await body(record, slice) },
+            records: { records, slice in
+                for record in records { try await body(record, slice) }
+            },
             checkpoint: { _ in })
     }
 
     // MARK: - Reading one slice
 
-    /// Reads all pages of one slice, passing each selected record to `body`.
-    func readSlice(_ slice: StreamSlice, session: ReadSession, accept: ((JSONObject) -> Bool)? = nil,
-                   stopAfter: ((JSONObject) -> Bool)? = nil,
-                   _ body: (JSONObject) async throws -> Void) async throws {
+    /// Reads all pages of one slice, passing each page's selected records to `body`.
+    func readSlice(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)? = nil,
+                   stopAfter: ((LazyJSONObject) -> Bool)? = nil,
+                   _ body: ([LazyJSONObject]) async throws -> Void) async throws {
         var token = paginator.initialToken
         var lastToken: JSONValue? = nil
         while true {
@@ -83,18 +87,15 @@ final class StreamRuntime: Sendable {
                 extra: options, session: session)
             guard let response, response.status < 400 else { return }
             let page = try selector.select(response, slice: slice, nextPageToken: token, session: session)
-            var lastRecord: JSONObject?
-            var emitted = 0
-            for record in page.records {
-                if let accept, !accept(record) { continue }
-                emitted += 1
-                lastRecord = record
-                try await body(record)
-            }
+            var records = page.records
+            if let accept { records.removeAll { !accept($0) } }
+            let lastRecord = records.last
+            let emitted = records.count
+            if !records.isEmpty { try await body(records) }
             if let stopAfter, let lastRecord, stopAfter(lastRecord) { return }
             lastToken = token
             let next = try paginator.nextToken(after: PageContext(
-                response: response, decoded: page.firstDocument, selectedCount: emitted,
+                response: response, decoded: page.remainder, selectedCount: emitted,
                 extractedCount: page.extractedCount, lastRecord: lastRecord, lastToken: lastToken, slice: slice),
                 session: session)
             guard let next else { return }

@@ -44,17 +44,17 @@ final class StreamSync {
         stream.cursor?.definition.globalSubstreamCursor == true || inputState["use_global_cursor"]?.boolValue == true
     }
 
-    /// Reads the whole stream. `record` gets every record with its slice; `checkpoint` gets the state
-    /// each time a window completes.
-    func run(record: (JSONObject, StreamSlice) async throws -> Void,
+    /// Reads the whole stream. `records` gets each page's records with their slice; `checkpoint`
+    /// gets the state each time a window completes.
+    func run(records: ([LazyJSONObject], StreamSlice) async throws -> Void,
              checkpoint: (JSONObject) async throws -> Void) async throws {
         guard let cursor = stream.cursor else {
             if let router = stream.router {
                 try await router.forEachPartition(session: session) { slice in
-                    try await stream.readSlice(slice, session: session) { try await record($0, slice) }
+                    try await stream.readSlice(slice, session: session) { try await records($0, slice) }
                 }
             } else {
-                try await stream.readSlice(.empty, session: session) { try await record($0, .empty) }
+                try await stream.readSlice(.empty, session: session) { try await records($0, .empty) }
             }
             finished = true
             return
@@ -62,13 +62,13 @@ final class StreamSync {
         let end = try cursor.end(session: session)
         if let router = stream.router {
             try await router.forEachPartition(session: session) { partition in
-                try await readPartition(partition, cursor: cursor, end: end, record: record, checkpoint: checkpoint)
+                try await readPartition(partition, cursor: cursor, end: end, records: records, checkpoint: checkpoint)
             }
         } else {
             guard var state = cursorState else { return }
             for window in cursor.windows(after: state, end: end) {
                 let slice = StreamSlice(cursorSlice: window)
-                let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end, record: record)
+                let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end, records: records)
                 cursor.close(window: window, mostRecent: mostRecent, in: &state)
                 cursorState = state
                 try await checkpoint(currentState)
@@ -84,7 +84,7 @@ final class StreamSync {
     }
 
     private func readPartition(_ partition: StreamSlice, cursor: DatetimeCursorRuntime, end: PyDateTime,
-                               record: (JSONObject, StreamSlice) async throws -> Void,
+                               records: ([LazyJSONObject], StreamSlice) async throws -> Void,
                                checkpoint: (JSONObject) async throws -> Void) async throws {
         let key = PartitionKey.of(partition.partition)
         guard partitions[key] == nil else { return }
@@ -106,12 +106,13 @@ final class StreamSync {
         partitionOrder.append(key)
         for window in cursor.windows(after: state, end: end) {
             let slice = StreamSlice(partition: partition.partition, cursorSlice: window, extraFields: partition.extraFields)
-            let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { data, slice in
-                if let value = cursor.cursorValue(of: data) {
+            let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { page, slice in
+                for data in page {
+                    guard let value = cursor.cursorValue(of: data) else { continue }
                     let formatted = cursor.format(value)
                     if newGlobalCursorValue.map({ $0 < formatted }) ?? true { newGlobalCursorValue = formatted }
                 }
-                try await record(data, slice)
+                try await records(page, slice)
             }
             cursor.close(window: window, mostRecent: mostRecent, in: &state)
             partitions[key]?.state = state
@@ -130,16 +131,18 @@ final class StreamSync {
 
     /// Reads one window and returns the highest cursor value its records had.
     private func readWindow(_ slice: StreamSlice, cursor: DatetimeCursorRuntime, state: CursorState, end: PyDateTime,
-                            record: (JSONObject, StreamSlice) async throws -> Void) async throws -> PyDateTime? {
+                            records: ([LazyJSONObject], StreamSlice) async throws -> Void) async throws -> PyDateTime? {
         var mostRecent: PyDateTime?
         let filters = cursor.definition.isClientSideIncremental || cursor.definition.isDataFeed
-        let accept: ((JSONObject) -> Bool)? = filters ? { cursor.shouldSync($0, state: state, end: end) } : nil
-        let stop: ((JSONObject) -> Bool)? = cursor.definition.isDataFeed ? { !cursor.shouldSync($0, state: state, end: end) } : nil
-        try await stream.readSlice(slice, session: session, accept: accept, stopAfter: stop) { data in
-            if let value = cursor.cursorValue(of: data), mostRecent.map({ $0 < value }) ?? true {
-                mostRecent = value
+        let accept: ((LazyJSONObject) -> Bool)? = filters ? { cursor.shouldSync($0, state: state, end: end) } : nil
+        let stop: ((LazyJSONObject) -> Bool)? = cursor.definition.isDataFeed ? { !cursor.shouldSync($0, state: state, end: end) } : nil
+        try await stream.readSlice(slice, session: session, accept: accept, stopAfter: stop) { page in
+            for data in page {
+                if let value = cursor.cursorValue(of: data), mostRecent.map({ $0 < value }) ?? true {
+                    mostRecent = value
+                }
             }
-            try await record(data, slice)
+            try await records(page, slice)
         }
         return mostRecent
     }

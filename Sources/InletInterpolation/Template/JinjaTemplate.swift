@@ -7,6 +7,8 @@ public struct JinjaTemplate: Sendable {
     /// Variables the template reads and never assigns: they must come from the context or the
     /// globals, as the CDK checks with `meta.find_undeclared_variables`.
     public let freeVariables: Set<String>
+    private let wholeReads: Set<String>
+    private let memberReads: [String: Set<String>]
     /// The template is exactly `{{ expression }}`: its value can skip rendering to text.
     let singleExpression: JinjaExpression?
 
@@ -16,11 +18,21 @@ public struct JinjaTemplate: Sendable {
         var collector = FreeVariableCollector()
         collector.visit(nodes)
         freeVariables = collector.free
+        wholeReads = collector.wholeReads
+        memberReads = collector.memberReads
         if nodes.count == 1, case .output(let expression) = nodes[0] {
             singleExpression = expression
         } else {
             singleExpression = nil
         }
+    }
+
+    /// The members of the context variable `name` that the template reads (`response.next`,
+    /// `response['next']`, `response.get('next')`), or nil when it uses the variable in any other
+    /// way (whole, iterated, filtered, with a computed key), so that it may read any member.
+    public func membersRead(of name: String) -> Set<String>? {
+        if wholeReads.contains(name) { return nil }
+        return memberReads[name] ?? []
     }
 
     /// Renders to text, as Jinja's `render` does.
@@ -66,6 +78,9 @@ public struct JinjaTemplate: Sendable {
 private struct FreeVariableCollector {
     var free: Set<String> = []
     var assigned: [Set<String>] = [[]]
+    /// Free variables used other than by reading a constant member.
+    var wholeReads: Set<String> = []
+    var memberReads: [String: Set<String>] = [:]
 
     func isAssigned(_ name: String) -> Bool { assigned.contains { $0.contains(name) } }
 
@@ -117,10 +132,31 @@ private struct FreeVariableCollector {
         if let starStar = arguments.starKeywordArguments { visit(starStar) }
     }
 
+    /// Notes `base.member` when `base` is a free variable; false when `base` is anything else.
+    mutating func readsMember(of base: JinjaExpression, _ member: String) -> Bool {
+        guard case .variable(let variable) = base, !isAssigned(variable.name) else { return false }
+        free.insert(variable.name)
+        memberReads[variable.name, default: []].insert(member)
+        return true
+    }
+
     mutating func visit(_ expression: JinjaExpression) {
         switch expression {
+        case .attribute(let base, let name) where readsMember(of: base, name): break
+        case .item(let base, .literal(.string(let key))) where readsMember(of: base, key): break
+        case .methodCall(let base, "get", let arguments) where arguments.positional.count >= 1:
+            if case .literal(.string(let key)) = arguments.positional[0], readsMember(of: base, key) {
+                visit(arguments)
+            } else {
+                visit(base)
+                visit(arguments)
+            }
         case .literal: break
-        case .variable(let variable): if !isAssigned(variable.name) { free.insert(variable.name) }
+        case .variable(let variable):
+            if !isAssigned(variable.name) {
+                free.insert(variable.name)
+                wholeReads.insert(variable.name)
+            }
         case .attribute(let base, _): visit(base)
         case .item(let base, let key):
             visit(base)

@@ -10,6 +10,15 @@ extension AirbyteMessage {
         AirbyteMessage(.record(AirbyteRecordMessage(stream: stream, data: data, emittedAt: emittedAt, namespace: namespace)))
     }
 
+    public static func record(
+        stream: String,
+        payload: LazyJSONObject,
+        namespace: String? = nil,
+        emittedAt: Int64 = WallClock.integerMillisecondsSinceEpoch()
+    ) -> AirbyteMessage {
+        AirbyteMessage(.record(AirbyteRecordMessage(stream: stream, payload: payload, emittedAt: emittedAt, namespace: namespace)))
+    }
+
     public static func log(_ level: AirbyteLogMessage.Level, _ message: String, stackTrace: String? = nil) -> AirbyteMessage {
         AirbyteMessage(.log(AirbyteLogMessage(level: level, message: message, stackTrace: stackTrace)))
     }

@@ -3,7 +3,14 @@ public import InletJSON
 /// One record of a stream.
 public struct AirbyteRecordMessage: AirbyteProtocolValue {
     public var stream: String
-    public var data: JSONObject
+    /// The record's data, possibly still the bytes a source received, so that a record nobody
+    /// changes is passed on without being parsed and re-serialised.
+    public var payload: LazyJSONObject
+    /// The record's data, parsed (on each access while `payload` is raw).
+    public var data: JSONObject {
+        get { payload.object }
+        set { payload = LazyJSONObject(newValue) }
+    }
     /// Milliseconds since the epoch, an integer as the CDK writes it.
     public var emittedAt: Int64
     public var namespace: String?
@@ -20,8 +27,21 @@ public struct AirbyteRecordMessage: AirbyteProtocolValue {
         fileReference: AirbyteRecordMessageFileReference? = nil,
         additionalProperties: JSONObject = [:]
     ) {
+        self.init(stream: stream, payload: LazyJSONObject(data), emittedAt: emittedAt, namespace: namespace,
+                  meta: meta, fileReference: fileReference, additionalProperties: additionalProperties)
+    }
+
+    public init(
+        stream: String,
+        payload: LazyJSONObject,
+        emittedAt: Int64,
+        namespace: String? = nil,
+        meta: AirbyteRecordMessageMeta? = nil,
+        fileReference: AirbyteRecordMessageFileReference? = nil,
+        additionalProperties: JSONObject = [:]
+    ) {
         self.stream = stream
-        self.data = data
+        self.payload = payload
         self.emittedAt = emittedAt
         self.namespace = namespace
         self.meta = meta
@@ -32,7 +52,7 @@ public struct AirbyteRecordMessage: AirbyteProtocolValue {
     public init(json: JSONValue, path: JSONPath) throws(AirbyteProtocolError) {
         var reader = try ProtocolObjectReader(json, path: path)
         stream = try reader.string("stream")
-        data = try reader.object("data")
+        payload = LazyJSONObject(try reader.object("data"))
         guard let emittedAt = try reader.optionalInt64("emitted_at") else { throw reader.missing("emitted_at") }
         self.emittedAt = emittedAt
         namespace = try reader.optionalString("namespace")
@@ -44,7 +64,7 @@ public struct AirbyteRecordMessage: AirbyteProtocolValue {
     public var json: JSONValue {
         var builder = ProtocolObjectBuilder()
         builder.set("stream", stream)
-        builder.set("data", data)
+        builder.set("data", payload.object)
         builder.set("emitted_at", emittedAt)
         builder.set("namespace", namespace)
         builder.set("meta", meta)
@@ -58,7 +78,7 @@ public struct AirbyteRecordMessage: AirbyteProtocolValue {
         writer.writeRaw("{\"stream\":")
         writer.writeQuoted(stream)
         writer.writeRaw(",\"data\":")
-        writer.write(data)
+        writer.write(payload)
         writer.writeRaw(",\"emitted_at\":")
         writer.write(emittedAt)
         if let namespace {

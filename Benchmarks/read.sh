@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Read benchmark: Inlet against the Python Airbyte CDK (source-declarative-manifest, airbyte-cdk 7.39.1)
+# on the same loopback API, manifest and catalog, runs alternating so both see the same machine.
+# Usage: Benchmarks/read.sh [PAGES] [RUNS]      (default 100 pages x 1000 records, 3 runs each)
+# Env: INLET (default .build/release/inlet, built if missing), CDK_VENV (a venv with airbyte-cdk;
+# default the conformance harness's venv, else one created under ~/.cache/inlet-bench).
+# Prints each run, then medians and the ratios: records/s, peak RSS, start-up (`spec` wall time).
+# Never fails on timing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+pages="${1:-100}"
+runs="${2:-3}"
+here=Benchmarks/read
+INLET="${INLET:-$PWD/.build/release/inlet}"
+CDK_VENV="${CDK_VENV:-$HOME/.cache/inlet-conformance/venv}"
+
+[[ -x "$INLET" ]] || swift build -c release --product inlet >&2
+if [[ ! -x "$CDK_VENV/bin/source-declarative-manifest" ]]; then
+  CDK_VENV="$HOME/.cache/inlet-bench/venv"
+  [[ -x "$CDK_VENV/bin/source-declarative-manifest" ]] || {
+    python3 -m venv "$CDK_VENV" && "$CDK_VENV/bin/pip" install --quiet airbyte-cdk==7.39.1; } >&2
+fi
+cdk="$CDK_VENV/bin/source-declarative-manifest"
+[[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+python3 "$here/api_server.py" --pages "$pages" --max-requests $(( (pages + 2) * runs * 2 + 10 )) > "$work/server.out" &
+server_pid=$!
+for _ in $(seq 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.2; done
+port="$(awk '/listening/ {print $2}' "$work/server.out")"
+[[ -n "$port" ]] || { echo "the benchmark server did not start" >&2; exit 1; }
+echo "{\"api_url\": \"http://127.0.0.1:$port\", \"limit\": 1000}" > "$work/config.json"
+
+# name, then the command: appends "records wall_seconds peak_rss_kib" to $work/<name>.read
+measure_read() {
+  local name="$1"; shift
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" read --config "$work/config.json" \
+    --catalog "$here/catalog.json" --manifest-path "$here/orders.yaml" > "$work/out" 2> /dev/null || true
+  local records wall rss
+  records="$(grep -c '"type":"RECORD"' "$work/out" || true)"
+  read -r wall rss < "$work/time"
+  echo "$name read: $records records in ${wall}s, peak RSS $((rss / 1024)) MiB"
+  echo "$records $wall $rss" >> "$work/$name.read"
+}
+# name, then the command: appends the wall seconds of `spec` to $work/<name>.start
+measure_start() {
+  local name="$1"; shift
+  /usr/bin/time -f "%e" -o "$work/time" "$@" spec --manifest-path "$here/orders.yaml" > /dev/null 2>&1 || true
+  cat "$work/time" >> "$work/$name.start"
+}
+
+for _ in $(seq "$runs"); do
+  measure_read cdk "$cdk"
+  measure_read inlet "$INLET"
+  measure_start cdk "$cdk"
+  measure_start inlet "$INLET"
+done
+
+python3 - "$work" <<'PY'
+import statistics, sys
+work = sys.argv[1]
+def reads(name):
+    rows = [list(map(float, line.split())) for line in open(f"{work}/{name}.read")]
+    rate = statistics.median(r[0] / max(r[1], 0.001) for r in rows)
+    return rate, statistics.median(r[2] for r in rows) / 1024, statistics.median(r[0] for r in rows)
+def start(name):
+    return statistics.median(float(line) for line in open(f"{work}/{name}.start"))
+(c_rate, c_rss, c_records), (i_rate, i_rss, i_records) = reads("cdk"), reads("inlet")
+c_start, i_start = start("cdk"), start("inlet")
+print(f"cdk:   {c_rate:,.0f} records/s, {c_rss:.0f} MiB peak RSS, start-up {c_start * 1000:.0f} ms")
+print(f"inlet: {i_rate:,.0f} records/s, {i_rss:.0f} MiB peak RSS, start-up {i_start * 1000:.0f} ms")
+same = "" if c_records == i_records and c_records > 0 else f"  (record counts differ: cdk {c_records:.0f}, inlet {i_records:.0f})"
+print(f"ratio records/s inlet/cdk: {i_rate / c_rate:.1f}{same}")
+print(f"ratio peak RSS cdk/inlet: {c_rss / i_rss:.1f}")
+print(f"ratio start-up cdk/inlet: {c_start / max(i_start, 0.001):.1f}")
+PY
