@@ -10,7 +10,8 @@ struct DatetimeCursorRuntime: Sendable {
     let cursorField: String
     let datetimeFormat: String
     /// The formats record and state values are parsed with, in order.
-    let inputFormats: [String]
+    /// The formats a cursor value may come in, prepared once: every record's value is parsed.
+    let inputParsers: [DatetimeFormat.Parser]
     let start: PyDateTime
     let step: PyTimedelta?
     let granularity: PyTimedelta?
@@ -26,7 +27,7 @@ struct DatetimeCursorRuntime: Sendable {
         let context = session.context(hasToken: false)
         cursorField = PythonValueText.str(try evaluate(definition.cursorField, context, at: "incremental_sync.cursor_field"))
         datetimeFormat = definition.datetimeFormat
-        inputFormats = definition.cursorDatetimeFormats + [definition.datetimeFormat]
+        inputParsers = (definition.cursorDatetimeFormats + [definition.datetimeFormat]).map(DatetimeFormat.Parser.init)
         startField = try definition.partitionFieldStart.map { template throws(DeclarativeError) in
             PythonValueText.str(try evaluate(template, context, at: "incremental_sync.partition_field_start"))
         } ?? "start_time"
@@ -65,8 +66,8 @@ struct DatetimeCursorRuntime: Sendable {
 
     func parse(_ value: JSONValue) -> PyDateTime? {
         let text = PythonValueText.str(value)
-        for format in inputFormats {
-            if let parsed = try? DatetimeFormat.parse(text, format: format) { return parsed }
+        for parser in inputParsers {
+            if let parsed = try? parser.parse(text) { return parsed }
         }
         return nil
     }

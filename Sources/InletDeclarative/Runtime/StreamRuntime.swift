@@ -71,36 +71,53 @@ final class StreamRuntime: Sendable {
     // MARK: - Reading one slice
 
     /// Reads all pages of one slice, passing each page's selected records to `body`.
+    ///
+    /// The next page is requested as soon as its token is known, while this page's records are
+    /// handed on, so the API's latency overlaps the work downstream. Requests still go one after
+    /// another, in the order the CDK sends them.
     func readSlice(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)? = nil,
                    stopAfter: ((LazyJSONObject) -> Bool)? = nil,
                    _ body: ([LazyJSONObject]) async throws -> Void) async throws {
         var token = paginator.initialToken
-        var lastToken: JSONValue? = nil
-        while true {
-            try Task.checkCancellation()
-            var options = try paginator.requestOptions(token: token, session: session)
-            if token == nil || !ignoreSlicerOptionsOnLaterPages {
-                try options.combine(with: try slicerOptions(for: slice, session: session))
-            }
-            let response = try await requester.send(
-                slice: slice, nextPageToken: token, pathOverride: paginator.pathOverride(token: token),
-                extra: options, session: session)
-            guard let response, response.status < 400 else { return }
-            let page = try selector.select(response, slice: slice, nextPageToken: token, session: session)
+        var response = try await fetchPage(token: token, slice: slice, session: session)
+        while let current = response, current.status < 400 {
+            let page = try selector.select(current, slice: slice, nextPageToken: token, session: session)
             var records = page.records
             if let accept { records.removeAll { !accept($0) } }
             let lastRecord = records.last
-            let emitted = records.count
+            if let stopAfter, let lastRecord, stopAfter(lastRecord) {
+                if !records.isEmpty { try await body(records) }
+                return
+            }
+            let next = Result { () throws(DeclarativeError) in
+                try paginator.nextToken(after: PageContext(
+                    response: current, decoded: page.remainder, selectedCount: records.count,
+                    extractedCount: page.extractedCount, lastRecord: lastRecord, lastToken: token, slice: slice),
+                    session: session)
+            }
+            guard case .success(let nextToken?) = next else {
+                // The last page, or a token that fails: this page's records still go out first.
+                if !records.isEmpty { try await body(records) }
+                _ = try next.get()
+                return
+            }
+            async let upcoming = fetchPage(token: nextToken, slice: slice, session: session)
             if !records.isEmpty { try await body(records) }
-            if let stopAfter, let lastRecord, stopAfter(lastRecord) { return }
-            lastToken = token
-            let next = try paginator.nextToken(after: PageContext(
-                response: response, decoded: page.remainder, selectedCount: emitted,
-                extractedCount: page.extractedCount, lastRecord: lastRecord, lastToken: lastToken, slice: slice),
-                session: session)
-            guard let next else { return }
-            token = next
+            response = try await upcoming
+            token = nextToken
         }
+    }
+
+    /// Sends the request for the page `token` names (the first page for `nil`).
+    private func fetchPage(token: JSONValue?, slice: StreamSlice, session: ReadSession) async throws -> HTTPResponse? {
+        try Task.checkCancellation()
+        var options = try paginator.requestOptions(token: token, session: session)
+        if token == nil || !ignoreSlicerOptionsOnLaterPages {
+            try options.combine(with: try slicerOptions(for: slice, session: session))
+        }
+        return try await requester.send(
+            slice: slice, nextPageToken: token, pathOverride: paginator.pathOverride(token: token),
+            extra: options, session: session)
     }
 
     /// What the partition router and the cursor add to a request for this slice.

@@ -7,6 +7,39 @@ public enum DatetimeFormat {
     }
 
     public static func parse(_ text: String, format: String) throws(FormatError) -> PyDateTime {
+        try Parser(format).parse(text)
+    }
+
+    /// A format prepared once, for parsing many values (a cursor parses one per record).
+    public struct Parser: Sendable {
+        public let format: String
+        private let strptime: Result<Strptime.Format, Strptime.ParseError>
+
+        public init(_ format: String) {
+            self.format = format
+            switch format {
+            case "%s", "%s_as_float", "%epoch_microseconds", "%ms":
+                strptime = .failure(Strptime.ParseError(message: "not a strptime format"))
+            default:
+                let effectiveFormat = format.contains("%_ms") ? format.replacing("%_ms", with: "%f") : format
+                strptime = Result { () throws(Strptime.ParseError) in try Strptime.Format(effectiveFormat) }
+            }
+        }
+
+        public func parse(_ text: String) throws(FormatError) -> PyDateTime {
+            if let epoch = try DatetimeFormat.parseEpoch(text, format: format) { return epoch }
+            do {
+                var parsed = try strptime.get().parse(text)
+                if parsed.utcOffsetSeconds == nil { parsed.utcOffsetSeconds = 0 }
+                return parsed
+            } catch {
+                throw FormatError(message: error.message)
+            }
+        }
+    }
+
+    /// The epoch formats; nil for any other format.
+    private static func parseEpoch(_ text: String, format: String) throws(FormatError) -> PyDateTime? {
         switch format {
         case "%s":
             guard let seconds = Int64(text.trimmingSpaces) ?? Double(text.trimmingSpaces).map({ Int64($0) }) else {
@@ -29,14 +62,7 @@ public enum DatetimeFormat {
             }
             return PyDateTime(utcMicroseconds: milliseconds * 1000)
         default:
-            let effectiveFormat = format.contains("%_ms") ? format.replacing("%_ms", with: "%f") : format
-            do {
-                var parsed = try Strptime.parse(text, format: effectiveFormat)
-                if parsed.utcOffsetSeconds == nil { parsed.utcOffsetSeconds = 0 }
-                return parsed
-            } catch {
-                throw FormatError(message: error.message)
-            }
+            return nil
         }
     }
 

@@ -7,20 +7,112 @@ public enum Strptime {
     }
 
     /// One element of a compiled format.
-    enum Element {
+    enum Element: Sendable {
         case literal(Unicode.Scalar)
         case whitespace
         case directive(Character)
     }
 
     public static func parse(_ string: String, format: String) throws(ParseError) -> PyDateTime {
-        let elements = try compile(format)
-        let input = Array(string.unicodeScalars)
-        var captures: [Character: String] = [:]
-        guard match(elements[...], input, 0, &captures) else {
-            throw ParseError(message: "time data \(pythonQuoted(string)) does not match format \(pythonQuoted(format))")
+        try Format(format).parse(string)
+    }
+
+    /// A format compiled once, for parsing many values.
+    public struct Format: Sendable {
+        public let format: String
+        let elements: [Element]
+
+        public init(_ format: String) throws(ParseError) {
+            self.format = format
+            elements = try Strptime.compile(format)
         }
-        return try build(from: captures, string: string, format: format)
+
+        public func parse(_ string: String) throws(ParseError) -> PyDateTime {
+            if let parsed = parseNumeric(string) { return parsed }
+            let input = Array(string.unicodeScalars)
+            var captures: [Character: String] = [:]
+            // The regular expression tries each directive's alternatives in order, depth first: when
+            // taking the first alternative everywhere matches, that is its answer, found without
+            // backtracking. Otherwise the full search decides.
+            if !matchFirstAlternatives(input, &captures) {
+                captures.removeAll()
+                guard match(elements[...], input, 0, &captures) else {
+                    throw ParseError(message: "time data \(pythonQuoted(string)) does not match format \(pythonQuoted(format))")
+                }
+            }
+            return try build(from: captures, string: string, format: format)
+        }
+
+        /// The common case without allocating: ASCII text and a format of literals, whitespace and the
+        /// directives `%Y %m %d %H %M %S %f`, each taking its first alternative. Nil when the format or
+        /// the text needs more (the general path then decides, with its errors).
+        private func parseNumeric(_ string: String) -> PyDateTime? {
+            var string = string
+            return string.withUTF8 { bytes -> PyDateTime? in
+                var position = 0
+                var fields = (year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0, microsecond: 0)
+                for element in elements {
+                    switch element {
+                    case .literal(let scalar):
+                        guard scalar.isASCII, position < bytes.count,
+                              equalIgnoringCase(Unicode.Scalar(bytes[position]), scalar) else { return nil }
+                        position += 1
+                    case .whitespace:
+                        let start = position
+                        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains(bytes[position]) { position += 1 }
+                        guard position > start else { return nil }
+                    case .directive(let directive):
+                        let length: Int
+                        if directive == "f" {
+                            var end = position
+                            while end < bytes.count, end - position < 6, bytes[end] &- 0x30 < 10 { end += 1 }
+                            length = end - position
+                        } else {
+                            guard let alternatives = numericAlternatives[directive],
+                                  let first = Strptime.firstAlternativeLength(alternatives, bytes, position) else { return nil }
+                            length = first
+                        }
+                        guard length > 0 else { return nil }
+                        var value = 0
+                        for index in position..<position + length where bytes[index] != 0x20 { value = value * 10 + Int(bytes[index] &- 0x30) }
+                        switch directive {
+                        case "Y": fields.year = value
+                        case "m": fields.month = value
+                        case "d": fields.day = value
+                        case "H": fields.hour = value
+                        case "M": fields.minute = value
+                        case "S": fields.second = value
+                        case "f": for _ in length..<6 { value *= 10 }; fields.microsecond = value
+                        default: return nil
+                        }
+                        position += length
+                    }
+                }
+                guard position == bytes.count, fields.second <= 59 else { return nil }
+                return PyDateTime(year: fields.year, month: fields.month, day: fields.day, hour: fields.hour, minute: fields.minute,
+                                  second: fields.second, microsecond: fields.microsecond, utcOffsetSeconds: nil)
+            }
+        }
+
+        private func matchFirstAlternatives(_ input: [Unicode.Scalar], _ captures: inout [Character: String]) -> Bool {
+            var position = 0
+            for element in elements {
+                switch element {
+                case .literal(let scalar):
+                    guard position < input.count, equalIgnoringCase(input[position], scalar) else { return false }
+                    position += 1
+                case .whitespace:
+                    let start = position
+                    while position < input.count, input[position].properties.isWhitespace { position += 1 }
+                    guard position > start else { return false }
+                case .directive(let directive):
+                    guard let length = candidateLengths(directive, input, position).first else { return false }
+                    captures[directive] = String(String.UnicodeScalarView(input[position..<(position + length)]))
+                    position += length
+                }
+            }
+            return position == input.count
+        }
     }
 
     static func compile(_ format: String) throws(ParseError) -> [Element] {
@@ -81,18 +173,23 @@ public enum Strptime {
     }
 
     private static func equalIgnoringCase(_ lhs: Unicode.Scalar, _ rhs: Unicode.Scalar) -> Bool {
-        lhs == rhs || String(lhs).lowercased() == String(rhs).lowercased()
+        if lhs == rhs { return true }
+        if lhs.isASCII && rhs.isASCII {
+            let lower = lhs.value | 0x20
+            return lower == rhs.value | 0x20 && lower >= 0x61 && lower <= 0x7A
+        }
+        return String(lhs).lowercased() == String(rhs).lowercased()
     }
 
     // MARK: - Alternatives, in the order Python's regular expressions try them
 
-    private typealias Pattern = [@Sendable (Unicode.Scalar) -> Bool]
+    fileprivate typealias Pattern = [@Sendable (Unicode.Scalar) -> Bool]
 
     @Sendable private static func digit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
     private static func exactly(_ value: Unicode.Scalar) -> @Sendable (Unicode.Scalar) -> Bool { { $0 == value } }
     private static func range(_ low: Unicode.Scalar, _ high: Unicode.Scalar) -> @Sendable (Unicode.Scalar) -> Bool { { (low...high).contains($0) } }
 
-    private static let numericAlternatives: [Character: [Pattern]] = [
+    fileprivate static let numericAlternatives: [Character: [Pattern]] = [
         "d": [[exactly("3"), range("0", "1")], [range("1", "2"), digit], [exactly("0"), range("1", "9")], [range("1", "9")], [exactly(" "), range("1", "9")]],
         "H": [[exactly("2"), range("0", "3")], [range("0", "1"), digit], [digit]],
         "I": [[exactly("1"), range("0", "2")], [exactly("0"), range("1", "9")], [range("1", "9")]],
@@ -111,6 +208,15 @@ public enum Strptime {
         "y": [[digit, digit]],
         "Y": [[digit, digit, digit, digit]],
     ]
+
+    /// The length the first matching alternative takes at `position` of ASCII `bytes`.
+    fileprivate static func firstAlternativeLength(_ alternatives: [Pattern], _ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> Int? {
+        alternatives: for pattern in alternatives where position + pattern.count <= bytes.count {
+            for (offset, test) in pattern.enumerated() where !test(Unicode.Scalar(bytes[position + offset])) { continue alternatives }
+            return pattern.count
+        }
+        return nil
+    }
 
     private static func candidateLengths(_ directive: Character, _ input: [Unicode.Scalar], _ position: Int) -> [Int] {
         let remaining = input[position...]
