@@ -16,7 +16,7 @@ public struct JSONObject: Sendable {
         }
     }
 
-    @usableFromInline static var indexThreshold: Int { 16 }
+    @usableFromInline static var indexThreshold: Int { 32 }
 
     @usableFromInline var entries: [Entry]
     @usableFromInline var keyIndex: [String: Int]?

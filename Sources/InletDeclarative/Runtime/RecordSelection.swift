@@ -81,13 +81,16 @@ struct RecordSelectorRuntime: Sendable {
         }
         var records: [LazyJSONObject] = []
         records.reserveCapacity(extracted.count)
+        // What filters and transformations see besides the record is the same for the whole page.
+        let filterContext = context
+        let transformContext = session.context(slice: slice, hasToken: false)
         for var record in extracted {
             if selector.transformBeforeFiltering {
-                try transform(&record, slice: slice, session: session)
-                guard try passesFilter(record, slice: slice, nextPageToken: nextPageToken, session: session) else { continue }
+                try transform(&record, context: transformContext, session: session)
+                guard try passesFilter(record, context: filterContext) else { continue }
             } else {
-                guard try passesFilter(record, slice: slice, nextPageToken: nextPageToken, session: session) else { continue }
-                try transform(&record, slice: slice, session: session)
+                guard try passesFilter(record, context: filterContext) else { continue }
+                try transform(&record, context: transformContext, session: session)
             }
             if let schema { record = SchemaNormalizer.normalize(record, schema: schema) }
             records.append(LazyJSONObject(record))
@@ -111,16 +114,17 @@ struct RecordSelectorRuntime: Sendable {
                             remainder: path.isEmpty ? .object([:]) : split.remainder)
     }
 
-    private func passesFilter(_ record: JSONObject, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> Bool {
+    private func passesFilter(_ record: JSONObject, context pageContext: InterpolationContext) throws(DeclarativeError) -> Bool {
         guard let filter = selector.recordFilter as? RecordFilter, let condition = filter.condition else { return true }
-        var context = session.context(slice: slice, nextPageToken: nextPageToken)
+        var context = pageContext
         context[.record] = .jsonObject(record)
         return try evaluate(condition, context, at: "record_filter.condition")
     }
 
-    func transform(_ record: inout JSONObject, slice: StreamSlice, session: ReadSession) throws(DeclarativeError) {
+    /// Applies the stream's transformations; `context` holds the page's slice.
+    func transform(_ record: inout JSONObject, context: InterpolationContext, session: ReadSession) throws(DeclarativeError) {
         for transformation in transformations {
-            try RecordTransformations.apply(transformation, to: &record, slice: slice, session: session)
+            try RecordTransformations.apply(transformation, to: &record, sliceContext: context, session: session)
         }
     }
 }

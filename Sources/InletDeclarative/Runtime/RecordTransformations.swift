@@ -3,17 +3,18 @@ import InletJSON
 
 /// The record transformations of a stream, applied in order.
 enum RecordTransformations {
-    static func apply(_ transformation: any ManifestComponent, to record: inout JSONObject, slice: StreamSlice,
+    /// Applies one transformation; `sliceContext` is the interpolation context of the record's slice.
+    static func apply(_ transformation: any ManifestComponent, to record: inout JSONObject, sliceContext: InterpolationContext,
                       session: ReadSession) throws(DeclarativeError) {
         switch transformation {
-        case let add as AddFields: try addFields(add, &record, slice: slice, session: session)
+        case let add as AddFields: try addFields(add, &record, sliceContext: sliceContext)
         case let remove as RemoveFields: try removeFields(remove, &record, session: session)
         case is KeysToLower:
             record = JSONObject(record.map { ($0.key.lowercased(), $0.value) })
         case is KeysToSnakeCase:
             record = snakeCased(record)
         case let replace as KeysReplace:
-            var context = session.context(slice: slice, hasToken: false)
+            var context = sliceContext
             context[.record] = .jsonObject(record)
             let old = PythonValueText.str(try evaluate(replace.old, context, at: "KeysReplace.old"))
             let new = PythonValueText.str(try evaluate(replace.new, context, at: "KeysReplace.new"))
@@ -27,9 +28,9 @@ enum RecordTransformations {
         }
     }
 
-    private static func addFields(_ add: AddFields, _ record: inout JSONObject, slice: StreamSlice, session: ReadSession) throws(DeclarativeError) {
+    private static func addFields(_ add: AddFields, _ record: inout JSONObject, sliceContext: InterpolationContext) throws(DeclarativeError) {
         for field in add.fields {
-            var context = session.context(slice: slice, hasToken: false)
+            var context = sliceContext
             context[.record] = .jsonObject(record)
             let validTypes: Set<PythonType>? = field.valueType.map { type in
                 switch type {
