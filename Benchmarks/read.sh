@@ -2,7 +2,7 @@
 # Read benchmark: Inlet against the Python Airbyte CDK (source-declarative-manifest, airbyte-cdk 7.39.1)
 # on the same loopback API, manifest and catalog, runs alternating so both see the same machine.
 # Usage: Benchmarks/read.sh [PAGES] [RUNS]      (default 100 pages x 1000 records, 3 runs each)
-# Env: INLET (default .build/release/inlet, built if missing), CDK_VENV (a venv with airbyte-cdk;
+# Env: INLET (default: .build/release/inlet, built as the README's release build), CDK_VENV (a venv with airbyte-cdk;
 # default the conformance harness's venv, else one created under ~/.cache/inlet-bench).
 # Prints each run, then medians and the ratios: records/s, peak RSS, start-up (`spec` wall time).
 # Never fails on timing.
@@ -11,10 +11,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pages="${1:-100}"
 runs="${2:-3}"
 here=Benchmarks/read
-INLET="${INLET:-$PWD/.build/release/inlet}"
+if [[ -z "${INLET:-}" ]]; then
+  INLET="$PWD/.build/release/inlet"
+  swift build -c release --product inlet --static-swift-stdlib -Xlinker -no-pie >&2
+fi
 CDK_VENV="${CDK_VENV:-$HOME/.cache/inlet-conformance/venv}"
 
-[[ -x "$INLET" ]] || swift build -c release --product inlet >&2
 if [[ ! -x "$CDK_VENV/bin/source-declarative-manifest" ]]; then
   CDK_VENV="$HOME/.cache/inlet-bench/venv"
   [[ -x "$CDK_VENV/bin/source-declarative-manifest" ]] || {
