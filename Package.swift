@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "InletJSONSchema", targets: ["InletJSONSchema"]),
         .library(name: "InletInterpolation", targets: ["InletInterpolation"]),
         .library(name: "InletDeclarative", targets: ["InletDeclarative"]),
+        .library(name: "InletParquet", targets: ["InletParquet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,11 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // Lakehouse formats: Parquet data files (Iceberg tables build on them), through the system's codecs.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "InletParquet", dependencies: ["CZstd", "CZlib"], swiftSettings: upcomingFeatures),
+
         .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: upcomingFeatures),
 
         // Benchmarks are executables, never tests: they print rates and ratios and never fail on timing.
@@ -97,6 +103,7 @@ let package = Package(
         ),
 
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(

@@ -1,0 +1,52 @@
+import CZlib
+import CZstd
+
+/// Compresses page bodies with the file's codec, through the system's zstd and zlib.
+enum PageCompressor {
+    static func compress(_ input: [UInt8], with codec: ParquetCompression) throws(ParquetError) -> [UInt8] {
+        switch codec {
+        case .uncompressed: return input
+        case .zstd: return try zstd(input)
+        case .gzip: return try gzip(input)
+        }
+    }
+
+    private static func zstd(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
+        let written = input.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { target in
+                ZSTD_compress(target.baseAddress, target.count, source.baseAddress, source.count, 3)
+            }
+        }
+        if ZSTD_isError(written) != 0 {
+            throw .compression("zstd: " + String(cString: ZSTD_getErrorName(written)))
+        }
+        output.removeLast(output.count - written)
+        return output
+    }
+
+    /// A gzip member (RFC 1952), as Parquet's GZIP codec is.
+    private static func gzip(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
+        var stream = z_stream()
+        // 15 window bits + 16: a gzip header and trailer around the deflate stream.
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .compression("gzip: deflateInit2 failed")
+        }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
+        var input = input
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target -> Int32 in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw .compression("gzip: deflate returned \(status)") }
+        output.removeLast(output.count - Int(stream.total_out))
+        return output
+    }
+}

@@ -1,0 +1,120 @@
+/// Buffers one column's values for the current row group: pages of PLAIN values with definition
+/// levels, closed and compressed once they reach the page size, and the chunk's statistics.
+struct ColumnChunkWriter {
+    let column: ParquetColumn
+    let codec: ParquetCompression
+    let pageSize: Int
+
+    /// The closed pages of this row group, headers included.
+    private(set) var pages: [UInt8] = []
+    private(set) var uncompressedSize: Int64 = 0
+    private var pageValues: [UInt8] = []
+    private var pageBits: [Bool] = []
+    private var pageLevels: [UInt8] = []
+    private var pageRowCount = 0
+    private(set) var valueCount: Int64 = 0
+    private(set) var nullCount: Int64 = 0
+    private(set) var minimum: ParquetValue?
+    private(set) var maximum: ParquetValue?
+
+    init(column: ParquetColumn, codec: ParquetCompression, pageSize: Int) {
+        self.column = column
+        self.codec = codec
+        self.pageSize = pageSize
+    }
+
+    /// Bytes held for this column: closed pages plus the open page.
+    var bufferedBytes: Int { pages.count + pageValues.count + pageBits.count / 8 + pageLevels.count / 8 }
+
+    /// Fails if `value` cannot go in this column; checked for a whole row before any of it is written.
+    func check(_ value: ParquetValue?) throws(ParquetError) {
+        guard let value else {
+            if column.isRequired { throw .missingRequiredValue(column: column.name) }
+            return
+        }
+        guard value.physicalType == column.physicalType else {
+            throw .typeMismatch(column: column.name, expected: column.physicalType, got: value.physicalType)
+        }
+    }
+
+    /// Appends a value that passed `check`.
+    mutating func append(_ value: ParquetValue?) throws(ParquetError) {
+        valueCount += 1
+        pageRowCount += 1
+        guard let value else {
+            nullCount += 1
+            pageLevels.append(0)
+            return
+        }
+        if !column.isRequired { pageLevels.append(1) }
+        switch value {
+        case .boolean(let flag): pageBits.append(flag)
+        case .int32(let number): withUnsafeBytes(of: number.littleEndian) { pageValues.append(contentsOf: $0) }
+        case .int64(let number): withUnsafeBytes(of: number.littleEndian) { pageValues.append(contentsOf: $0) }
+        case .float(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { pageValues.append(contentsOf: $0) }
+        case .double(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { pageValues.append(contentsOf: $0) }
+        case .string(let text):
+            var text = text
+            text.withUTF8 { utf8 in
+                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { pageValues.append(contentsOf: $0) }
+                pageValues.append(contentsOf: utf8)
+            }
+        case .bytes(let bytes):
+            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
+            pageValues.append(contentsOf: bytes)
+        }
+        if !value.isNaN {
+            if minimum.map({ value.precedes($0) }) ?? true { minimum = value }
+            if maximum.map({ $0.precedes(value) }) ?? true { maximum = value }
+        }
+        if pageValues.count + pageBits.count / 8 >= pageSize { try closePage() }
+    }
+
+    /// Closes the open page, if it holds any rows.
+    mutating func closePage() throws(ParquetError) {
+        guard pageRowCount > 0 else { return }
+        var body: [UInt8] = []
+        if !column.isRequired {
+            let levels = LevelEncoder.encode(pageLevels)
+            withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
+            body.append(contentsOf: levels)
+        }
+        if column.physicalType == .boolean {
+            // PLAIN booleans are bit-packed, least significant bit first.
+            var byte: UInt8 = 0
+            for (index, bit) in pageBits.enumerated() {
+                if bit { byte |= 1 << UInt8(index % 8) }
+                if index % 8 == 7 { body.append(byte); byte = 0 }
+            }
+            if pageBits.count % 8 != 0 { body.append(byte) }
+        } else {
+            body.append(contentsOf: pageValues)
+        }
+        let compressed = try PageCompressor.compress(body, with: codec)
+        let header = PageHeader(type: .dataPage, uncompressedSize: Int32(body.count), compressedSize: Int32(compressed.count),
+                                valueCount: Int32(pageRowCount), encoding: .plain)
+        var writer = ThriftCompactWriter()
+        writer.writeStruct { header.write(to: &$0) }
+        pages.append(contentsOf: writer.bytes)
+        pages.append(contentsOf: compressed)
+        uncompressedSize += Int64(writer.bytes.count + body.count)
+        pageValues.removeAll(keepingCapacity: true)
+        pageBits.removeAll(keepingCapacity: true)
+        pageLevels.removeAll(keepingCapacity: true)
+        pageRowCount = 0
+    }
+
+    var statistics: ColumnStatistics {
+        ColumnStatistics(nullCount: nullCount, minimum: minimum?.statisticsBytes, maximum: maximum?.statisticsBytes)
+    }
+
+    /// Starts the next row group's chunk.
+    mutating func reset() {
+        pages.removeAll(keepingCapacity: true)
+        uncompressedSize = 0
+        valueCount = 0
+        nullCount = 0
+        minimum = nil
+        maximum = nil
+    }
+}

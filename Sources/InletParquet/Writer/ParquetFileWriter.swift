@@ -1,0 +1,118 @@
+/// Writes one Parquet file row by row, a row group at a time: memory holds at most one row group's
+/// pages. `close()` writes the footer and returns what an Iceberg manifest needs to know of the file.
+public struct ParquetFileWriter {
+    public struct Options: Sendable {
+        public var compression: ParquetCompression
+        /// A row group is closed once its pages reach this many bytes.
+        public var rowGroupBytes: Int
+        /// A page is closed once its values reach this many bytes.
+        public var pageBytes: Int
+        public var keyValueMetadata: [(String, String)]
+
+        public init(compression: ParquetCompression = .zstd, rowGroupBytes: Int = 128 << 20, pageBytes: Int = 1 << 20,
+                    keyValueMetadata: [(String, String)] = []) {
+            self.compression = compression
+            self.rowGroupBytes = rowGroupBytes
+            self.pageBytes = pageBytes
+            self.keyValueMetadata = keyValueMetadata
+        }
+    }
+
+    public let columns: [ParquetColumn]
+    private let options: Options
+    private var output: FileOutput
+    private var chunks: [ColumnChunkWriter]
+    private var rowGroups: [RowGroupMetadata] = []
+    private var rowsInGroup: Int64 = 0
+    private var totalRows: Int64 = 0
+    private var fileStatistics: [ParquetColumnSummary]
+    private var isClosed = false
+
+    private static let magic: [UInt8] = Array("PAR1".utf8)
+
+    public init(path: String, columns: [ParquetColumn], options: Options = Options()) throws(ParquetError) {
+        self.columns = columns
+        self.options = options
+        output = try FileOutput(creating: path)
+        chunks = columns.map { ColumnChunkWriter(column: $0, codec: options.compression, pageSize: options.pageBytes) }
+        fileStatistics = columns.map { ParquetColumnSummary(fieldID: $0.fieldID) }
+        try output.write(Self.magic)
+    }
+
+    /// Appends one row: a value (or nil for null) per column, in column order.
+    public mutating func write(row: [ParquetValue?]) throws(ParquetError) {
+        guard !isClosed else { throw .closed }
+        guard row.count == chunks.count else { throw .rowWidth(expected: chunks.count, got: row.count) }
+        for index in chunks.indices { try chunks[index].check(row[index]) }
+        for index in chunks.indices { try chunks[index].append(row[index]) }
+        rowsInGroup += 1
+        totalRows += 1
+        if rowsInGroup % 1024 == 0, chunks.reduce(0, { $0 + $1.bufferedBytes }) >= options.rowGroupBytes {
+            try closeRowGroup()
+        }
+    }
+
+    /// Writes the last row group and the footer, then closes the file.
+    public mutating func close() throws(ParquetError) -> ParquetFileSummary {
+        guard !isClosed else { throw .closed }
+        if rowsInGroup > 0 || rowGroups.isEmpty { try closeRowGroup() }
+        let footer = FileMetadata(columns: columns, rowCount: totalRows, rowGroups: rowGroups,
+                                  keyValueMetadata: options.keyValueMetadata, createdBy: "inlet").serialized()
+        try output.write(footer)
+        try output.write(withUnsafeBytes(of: UInt32(footer.count).littleEndian, Array.init))
+        try output.write(Self.magic)
+        try output.close()
+        isClosed = true
+        return ParquetFileSummary(path: output.path, rowCount: totalRows, fileSize: output.position,
+                                  rowGroupOffsets: rowGroups.compactMap { $0.columns.first?.fileOffset }, columns: fileStatistics)
+    }
+
+    private mutating func closeRowGroup() throws(ParquetError) {
+        var metadata: [ColumnChunkMetadata] = []
+        for index in chunks.indices {
+            try chunks[index].closePage()
+            let chunk = chunks[index]
+            let offset = output.position
+            try output.write(chunk.pages)
+            metadata.append(ColumnChunkMetadata(
+                column: chunk.column, encodings: [.plain, .rle], codec: options.compression, valueCount: chunk.valueCount,
+                uncompressedSize: chunk.uncompressedSize, compressedSize: Int64(chunk.pages.count),
+                dataPageOffset: offset, dictionaryPageOffset: nil, statistics: chunk.statistics))
+            fileStatistics[index].add(chunk)
+            chunks[index].reset()
+        }
+        rowGroups.append(RowGroupMetadata(columns: metadata, rowCount: rowsInGroup))
+        rowsInGroup = 0
+    }
+}
+
+/// What a finished file holds, for the table's manifest: counts, sizes and bounds per column.
+public struct ParquetFileSummary: Sendable {
+    public var path: String
+    public var rowCount: Int64
+    public var fileSize: Int64
+    /// Where each row group starts (Iceberg's `split_offsets`).
+    public var rowGroupOffsets: [Int64]
+    public var columns: [ParquetColumnSummary]
+}
+
+public struct ParquetColumnSummary: Sendable {
+    public var fieldID: Int32
+    public var compressedSize: Int64 = 0
+    public var valueCount: Int64 = 0
+    public var nullCount: Int64 = 0
+    public var minimum: ParquetValue?
+    public var maximum: ParquetValue?
+
+    init(fieldID: Int32) {
+        self.fieldID = fieldID
+    }
+
+    mutating func add(_ chunk: ColumnChunkWriter) {
+        compressedSize += Int64(chunk.pages.count)
+        valueCount += chunk.valueCount
+        nullCount += chunk.nullCount
+        if let low = chunk.minimum, minimum.map({ low.precedes($0) }) ?? true { minimum = low }
+        if let high = chunk.maximum, maximum.map({ $0.precedes(high) }) ?? true { maximum = high }
+    }
+}

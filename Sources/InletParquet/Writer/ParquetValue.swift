@@ -1,0 +1,57 @@
+/// One non-null value of a column, in the column's physical type.
+public enum ParquetValue: Sendable, Equatable {
+    case boolean(Bool)
+    case int32(Int32)
+    case int64(Int64)
+    case float(Float)
+    case double(Double)
+    /// A BYTE_ARRAY value given as text (written as its UTF-8 bytes).
+    case string(String)
+    case bytes([UInt8])
+
+    var physicalType: ParquetPhysicalType {
+        switch self {
+        case .boolean: return .boolean
+        case .int32: return .int32
+        case .int64: return .int64
+        case .float: return .float
+        case .double: return .double
+        case .string, .bytes: return .byteArray
+        }
+    }
+
+    /// The value's PLAIN encoding without the length prefix of byte arrays: the form statistics take.
+    var statisticsBytes: [UInt8] {
+        switch self {
+        case .boolean(let flag): return [flag ? 1 : 0]
+        case .int32(let value): return withUnsafeBytes(of: value.littleEndian, Array.init)
+        case .int64(let value): return withUnsafeBytes(of: value.littleEndian, Array.init)
+        case .float(let value): return withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+        case .double(let value): return withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+        case .string(let text): return Array(text.utf8)
+        case .bytes(let bytes): return bytes
+        }
+    }
+
+    /// Whether `self` sorts before `other` in the column's type-defined order (byte arrays compare as
+    /// unsigned bytes). Both are of the same type.
+    func precedes(_ other: ParquetValue) -> Bool {
+        switch (self, other) {
+        case (.boolean(let a), .boolean(let b)): return !a && b
+        case (.int32(let a), .int32(let b)): return a < b
+        case (.int64(let a), .int64(let b)): return a < b
+        case (.float(let a), .float(let b)): return a < b
+        case (.double(let a), .double(let b)): return a < b
+        default: return statisticsBytes.lexicographicallyPrecedes(other.statisticsBytes)
+        }
+    }
+
+    /// NaN takes no part in minimum and maximum, as the format asks.
+    var isNaN: Bool {
+        switch self {
+        case .float(let value): return value.isNaN
+        case .double(let value): return value.isNaN
+        default: return false
+        }
+    }
+}
