@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "InletInterpolation", targets: ["InletInterpolation"]),
         .library(name: "InletDeclarative", targets: ["InletDeclarative"]),
         .library(name: "InletParquet", targets: ["InletParquet"]),
+        .library(name: "InletAvro", targets: ["InletAvro"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +78,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "InletParquet", dependencies: ["CZstd", "CZlib"], swiftSettings: upcomingFeatures),
+        .target(name: "InletAvro", dependencies: ["InletJSON", "CZlib"], swiftSettings: upcomingFeatures),
 
         .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: upcomingFeatures),
 
@@ -104,6 +106,7 @@ let package = Package(
 
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(
