@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "InletDeclarative", targets: ["InletDeclarative"]),
         .library(name: "InletParquet", targets: ["InletParquet"]),
         .library(name: "InletAvro", targets: ["InletAvro"]),
+        .library(name: "InletIceberg", targets: ["InletIceberg"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // JSON & protocol: the bottom of the stack. Nothing here knows about connectors' kinds.
@@ -79,6 +81,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "InletParquet", dependencies: ["CZstd", "CZlib"], swiftSettings: upcomingFeatures),
         .target(name: "InletAvro", dependencies: ["InletJSON", "CZlib"], swiftSettings: upcomingFeatures),
+        .target(
+            name: "InletIceberg",
+            dependencies: ["InletJSON", "InletAvro", "InletParquet", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcomingFeatures
+        ),
 
         .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: upcomingFeatures),
 
@@ -107,6 +114,7 @@ let package = Package(
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(

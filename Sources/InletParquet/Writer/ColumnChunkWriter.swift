@@ -105,7 +105,7 @@ struct ColumnChunkWriter {
     }
 
     var statistics: ColumnStatistics {
-        ColumnStatistics(nullCount: nullCount, minimum: minimum?.statisticsBytes, maximum: maximum?.statisticsBytes)
+        ColumnStatistics(nullCount: nullCount, minimum: minimum?.singleValueBytes, maximum: maximum?.singleValueBytes)
     }
 
     /// Starts the next row group's chunk.

@@ -20,8 +20,9 @@ public enum ParquetValue: Sendable, Equatable {
         }
     }
 
-    /// The value's PLAIN encoding without the length prefix of byte arrays: the form statistics take.
-    var statisticsBytes: [UInt8] {
+    /// The value's PLAIN encoding without the length prefix of byte arrays: the form Parquet
+    /// statistics take, and Iceberg's single-value serialisation of bounds (spec appendix D).
+    public var singleValueBytes: [UInt8] {
         switch self {
         case .boolean(let flag): return [flag ? 1 : 0]
         case .int32(let value): return withUnsafeBytes(of: value.littleEndian, Array.init)
@@ -42,7 +43,7 @@ public enum ParquetValue: Sendable, Equatable {
         case (.int64(let a), .int64(let b)): return a < b
         case (.float(let a), .float(let b)): return a < b
         case (.double(let a), .double(let b)): return a < b
-        default: return statisticsBytes.lexicographicallyPrecedes(other.statisticsBytes)
+        default: return singleValueBytes.lexicographicallyPrecedes(other.singleValueBytes)
         }
     }
 

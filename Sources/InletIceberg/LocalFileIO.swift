@@ -1,0 +1,64 @@
+import Foundation
+
+/// Files of a `file://` warehouse. Writes go to a temporary name first and are renamed into place,
+/// so a crash never leaves a half-written file under a name the table refers to.
+struct LocalFileIO: Sendable {
+    static func path(of uri: String) throws(IcebergError) -> String {
+        if uri.hasPrefix("file://") { return String(uri.dropFirst("file://".count)) }
+        if uri.hasPrefix("/") { return uri }
+        throw .unsupported("storage for \(uri) (only file:// warehouses so far)")
+    }
+
+    func write(_ bytes: [UInt8], to uri: String) throws(IcebergError) {
+        let path = try Self.path(of: uri)
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = path + ".tmp-" + UUIDText.random()
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let handle = try FileHandleWriter(path: temporary)
+            try handle.write(bytes)
+            try handle.close()
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch let error as IcebergError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .io("writing \(uri): \(error)")
+        }
+    }
+
+    func read(_ uri: String) throws(IcebergError) -> [UInt8] {
+        let path = try Self.path(of: uri)
+        guard let data = FileManager.default.contents(atPath: path) else { throw .io("cannot read \(uri)") }
+        return [UInt8](data)
+    }
+
+    func createDirectory(_ uri: String) throws(IcebergError) {
+        do {
+            try FileManager.default.createDirectory(atPath: try Self.path(of: uri), withIntermediateDirectories: true)
+        } catch let error as IcebergError {
+            throw error
+        } catch {
+            throw .io("creating \(uri): \(error)")
+        }
+    }
+}
+
+/// Writes and syncs one file.
+private struct FileHandleWriter {
+    let handle: FileHandle
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw IcebergError.io("cannot create \(path)") }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try handle.write(contentsOf: bytes)
+    }
+
+    func close() throws {
+        try handle.synchronize()
+        try handle.close()
+    }
+}

@@ -1,0 +1,122 @@
+import InletAvro
+import InletJSON
+import InletParquet
+
+/// The Avro schemas of manifests and manifest lists (Iceberg spec v2, unpartitioned tables), and the
+/// records that describe data files and manifests in them.
+enum Manifests {
+    private static func countMap(_ name: String, keyID: Int32, valueID: Int32, value: AvroSchema) -> AvroSchema {
+        .optional(.array(items: .record(name: "k\(keyID)_v\(valueID)", fields: [
+            AvroField("key", .int, fieldID: keyID),
+            AvroField("value", value, fieldID: valueID),
+        ]), logicalType: "map"))
+    }
+
+    static let dataFileSchema = AvroSchema.record(name: "r2", fields: [
+        AvroField("content", .int, fieldID: 134),
+        AvroField("file_path", .string, fieldID: 100),
+        AvroField("file_format", .string, fieldID: 101),
+        AvroField("partition", .record(name: "r102", fields: []), fieldID: 102),
+        AvroField("record_count", .long, fieldID: 103),
+        AvroField("file_size_in_bytes", .long, fieldID: 104),
+        AvroField("column_sizes", countMap("column_sizes", keyID: 117, valueID: 118, value: .long), fieldID: 108, defaultValue: .null),
+        AvroField("value_counts", countMap("value_counts", keyID: 119, valueID: 120, value: .long), fieldID: 109, defaultValue: .null),
+        AvroField("null_value_counts", countMap("null_value_counts", keyID: 121, valueID: 122, value: .long), fieldID: 110, defaultValue: .null),
+        AvroField("lower_bounds", countMap("lower_bounds", keyID: 126, valueID: 127, value: .bytes), fieldID: 125, defaultValue: .null),
+        AvroField("upper_bounds", countMap("upper_bounds", keyID: 129, valueID: 130, value: .bytes), fieldID: 128, defaultValue: .null),
+        AvroField("split_offsets", .optional(.array(items: .long, elementID: 133)), fieldID: 132, defaultValue: .null),
+        AvroField("sort_order_id", .optional(.int), fieldID: 140, defaultValue: .null),
+    ])
+
+    static let entrySchema = AvroSchema.record(name: "manifest_entry", fields: [
+        AvroField("status", .int, fieldID: 0),
+        AvroField("snapshot_id", .optional(.long), fieldID: 1, defaultValue: .null),
+        AvroField("sequence_number", .optional(.long), fieldID: 3, defaultValue: .null),
+        AvroField("file_sequence_number", .optional(.long), fieldID: 4, defaultValue: .null),
+        AvroField("data_file", dataFileSchema, fieldID: 2),
+    ])
+
+    static let manifestFileSchema = AvroSchema.record(name: "manifest_file", fields: [
+        AvroField("manifest_path", .string, fieldID: 500),
+        AvroField("manifest_length", .long, fieldID: 501),
+        AvroField("partition_spec_id", .int, fieldID: 502),
+        AvroField("content", .int, fieldID: 517),
+        AvroField("sequence_number", .long, fieldID: 515),
+        AvroField("min_sequence_number", .long, fieldID: 516),
+        AvroField("added_snapshot_id", .long, fieldID: 503),
+        AvroField("added_files_count", .int, fieldID: 504),
+        AvroField("existing_files_count", .int, fieldID: 505),
+        AvroField("deleted_files_count", .int, fieldID: 506),
+        AvroField("added_rows_count", .long, fieldID: 512),
+        AvroField("existing_rows_count", .long, fieldID: 513),
+        AvroField("deleted_rows_count", .long, fieldID: 514),
+        AvroField("partitions", .optional(.array(items: .record(name: "r508", fields: [
+            AvroField("contains_null", .boolean, fieldID: 509),
+            AvroField("contains_nan", .optional(.boolean), fieldID: 518, defaultValue: .null),
+            AvroField("lower_bound", .optional(.bytes), fieldID: 510, defaultValue: .null),
+            AvroField("upper_bound", .optional(.bytes), fieldID: 511, defaultValue: .null),
+        ]), elementID: 508)), fieldID: 507, defaultValue: .null),
+        AvroField("key_metadata", .optional(.bytes), fieldID: 519, defaultValue: .null),
+    ])
+
+    /// A manifest entry for a data file this snapshot adds (sequence numbers inherited at read time).
+    static func addedEntry(_ file: ParquetFileSummary, path: String, snapshotID: Int64) -> AvroValue {
+        func counts(_ value: (ParquetColumnSummary) -> Int64) -> AvroValue {
+            .union(branch: 1, .array(file.columns.map { .record([.int($0.fieldID), .long(value($0))]) }))
+        }
+        func bounds(_ value: (ParquetColumnSummary) -> ParquetValue?) -> AvroValue {
+            .union(branch: 1, .array(file.columns.compactMap { column in
+                value(column).map { .record([.int(column.fieldID), .bytes($0.singleValueBytes)]) }
+            }))
+        }
+        let dataFile = AvroValue.record([
+            .int(0), .string(path), .string("PARQUET"), .record([]),
+            .long(file.rowCount), .long(file.fileSize),
+            counts(\.compressedSize), counts(\.valueCount), counts(\.nullCount),
+            bounds(\.minimum), bounds(\.maximum),
+            .union(branch: 1, .array(file.rowGroupOffsets.map(AvroValue.long))),
+            .union(branch: 1, .int(0)),
+        ])
+        return .record([.int(1), .union(branch: 1, .long(snapshotID)), .union(branch: 0, .null), .union(branch: 0, .null), dataFile])
+    }
+
+    /// The manifest list record of a manifest this snapshot adds.
+    static func addedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
+                              fileCount: Int, rowCount: Int64) -> AvroValue {
+        .record([
+            .string(path), .long(length), .int(0), .int(0), .long(sequenceNumber), .long(sequenceNumber), .long(snapshotID),
+            .int(Int32(fileCount)), .int(0), .int(0), .long(rowCount), .long(0), .long(0),
+            .union(branch: 1, .array([])), .union(branch: 0, .null),
+        ])
+    }
+
+    /// A manifest list record read from another writer's file, in this writer's schema (by field name).
+    static func carried(_ record: AvroValue, schema: AvroSchema) throws(IcebergError) -> AvroValue {
+        guard case .record(let values) = record, case .record(_, let fields) = schema,
+              case .record(_, let ours) = manifestFileSchema else { throw .invalidMetadata("a manifest list entry is not a record") }
+        var byName: [String: AvroValue] = [:]
+        for (field, value) in zip(fields, values) { byName[field.name] = value }
+        return .record(try ours.map { (field) throws(IcebergError) -> AvroValue in
+            let value = byName[field.name]
+            switch field.schema {
+            case .union:
+                // Optional fields: keep what is there in our branch order.
+                guard let inner = value?.unwrapped else { return .union(branch: 0, .null) }
+                if field.name == "partitions", case .array = inner { return .union(branch: 1, .array([])) }
+                return .union(branch: 1, inner)
+            case .int:
+                guard let number = value?.longValue else {
+                    if field.name == "content" { return .int(0) }
+                    throw .invalidMetadata("manifest list entry without \(field.name)")
+                }
+                return .int(Int32(number))
+            case .long:
+                guard let number = value?.longValue else { throw .invalidMetadata("manifest list entry without \(field.name)") }
+                return .long(number)
+            default:
+                guard let value = value?.unwrapped else { throw .invalidMetadata("manifest list entry without \(field.name)") }
+                return value
+            }
+        })
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import InletIceberg
+import InletParquet
+import Testing
+
+/// Tables written by Inlet, read by pyiceberg and DuckDB through `../shared/iceberg/iceberg_verify.py`,
+/// and tables written by pyiceberg appended to by Inlet.
+@Suite("Iceberg appends read by pyiceberg and DuckDB")
+struct IcebergAppendTests {
+    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private static let verifier = repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+    private static var python: String {
+        ProcessInfo.processInfo.environment["INLET_PYTHON"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
+    }
+
+    private let schema = IcebergSchema(fields: [
+        IcebergField(id: 1, name: "id", type: .long, isRequired: true),
+        IcebergField(id: 2, name: "name", type: .string),
+        IcebergField(id: 3, name: "amount", type: .double),
+        IcebergField(id: 4, name: "active", type: .boolean),
+        IcebergField(id: 5, name: "quantity", type: .int),
+        IcebergField(id: 6, name: "updated_at", type: .timestamptz),
+        IcebergField(id: 7, name: "day", type: .date),
+    ], identifierFieldIDs: [1])
+
+    private func rows(_ range: Range<Int>) -> [[ParquetValue?]] {
+        range.map { index in
+            [.int64(Int64(index)), index % 9 == 0 ? nil : .string("name \(index)"), .double(Double(index) * 0.25),
+             index % 4 == 0 ? nil : .boolean(index % 2 == 0), .int32(Int32(index % 1000)),
+             .int64(1_717_200_000_000_000 + Int64(index) * 1_000_000), .int32(19_875 + Int32(index % 365))]
+        }
+    }
+
+    /// Runs a Python script (or the verifier) and returns its output; fails the test with stderr otherwise.
+    private func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        if process.terminationStatus != 0 {
+            Issue.record("\(arguments.first ?? "") failed: \(text)\n\(String(decoding: errorData, as: UTF8.self))")
+        }
+        return text
+    }
+
+    private func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-iceberg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func appendsAreReadIdenticallyByBothReaders() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let warehouse = directory.appendingPathComponent("warehouse").path
+        let catalog = try SQLiteCatalog(path: directory.appendingPathComponent("catalog.db").path, warehouse: "file://" + warehouse)
+        try catalog.createNamespace("ns")
+        var table = try catalog.createTable(namespace: "ns", name: "orders", schema: schema)
+        try table.append(rows: rows(0..<3000))
+        try table.append(rows: rows(3000..<5000), compression: .gzip)
+        #expect(table.metadata.lastSequenceNumber == 2)
+        #expect(throws: IcebergError.tableExists("ns.orders")) { _ = try catalog.createTable(namespace: "ns", name: "orders", schema: schema) }
+
+        let report = try run([Self.verifier, "--catalog", directory.appendingPathComponent("catalog.db").path, "--warehouse", warehouse,
+                              "--namespace", "ns", "--table", "orders", "--expect-rows", "5000", "--expect-snapshots", "2",
+                              "--expect-operation", "append", "--strict"])
+        #expect(report.contains("rows=5000") && report.hasSuffix("OK\n"), "\(report)")
+        // A second writer from the same catalog sees the table as committed.
+        let reloaded = try catalog.loadTable(namespace: "ns", name: "orders")
+        #expect(reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
+    }
+
+    @Test func inletAppendsToATableThatPyicebergCreated() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let warehouse = directory.appendingPathComponent("warehouse").path
+        let database = directory.appendingPathComponent("catalog.db").path
+        _ = try run(["-c", """
+            import pyarrow as pa, sys
+            from pyiceberg.catalog.sql import SqlCatalog
+            from pyiceberg.schema import Schema
+            from pyiceberg.types import NestedField, LongType, StringType
+            catalog = SqlCatalog("default", uri="sqlite:///\(database)", warehouse="file://\(warehouse)")
+            catalog.create_namespace("ns")
+            table = catalog.create_table("ns.events", schema=Schema(
+                NestedField(1, "id", LongType(), required=True), NestedField(2, "kind", StringType(), required=False)))
+            table.append(pa.table({"id": pa.array([1, 2, 3], pa.int64()), "kind": ["a", None, "c"]},
+                                  schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("kind", pa.string())])))
+            """])
+        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
+        var table = try catalog.loadTable(namespace: "ns", name: "events")
+        try table.append(rows: [[.int64(4), .string("d")], [.int64(5), nil]])
+        let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "events",
+                              "--expect-rows", "5", "--expect-snapshots", "2", "--strict"])
+        #expect(report.contains("rows=5 ") && report.hasSuffix("OK\n"), "\(report)")
+    }
+
+    @Test func aLostRaceIsRebuiltOnTheWinnersSnapshot() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let warehouse = directory.appendingPathComponent("warehouse").path
+        let database = directory.appendingPathComponent("catalog.db").path
+        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
+        try catalog.createNamespace("ns")
+        var first = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+        var second = try catalog.loadTable(namespace: "ns", name: "t")
+        try first.append(rows: rows(0..<10))
+        // `second` still holds the empty table; its commit must land on top of `first`'s.
+        try second.append(rows: rows(10..<25))
+        #expect(second.metadata.lastSequenceNumber == 2)
+        _ = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
+                     "--expect-rows", "25", "--expect-snapshots", "2", "--strict"])
+    }
+}
