@@ -105,6 +105,13 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "IcebergBenchmark",
+            dependencies: ["InletIceberg", "InletParquet"],
+            path: "Benchmarks/IcebergBenchmark",
+            swiftSettings: upcomingFeatures
+        ),
+
+        .executableTarget(
             name: "ManifestBenchmark",
             dependencies: ["InletDeclarative"],
             path: "Benchmarks/ManifestBenchmark",

@@ -44,7 +44,7 @@ public struct IcebergTable: Sendable {
     /// Writes `rows` (values in schema order) as one data file and commits it as a new `append`
     /// snapshot. Returns the snapshot's id.
     @discardableResult
-    public mutating func append(rows: [[ParquetValue?]], compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
+    public mutating func append(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
         let dataFile = "\(metadata.location)/data/00000-0-\(UUIDText.random()).parquet"
         let summary: ParquetFileSummary
         do {

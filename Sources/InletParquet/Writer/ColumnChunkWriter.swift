@@ -26,16 +26,6 @@ struct ColumnChunkWriter {
     /// Bytes held for this column: closed pages plus the open page.
     var bufferedBytes: Int { pages.count + pageValues.count + pageBits.count / 8 + pageLevels.count / 8 }
 
-    /// Fails if `value` cannot go in this column; checked for a whole row before any of it is written.
-    func check(_ value: ParquetValue?) throws(ParquetError) {
-        guard let value else {
-            if column.isRequired { throw .missingRequiredValue(column: column.name) }
-            return
-        }
-        guard value.physicalType == column.physicalType else {
-            throw .typeMismatch(column: column.name, expected: column.physicalType, got: value.physicalType)
-        }
-    }
 
     /// Appends a value that passed `check`.
     mutating func append(_ value: ParquetValue?) throws(ParquetError) {

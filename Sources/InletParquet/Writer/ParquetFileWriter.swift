@@ -22,6 +22,8 @@ public struct ParquetFileWriter {
     private let options: Options
     private var output: FileOutput
     private var chunks: [ColumnChunkWriter]
+    /// What each column accepts, apart from the chunk writers so that checking a row copies nothing.
+    private let rules: [(physicalType: ParquetPhysicalType, isRequired: Bool)]
     private var rowGroups: [RowGroupMetadata] = []
     private var rowsInGroup: Int64 = 0
     private var totalRows: Int64 = 0
@@ -35,6 +37,7 @@ public struct ParquetFileWriter {
         self.options = options
         output = try FileOutput(creating: path)
         chunks = columns.map { ColumnChunkWriter(column: $0, codec: options.compression, pageSize: options.pageBytes) }
+        rules = columns.map { ($0.physicalType, $0.isRequired) }
         fileStatistics = columns.map { ParquetColumnSummary(fieldID: $0.fieldID) }
         try output.write(Self.magic)
     }
@@ -43,13 +46,29 @@ public struct ParquetFileWriter {
     public mutating func write(row: [ParquetValue?]) throws(ParquetError) {
         guard !isClosed else { throw .closed }
         guard row.count == chunks.count else { throw .rowWidth(expected: chunks.count, got: row.count) }
-        for index in chunks.indices { try chunks[index].check(row[index]) }
+        // The whole row is checked before any of it is written, so a refused row leaves no trace.
+        for (index, value) in row.enumerated() {
+            let rule = rules[index]
+            guard let value else {
+                if rule.isRequired { throw .missingRequiredValue(column: columns[index].name) }
+                continue
+            }
+            guard value.physicalType == rule.physicalType else {
+                throw .typeMismatch(column: columns[index].name, expected: rule.physicalType, got: value.physicalType)
+            }
+        }
         for index in chunks.indices { try chunks[index].append(row[index]) }
         rowsInGroup += 1
         totalRows += 1
-        if rowsInGroup % 1024 == 0, chunks.reduce(0, { $0 + $1.bufferedBytes }) >= options.rowGroupBytes {
+        if rowsInGroup % 1024 == 0, bufferedBytes >= options.rowGroupBytes {
             try closeRowGroup()
         }
+    }
+
+    private var bufferedBytes: Int {
+        var total = 0
+        for index in chunks.indices { total += chunks[index].bufferedBytes }
+        return total
     }
 
     /// Writes the last row group and the footer, then closes the file.

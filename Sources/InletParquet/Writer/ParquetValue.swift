@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One non-null value of a column, in the column's physical type.
 public enum ParquetValue: Sendable, Equatable {
     case boolean(Bool)
@@ -43,8 +49,21 @@ public enum ParquetValue: Sendable, Equatable {
         case (.int64(let a), .int64(let b)): return a < b
         case (.float(let a), .float(let b)): return a < b
         case (.double(let a), .double(let b)): return a < b
+        case (.string(var a), .string(var b)):
+            return a.withUTF8 { left in b.withUTF8 { right in Self.bytesPrecede(left, right) } }
+        case (.bytes(let a), .bytes(let b)): return a.lexicographicallyPrecedes(b)
         default: return singleValueBytes.lexicographicallyPrecedes(other.singleValueBytes)
         }
+    }
+
+    /// Unsigned byte order, as Parquet's type-defined order compares byte arrays.
+    private static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(left.count, right.count)
+        if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+            let order = memcmp(a, b, common)
+            if order != 0 { return order < 0 }
+        }
+        return left.count < right.count
     }
 
     /// NaN takes no part in minimum and maximum, as the format asks.

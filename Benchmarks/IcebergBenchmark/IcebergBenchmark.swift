@@ -1,0 +1,58 @@
+import Foundation
+import InletIceberg
+import InletParquet
+
+/// Appends ROWS generated API-like rows (15 columns: 4 long, 5 string, 2 timestamptz, 3 double, one
+/// ~120-byte JSON string) to a new table in a fresh SQLite catalog, streaming, and prints rows/s.
+/// `Benchmarks/iceberg.sh` runs it beside pyiceberg appending the same rows from Python dicts.
+@main
+struct IcebergBenchmark {
+    static func main() throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 2 else {
+            print("usage: IcebergBenchmark DIRECTORY [ROWS]")
+            return
+        }
+        let directory = arguments[1]
+        let count = arguments.count >= 3 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
+        let schema = IcebergSchema(fields: [
+            IcebergField(id: 1, name: "id", type: .long, isRequired: true),
+            IcebergField(id: 2, name: "account_id", type: .long),
+            IcebergField(id: 3, name: "quantity", type: .long),
+            IcebergField(id: 4, name: "version", type: .long),
+            IcebergField(id: 5, name: "name", type: .string),
+            IcebergField(id: 6, name: "email", type: .string),
+            IcebergField(id: 7, name: "status", type: .string),
+            IcebergField(id: 8, name: "country", type: .string),
+            IcebergField(id: 9, name: "description", type: .string),
+            IcebergField(id: 10, name: "created_at", type: .timestamptz),
+            IcebergField(id: 11, name: "updated_at", type: .timestamptz),
+            IcebergField(id: 12, name: "amount", type: .double),
+            IcebergField(id: 13, name: "score", type: .double),
+            IcebergField(id: 14, name: "ratio", type: .double),
+            IcebergField(id: 15, name: "attributes", type: .string),
+        ], identifierFieldIDs: [1])
+        let statuses = ["active", "pending", "closed", "archived"]
+        let countries = ["US", "DE", "FR", "JP", "BR", "IN"]
+        let rows = (0..<count).lazy.map { index -> [ParquetValue?] in
+            let n = Int64(index)
+            return [
+                .int64(n), .int64(n / 7), .int64(n % 97), .int64(n % 5),
+                .string("Customer \(index)"), .string("user\(index)@example.com"), .string(statuses[index % 4]),
+                .string(countries[index % 6]), .string("Lorem ipsum dolor sit amet, consectetur adipiscing elit."),
+                .int64(1_704_067_200_000_000 + n * 1_000_000), .int64(1_717_200_000_000_000 + n * 1_000_000),
+                .double(Double(index % 10_000) * 1.37), .double(Double((index * 31) % 1000) / 10), .double(Double(index % 100) / 100),
+                .string("{\"plan\": \"pro\", \"seats\": \(index % 50), \"tags\": [\"t\(index % 10)\", \"g\(index % 7)\"], \"source\": \"api\"}"),
+            ]
+        }
+        let started = ContinuousClock.now
+        let catalog = try SQLiteCatalog(path: directory + "/catalog.db", warehouse: "file://" + directory + "/warehouse")
+        try catalog.createNamespace("bench")
+        var table = try catalog.createTable(namespace: "bench", name: "records", schema: schema)
+        try table.append(rows: rows)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("inlet append rows: \(count) in \(String(format: "%.2f", seconds)) s")
+        print("inlet append rows/s: \(Int(Double(count) / seconds))")
+    }
+}
