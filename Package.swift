@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(

@@ -45,39 +45,47 @@ public struct IcebergTable: Sendable {
     /// snapshot. Returns the snapshot's id.
     @discardableResult
     public mutating func append(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
+        try commit(files: [try writeDataFile(rows, compression: compression)], replacingAllData: false)
+    }
+
+    /// Replaces all of the table's data with `rows` in one `overwrite` snapshot: readers see the old
+    /// rows or the new ones, never a mix and never none.
+    @discardableResult
+    public mutating func overwrite(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
+        try commit(files: [try writeDataFile(rows, compression: compression)], replacingAllData: true)
+    }
+
+    /// Writes one data file under the table's location.
+    public func writeDataFile(_ rows: some Sequence<[ParquetValue?]>,
+                              compression: ParquetCompression = .zstd) throws(IcebergError) -> (path: String, summary: ParquetFileSummary) {
         let dataFile = "\(metadata.location)/data/00000-0-\(UUIDText.random()).parquet"
-        let summary: ParquetFileSummary
         do {
             try LocalFileIO().createDirectory("\(metadata.location)/data")
             var writer = try ParquetFileWriter(path: try LocalFileIO.path(of: dataFile), columns: try parquetColumns,
                                                options: .init(compression: compression))
             for row in rows { try writer.write(row: row) }
-            summary = try writer.close()
+            return (dataFile, try writer.close())
         } catch let error as IcebergError {
             throw error
         } catch {
             throw .io("writing \(dataFile): \(error)")
         }
-        return try commitAppend(files: [(dataFile, summary)])
     }
 
-    /// Commits data files already written under the table's location as one `append` snapshot.
+    /// Commits data files already written under the table's location as one snapshot: an `append`,
+    /// or an `overwrite` that also deletes every data file the table held.
     @discardableResult
-    public mutating func commitAppend(files: [(path: String, summary: ParquetFileSummary)]) throws(IcebergError) -> Int64 {
+    public mutating func commit(files: [(path: String, summary: ParquetFileSummary)], replacingAllData: Bool) throws(IcebergError) -> Int64 {
         let io = LocalFileIO()
         let snapshotID = Int64.random(in: 1...Int64.max)
         let schema = try metadata.currentSchema
-        let manifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-m0.avro"
-        let manifest: [UInt8]
-        do {
-            manifest = try AvroContainer.write(
-                files.map { Manifests.addedEntry($0.summary, path: $0.path, snapshotID: snapshotID) },
-                schema: Manifests.entrySchema,
-                metadata: [("schema", JSONWriter.string(from: schema.json)), ("schema-id", String(schema.schemaID)),
-                           ("partition-spec", "[]"), ("partition-spec-id", "0"), ("format-version", "2"), ("content", "data")])
-        } catch {
-            throw .invalidMetadata("manifest: \(error)")
+        let manifestMetadata: (String) -> [(String, String)] = { content in
+            [("schema", JSONWriter.string(from: schema.json)), ("schema-id", String(schema.schemaID)),
+             ("partition-spec", "[]"), ("partition-spec-id", "0"), ("format-version", "2"), ("content", content)]
         }
+        let manifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-m0.avro"
+        let manifest = try Self.avro(files.map { Manifests.addedEntry($0.summary, path: $0.path, snapshotID: snapshotID) },
+                                     schema: Manifests.entrySchema, metadata: manifestMetadata("data"), what: "manifest")
         try io.write(manifest, to: manifestPath)
         let addedRows = files.reduce(0) { $0 + $1.summary.rowCount }
         let addedBytes = files.reduce(0) { $0 + $1.summary.fileSize }
@@ -86,43 +94,71 @@ public struct IcebergTable: Sendable {
             let sequenceNumber = metadata.lastSequenceNumber + 1
             let parent = metadata.currentSnapshot
             var manifests = [Manifests.addedManifest(path: manifestPath, length: Int64(manifest.count), sequenceNumber: sequenceNumber,
-                                                     snapshotID: snapshotID, fileCount: files.count, rowCount: addedRows)]
+                                                     snapshotID: snapshotID, addedFiles: files.count, addedRows: addedRows)]
+            var deleted = (files: 0, rows: Int64(0), bytes: Int64(0))
             if let parentList = parent?["manifest-list"]?.stringValue {
-                let contents: AvroContainer.Contents
-                do { contents = try AvroContainer.read(try io.read(parentList)) } catch let error as IcebergError { throw error } catch {
-                    throw .invalidMetadata("manifest list \(parentList): \(error)")
+                let list = try Self.readAvro(io.read(parentList), what: "manifest list \(parentList)")
+                if replacingAllData {
+                    // Every live data file of the parent becomes a DELETED entry of one manifest.
+                    var entries: [AvroValue] = []
+                    for record in list.records {
+                        guard case .record(let fields) = try Manifests.carried(record, schema: list.schema),
+                              let path = fields[0].stringValue, fields[3].longValue == 0 else { continue }
+                        let contents = try Self.readAvro(io.read(path), what: "manifest \(path)")
+                        for entry in contents.records {
+                            guard case .record(let entryFields) = entry, let status = entryFields.first?.longValue, status != 2 else { continue }
+                            let removed = try Manifests.deletedEntry(entry, from: contents.schema,
+                                                                     manifestSequenceNumber: fields[4].longValue ?? 0, snapshotID: snapshotID)
+                            entries.append(removed.entry)
+                            deleted.files += 1
+                            deleted.rows += removed.rows
+                            deleted.bytes += removed.bytes
+                        }
+                    }
+                    if !entries.isEmpty {
+                        let deletedPath = "\(metadata.location)/metadata/\(UUIDText.random())-m1.avro"
+                        let bytes = try Self.avro(entries, schema: Manifests.entrySchema, metadata: manifestMetadata("data"), what: "manifest")
+                        try io.write(bytes, to: deletedPath)
+                        manifests.append(Manifests.deletedManifest(path: deletedPath, length: Int64(bytes.count), sequenceNumber: sequenceNumber,
+                                                                   snapshotID: snapshotID, deletedFiles: deleted.files, deletedRows: deleted.rows))
+                    }
+                } else {
+                    for record in list.records { manifests.append(try Manifests.carried(record, schema: list.schema)) }
                 }
-                for record in contents.records { manifests.append(try Manifests.carried(record, schema: contents.schema)) }
             }
             let listPath = "\(metadata.location)/metadata/snap-\(snapshotID)-0-\(UUIDText.random()).avro"
-            do {
-                try io.write(try AvroContainer.write(manifests, schema: Manifests.manifestFileSchema, metadata: [
-                    ("snapshot-id", String(snapshotID)), ("parent-snapshot-id", parent?["snapshot-id"]?.intValue.map(String.init) ?? "null"),
-                    ("sequence-number", String(sequenceNumber)), ("format-version", "2"),
-                ]), to: listPath)
-            } catch let error as IcebergError { throw error } catch { throw .invalidMetadata("manifest list: \(error)") }
+            try io.write(try Self.avro(manifests, schema: Manifests.manifestFileSchema, metadata: [
+                ("snapshot-id", String(snapshotID)), ("parent-snapshot-id", parent?["snapshot-id"]?.intValue.map(String.init) ?? "null"),
+                ("sequence-number", String(sequenceNumber)), ("format-version", "2"),
+            ], what: "manifest list"), to: listPath)
 
-            let previous = parent?["summary"]?.objectValue ?? [:]
+            let previous = replacingAllData ? [:] : parent?["summary"]?.objectValue ?? [:]
             func total(_ key: String, plus added: Int64) -> JSONValue {
                 .string(String((previous[key]?.stringValue.flatMap { Int64($0) } ?? 0) + added))
             }
+            var summary: JSONObject = [
+                "operation": replacingAllData ? "overwrite" : "append",
+                "added-data-files": .string(String(files.count)),
+                "added-records": .string(String(addedRows)),
+                "added-files-size": .string(String(addedBytes)),
+            ]
+            if replacingAllData {
+                summary["deleted-data-files"] = .string(String(deleted.files))
+                summary["deleted-records"] = .string(String(deleted.rows))
+                summary["removed-files-size"] = .string(String(deleted.bytes))
+            }
+            summary["total-data-files"] = total("total-data-files", plus: Int64(files.count))
+            summary["total-records"] = total("total-records", plus: addedRows)
+            summary["total-files-size"] = total("total-files-size", plus: addedBytes)
+            summary["total-delete-files"] = total("total-delete-files", plus: 0)
+            summary["total-position-deletes"] = total("total-position-deletes", plus: 0)
+            summary["total-equality-deletes"] = total("total-equality-deletes", plus: 0)
             var snapshot: JSONObject = [
                 "snapshot-id": .int(snapshotID),
                 "sequence-number": .int(sequenceNumber),
                 "timestamp-ms": .int(SQLiteCatalog.now()),
                 "manifest-list": .string(listPath),
-                "summary": .object([
-                    "operation": "append",
-                    "added-data-files": .string(String(files.count)),
-                    "added-records": .string(String(addedRows)),
-                    "added-files-size": .string(String(addedBytes)),
-                    "total-data-files": total("total-data-files", plus: Int64(files.count)),
-                    "total-records": total("total-records", plus: addedRows),
-                    "total-files-size": total("total-files-size", plus: addedBytes),
-                    "total-delete-files": total("total-delete-files", plus: 0),
-                    "total-position-deletes": total("total-position-deletes", plus: 0),
-                    "total-equality-deletes": total("total-equality-deletes", plus: 0),
-                ]),
+                "summary": .object(summary),
                 "schema-id": .int(Int64(schema.schemaID)),
             ]
             if let parentID = parent?["snapshot-id"] { snapshot["parent-snapshot-id"] = parentID }
@@ -139,6 +175,19 @@ public struct IcebergTable: Sendable {
             self = try catalog.loadTable(namespace: namespace, name: name)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
+    }
+
+    private static func avro(_ records: [AvroValue], schema: AvroSchema, metadata: [(String, String)],
+                             what: String) throws(IcebergError) -> [UInt8] {
+        do { return try AvroContainer.write(records, schema: schema, metadata: metadata) } catch {
+            throw .invalidMetadata("\(what): \(error)")
+        }
+    }
+
+    private static func readAvro(_ bytes: @autoclosure () throws(IcebergError) -> [UInt8], what: String) throws(IcebergError) -> AvroContainer.Contents {
+        do { return try AvroContainer.read(try bytes()) } catch let error as IcebergError { throw error } catch {
+            throw .invalidMetadata("\(what): \(error)")
+        }
     }
 
     /// `00003-….metadata.json` → `00004`.

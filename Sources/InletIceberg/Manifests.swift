@@ -82,41 +82,51 @@ enum Manifests {
 
     /// The manifest list record of a manifest this snapshot adds.
     static func addedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
-                              fileCount: Int, rowCount: Int64) -> AvroValue {
+                              addedFiles: Int, addedRows: Int64) -> AvroValue {
+        manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, snapshotID: snapshotID,
+                       files: (Int32(addedFiles), 0), rows: (addedRows, 0))
+    }
+
+    /// The manifest list record of a manifest of files this snapshot deletes.
+    static func deletedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
+                                deletedFiles: Int, deletedRows: Int64) -> AvroValue {
+        manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, snapshotID: snapshotID,
+                       files: (0, Int32(deletedFiles)), rows: (0, deletedRows))
+    }
+
+    private static func manifestRecord(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
+                                       files: (added: Int32, deleted: Int32), rows: (added: Int64, deleted: Int64)) -> AvroValue {
         .record([
             .string(path), .long(length), .int(0), .int(0), .long(sequenceNumber), .long(sequenceNumber), .long(snapshotID),
-            .int(Int32(fileCount)), .int(0), .int(0), .long(rowCount), .long(0), .long(0),
+            .int(files.added), .int(0), .int(files.deleted), .long(rows.added), .long(0), .long(rows.deleted),
             .union(branch: 1, .array([])), .union(branch: 0, .null),
         ])
     }
 
+    /// A live entry of an earlier snapshot, marked deleted by `snapshotID`; its sequence numbers are
+    /// written out, inherited from its manifest when the entry left them null (spec: inheritance).
+    static func deletedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64,
+                             snapshotID: Int64) throws(IcebergError) -> (entry: AvroValue, rows: Int64, bytes: Int64) {
+        let converted: AvroValue
+        do { converted = try AvroConversion.convert(entry, from: schema, to: entrySchema) } catch {
+            throw .invalidMetadata("manifest entry: \(error)")
+        }
+        guard case .record(let fields) = converted, case .record(let dataFile) = fields[4] else {
+            throw .invalidMetadata("a manifest entry without a data file")
+        }
+        let sequenceNumber = fields[2].longValue ?? manifestSequenceNumber
+        let fileSequenceNumber = fields[3].longValue ?? manifestSequenceNumber
+        let deleted = AvroValue.record([.int(2), .union(branch: 1, .long(snapshotID)), .union(branch: 1, .long(sequenceNumber)),
+                                        .union(branch: 1, .long(fileSequenceNumber)), fields[4]])
+        return (deleted, dataFile[4].longValue ?? 0, dataFile[5].longValue ?? 0)
+    }
+
     /// A manifest list record read from another writer's file, in this writer's schema (by field name).
     static func carried(_ record: AvroValue, schema: AvroSchema) throws(IcebergError) -> AvroValue {
-        guard case .record(let values) = record, case .record(_, let fields) = schema,
-              case .record(_, let ours) = manifestFileSchema else { throw .invalidMetadata("a manifest list entry is not a record") }
-        var byName: [String: AvroValue] = [:]
-        for (field, value) in zip(fields, values) { byName[field.name] = value }
-        return .record(try ours.map { (field) throws(IcebergError) -> AvroValue in
-            let value = byName[field.name]
-            switch field.schema {
-            case .union:
-                // Optional fields: keep what is there in our branch order.
-                guard let inner = value?.unwrapped else { return .union(branch: 0, .null) }
-                if field.name == "partitions", case .array = inner { return .union(branch: 1, .array([])) }
-                return .union(branch: 1, inner)
-            case .int:
-                guard let number = value?.longValue else {
-                    if field.name == "content" { return .int(0) }
-                    throw .invalidMetadata("manifest list entry without \(field.name)")
-                }
-                return .int(Int32(number))
-            case .long:
-                guard let number = value?.longValue else { throw .invalidMetadata("manifest list entry without \(field.name)") }
-                return .long(number)
-            default:
-                guard let value = value?.unwrapped else { throw .invalidMetadata("manifest list entry without \(field.name)") }
-                return value
-            }
-        })
+        do {
+            return try AvroConversion.convert(record, from: schema, to: manifestFileSchema)
+        } catch {
+            throw .invalidMetadata("manifest list entry: \(error)")
+        }
     }
 }

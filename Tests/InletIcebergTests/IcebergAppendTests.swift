@@ -1,5 +1,6 @@
 import Foundation
 import InletIceberg
+import InletJSON
 import InletParquet
 import Testing
 
@@ -102,6 +103,40 @@ struct IcebergAppendTests {
         let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "events",
                               "--expect-rows", "5", "--expect-snapshots", "2", "--strict"])
         #expect(report.contains("rows=5 ") && report.hasSuffix("OK\n"), "\(report)")
+        // Overwriting deletes pyiceberg's data file as well as Inlet's; pyiceberg then appends on top.
+        try table.overwrite(rows: [[.int64(9), .string("z")]])
+        _ = try run(["-c", """
+            import pyarrow as pa
+            from pyiceberg.catalog.sql import SqlCatalog
+            table = SqlCatalog("default", uri="sqlite:///\(database)", warehouse="file://\(warehouse)").load_table("ns.events")
+            assert table.scan().to_arrow().to_pylist() == [{"id": 9, "kind": "z"}], table.scan().to_arrow().to_pylist()
+            table.append(pa.table({"id": pa.array([10], pa.int64()), "kind": ["y"]},
+                                  schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("kind", pa.string())])))
+            """])
+        _ = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "events",
+                     "--expect-rows", "2", "--expect-snapshots", "4", "--strict"])
+    }
+
+    @Test func anOverwriteReplacesEveryRowInOneSnapshot() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let warehouse = directory.appendingPathComponent("warehouse").path
+        let database = directory.appendingPathComponent("catalog.db").path
+        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
+        try catalog.createNamespace("ns")
+        var table = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+        try table.append(rows: rows(0..<1000))
+        try table.append(rows: rows(1000..<3000))
+        try table.overwrite(rows: rows(5000..<5500))
+        let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
+        #expect(summary["deleted-data-files"] == "2" && summary["deleted-records"] == "3000" && summary["total-records"] == "500")
+        let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
+                              "--expect-rows", "500", "--expect-snapshots", "3", "--expect-operation", "overwrite", "--strict"])
+        #expect(report.contains("rows=500 ") && report.hasSuffix("OK\n"), "\(report)")
+        // Appending after the overwrite carries only the new data.
+        try table.append(rows: rows(6000..<6010))
+        _ = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
+                     "--expect-rows", "510", "--expect-snapshots", "4", "--strict"])
     }
 
     @Test func aLostRaceIsRebuiltOnTheWinnersSnapshot() throws {
