@@ -5,16 +5,18 @@ import InletParquet
 /// Appends ROWS generated API-like rows (15 columns: 4 long, 5 string, 2 timestamptz, 3 double, one
 /// ~120-byte JSON string) to a new table in a fresh SQLite catalog, streaming, and prints rows/s.
 /// `Benchmarks/iceberg.sh` runs it beside pyiceberg appending the same rows from Python dicts.
+/// With a third argument BATCHES, appends the rows as that many commits (the kill test uses this).
 @main
 struct IcebergBenchmark {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            print("usage: IcebergBenchmark DIRECTORY [ROWS]")
+            print("usage: IcebergBenchmark DIRECTORY [ROWS] [BATCHES]")
             return
         }
         let directory = arguments[1]
         let count = arguments.count >= 3 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
+        let batches = arguments.count >= 4 ? max(Int(arguments[3]) ?? 1, 1) : 1
         let schema = IcebergSchema(fields: [
             IcebergField(id: 1, name: "id", type: .long, isRequired: true),
             IcebergField(id: 2, name: "account_id", type: .long),
@@ -34,7 +36,8 @@ struct IcebergBenchmark {
         ], identifierFieldIDs: [1])
         let statuses = ["active", "pending", "closed", "archived"]
         let countries = ["US", "DE", "FR", "JP", "BR", "IN"]
-        let rows = (0..<count).lazy.map { index -> [ParquetValue?] in
+        func rows(_ range: Range<Int>) -> LazyMapSequence<Range<Int>, [ParquetValue?]> {
+            range.lazy.map { index -> [ParquetValue?] in
             let n = Int64(index)
             return [
                 .int64(n), .int64(n / 7), .int64(n % 97), .int64(n % 5),
@@ -44,12 +47,16 @@ struct IcebergBenchmark {
                 .double(Double(index % 10_000) * 1.37), .double(Double((index * 31) % 1000) / 10), .double(Double(index % 100) / 100),
                 .string("{\"plan\": \"pro\", \"seats\": \(index % 50), \"tags\": [\"t\(index % 10)\", \"g\(index % 7)\"], \"source\": \"api\"}"),
             ]
+            }
         }
         let started = ContinuousClock.now
         let catalog = try SQLiteCatalog(path: directory + "/catalog.db", warehouse: "file://" + directory + "/warehouse")
         try catalog.createNamespace("bench")
         var table = try catalog.createTable(namespace: "bench", name: "records", schema: schema)
-        try table.append(rows: rows)
+        let batchSize = count / batches
+        for batch in 0..<batches {
+            try table.append(rows: rows(batch * batchSize..<(batch == batches - 1 ? count : (batch + 1) * batchSize)))
+        }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("inlet append rows: \(count) in \(String(format: "%.2f", seconds)) s")

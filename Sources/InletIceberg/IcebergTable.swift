@@ -60,8 +60,8 @@ public struct IcebergTable: Sendable {
                               compression: ParquetCompression = .zstd) throws(IcebergError) -> (path: String, summary: ParquetFileSummary) {
         let dataFile = "\(metadata.location)/data/00000-0-\(UUIDText.random()).parquet"
         do {
-            try LocalFileIO().createDirectory("\(metadata.location)/data")
-            var writer = try ParquetFileWriter(path: try LocalFileIO.path(of: dataFile), columns: try parquetColumns,
+            try catalog.storage.createDirectory("\(metadata.location)/data")
+            var writer = try ParquetFileWriter(path: try catalog.storage.localPath(of: dataFile), columns: try parquetColumns,
                                                options: .init(compression: compression))
             for row in rows { try writer.write(row: row) }
             return (dataFile, try writer.close())
@@ -76,7 +76,7 @@ public struct IcebergTable: Sendable {
     /// or an `overwrite` that also deletes every data file the table held.
     @discardableResult
     public mutating func commit(files: [(path: String, summary: ParquetFileSummary)], replacingAllData: Bool) throws(IcebergError) -> Int64 {
-        let io = LocalFileIO()
+        let io = catalog.storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let schema = try metadata.currentSchema
         let manifestMetadata: (String) -> [(String, String)] = { content in

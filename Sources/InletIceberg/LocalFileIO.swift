@@ -1,15 +1,31 @@
 import Foundation
 
+/// Where a table's files live. Metadata is written whole (never partly under its final name);
+/// data files are written by the Parquet writer at `localPath(of:)`.
+public protocol TableStorage: Sendable {
+    func write(_ bytes: [UInt8], to uri: String) throws(IcebergError)
+    func read(_ uri: String) throws(IcebergError) -> [UInt8]
+    func createDirectory(_ uri: String) throws(IcebergError)
+    /// The local file a data file is written to before it is part of the table.
+    func localPath(of uri: String) throws(IcebergError) -> String
+}
+
 /// Files of a `file://` warehouse. Writes go to a temporary name first and are renamed into place,
 /// so a crash never leaves a half-written file under a name the table refers to.
-struct LocalFileIO: Sendable {
+public struct LocalFileIO: TableStorage {
+    public init() {}
+
+    public func localPath(of uri: String) throws(IcebergError) -> String {
+        try Self.path(of: uri)
+    }
+
     static func path(of uri: String) throws(IcebergError) -> String {
         if uri.hasPrefix("file://") { return String(uri.dropFirst("file://".count)) }
         if uri.hasPrefix("/") { return uri }
         throw .unsupported("storage for \(uri) (only file:// warehouses so far)")
     }
 
-    func write(_ bytes: [UInt8], to uri: String) throws(IcebergError) {
+    public func write(_ bytes: [UInt8], to uri: String) throws(IcebergError) {
         let path = try Self.path(of: uri)
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".tmp-" + UUIDText.random()
@@ -27,13 +43,13 @@ struct LocalFileIO: Sendable {
         }
     }
 
-    func read(_ uri: String) throws(IcebergError) -> [UInt8] {
+    public func read(_ uri: String) throws(IcebergError) -> [UInt8] {
         let path = try Self.path(of: uri)
         guard let data = FileManager.default.contents(atPath: path) else { throw .io("cannot read \(uri)") }
         return [UInt8](data)
     }
 
-    func createDirectory(_ uri: String) throws(IcebergError) {
+    public func createDirectory(_ uri: String) throws(IcebergError) {
         do {
             try FileManager.default.createDirectory(atPath: try Self.path(of: uri), withIntermediateDirectories: true)
         } catch let error as IcebergError {

@@ -8,12 +8,15 @@ public import InletJSON
 public final class SQLiteCatalog: Sendable {
     public let name: String
     public let warehouse: String
+    public let storage: any TableStorage
     private let database: DatabaseQueue
 
     /// Opens (or creates) the catalog database at `path`; `warehouse` is a `file://` URI under which
     /// new tables get their folders; `name` is the `catalog_name` readers must use (pyiceberg: "default").
-    public init(path: String, warehouse: String, name: String = "default") throws(IcebergError) {
+    public init(path: String, warehouse: String, name: String = "default",
+                storage: any TableStorage = LocalFileIO()) throws(IcebergError) {
         self.name = name
+        self.storage = storage
         self.warehouse = warehouse.hasSuffix("/") ? String(warehouse.dropLast()) : warehouse
         do {
             database = try DatabaseQueue(path: path)
@@ -55,7 +58,7 @@ public final class SQLiteCatalog: Sendable {
         let location = "\(warehouse)/\(namespace)/\(table)"
         let metadata = TableMetadata.new(location: location, schema: schema, properties: properties, now: Self.now())
         let metadataLocation = "\(location)/metadata/00000-\(UUIDText.random()).metadata.json"
-        try LocalFileIO().write(Array(JSONWriter.string(from: .object(metadata.json)).utf8), to: metadataLocation)
+        try storage.write(Array(JSONWriter.string(from: .object(metadata.json)).utf8), to: metadataLocation)
         let inserted: Bool = try run("creating table \(namespace).\(table)") { db in
             try db.execute(sql: """
                 INSERT OR IGNORE INTO iceberg_tables
@@ -77,7 +80,7 @@ public final class SQLiteCatalog: Sendable {
                 """, arguments: [name, namespace, table])
         }
         guard let location else { throw .noSuchTable("\(namespace).\(table)") }
-        let bytes = try LocalFileIO().read(location)
+        let bytes = try storage.read(location)
         guard let json = try? JSONParser.parse(bytes) else { throw .invalidMetadata("\(location) is not JSON") }
         return IcebergTable(catalog: self, namespace: namespace, name: table, metadata: try TableMetadata(json: json),
                             metadataLocation: location)
