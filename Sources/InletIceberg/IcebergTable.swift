@@ -164,17 +164,22 @@ public struct IcebergTable: Sendable {
             if let parentID = parent?["snapshot-id"] { snapshot["parent-snapshot-id"] = parentID }
             var next = metadata
             next.add(snapshot: snapshot, previousMetadataFile: metadataLocation, now: SQLiteCatalog.now())
-            let nextLocation = "\(metadata.location)/metadata/\(Self.nextVersion(after: metadataLocation))-\(UUIDText.random()).metadata.json"
-            try io.write(Array(JSONWriter.string(from: .object(next.json)).utf8), to: nextLocation)
-            if try catalog.swap(namespace: namespace, name: name, from: metadataLocation, to: nextLocation) {
-                metadata = next
-                metadataLocation = nextLocation
-                return snapshotID
-            }
+            if try commit(metadata: next) { return snapshotID }
             // Another writer committed first: rebuild on top of its snapshot.
             self = try catalog.loadTable(namespace: namespace, name: name)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
+    }
+
+    /// Writes `next` as the table's next metadata file and swaps the catalog to it; false when
+    /// another writer committed first.
+    mutating func commit(metadata next: TableMetadata) throws(IcebergError) -> Bool {
+        let nextLocation = "\(metadata.location)/metadata/\(Self.nextVersion(after: metadataLocation))-\(UUIDText.random()).metadata.json"
+        try catalog.storage.write(Array(JSONWriter.string(from: .object(next.json)).utf8), to: nextLocation)
+        guard try catalog.swap(namespace: namespace, name: name, from: metadataLocation, to: nextLocation) else { return false }
+        metadata = next
+        metadataLocation = nextLocation
+        return true
     }
 
     private static func avro(_ records: [AvroValue], schema: AvroSchema, metadata: [(String, String)],

@@ -3,7 +3,7 @@ public import InletJSON
 /// A table's metadata file (format v2), kept as the JSON it was read from so that fields this writer
 /// does not model survive its commits; accessors and changes cover what appends need.
 public struct TableMetadata: Sendable {
-    public private(set) var json: JSONObject
+    public internal(set) var json: JSONObject
 
     public init(json: JSONValue) throws(IcebergError) {
         guard case .object(let object) = json else { throw .invalidMetadata("the metadata file is not a JSON object") }

@@ -139,6 +139,41 @@ struct IcebergAppendTests {
                      "--expect-rows", "510", "--expect-snapshots", "4", "--strict"])
     }
 
+    @Test func schemaEvolutionNeedsNoRewriteAndBothReadersFollowIt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let warehouse = directory.appendingPathComponent("warehouse").path
+        let database = directory.appendingPathComponent("catalog.db").path
+        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
+        try catalog.createNamespace("ns")
+        var table = try catalog.createTable(namespace: "ns", name: "t", schema: IcebergSchema(fields: [
+            IcebergField(id: 1, name: "id", type: .long, isRequired: true),
+            IcebergField(id: 2, name: "count", type: .int, isRequired: true),
+            IcebergField(id: 3, name: "ratio", type: .float),
+        ]))
+        let firstRows = (0..<100).map { index -> [ParquetValue?] in [.int64(Int64(index)), .int32(Int32(index)), .float(Float(index) / 2)] }
+        try table.append(rows: firstRows)
+        try table.updateSchema([.addColumn(name: "note", type: .string), .widen(column: "count", to: .long),
+                                .widen(column: "ratio", to: .double), .makeOptional(column: "count")])
+        #expect(throws: IcebergError.invalidMetadata("column 'note' cannot change from string to long")) {
+            try table.updateSchema([.widen(column: "note", to: .long)])
+        }
+        #expect(throws: IcebergError.invalidMetadata("column 'id' already exists")) {
+            try table.updateSchema([.addColumn(name: "id", type: .string)])
+        }
+        let evolved = try table.metadata.currentSchema
+        #expect(evolved.schemaID == 1 && evolved.fields.map(\.id) == [1, 2, 3, 4])
+        let laterRows = (100..<150).map { index -> [ParquetValue?] in
+            let count: ParquetValue? = index % 2 == 0 ? nil : .int64(Int64(index) << 33)
+            return [.int64(Int64(index)), count, .double(0.1), .string("n\(index)")]
+        }
+        try table.append(rows: laterRows)
+        let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
+                              "--expect-rows", "150", "--expect-snapshots", "2", "--strict"])
+        #expect(report.contains("(2, 'count', 'long', False)") && report.contains("(4, 'note', 'string', False)"), "\(report)")
+        #expect(report.contains("('ratio', 'DOUBLE')") && report.hasSuffix("OK\n"), "\(report)")
+    }
+
     @Test func aLostRaceIsRebuiltOnTheWinnersSnapshot() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
