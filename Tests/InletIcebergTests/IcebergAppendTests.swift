@@ -8,13 +8,6 @@ import Testing
 /// and tables written by pyiceberg appended to by Inlet.
 @Suite("Iceberg appends read by pyiceberg and DuckDB")
 struct IcebergAppendTests {
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    private static let verifier = repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-    private static var python: String {
-        ProcessInfo.processInfo.environment["INLET_PYTHON"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
-    }
-
     private let schema = IcebergSchema(fields: [
         IcebergField(id: 1, name: "id", type: .long, isRequired: true),
         IcebergField(id: 2, name: "name", type: .string),
@@ -33,47 +26,17 @@ struct IcebergAppendTests {
         }
     }
 
-    /// Runs a Python script (or the verifier) and returns its output; fails the test with stderr otherwise.
-    private func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        if process.terminationStatus != 0 {
-            Issue.record("\(arguments.first ?? "") failed: \(text)\n\(String(decoding: errorData, as: UTF8.self))")
-        }
-        return text
-    }
-
-    private func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-iceberg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test func appendsAreReadIdenticallyByBothReaders() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let warehouse = directory.appendingPathComponent("warehouse").path
-        let catalog = try SQLiteCatalog(path: directory.appendingPathComponent("catalog.db").path, warehouse: "file://" + warehouse)
-        try catalog.createNamespace("ns")
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let catalog = try lake.catalog()
         var table = try catalog.createTable(namespace: "ns", name: "orders", schema: schema)
         try table.append(rows: rows(0..<3000))
         try table.append(rows: rows(3000..<5000), compression: .gzip)
         #expect(table.metadata.lastSequenceNumber == 2)
         #expect(throws: IcebergError.tableExists("ns.orders")) { _ = try catalog.createTable(namespace: "ns", name: "orders", schema: schema) }
 
-        let report = try run([Self.verifier, "--catalog", directory.appendingPathComponent("catalog.db").path, "--warehouse", warehouse,
-                              "--namespace", "ns", "--table", "orders", "--expect-rows", "5000", "--expect-snapshots", "2",
-                              "--expect-operation", "append", "--strict"])
+        let report = try lake.verify("orders", rows: 5000, snapshots: 2, extra: ["--expect-operation", "append"])
         #expect(report.contains("rows=5000") && report.hasSuffix("OK\n"), "\(report)")
         // A second writer from the same catalog sees the table as committed.
         let reloaded = try catalog.loadTable(namespace: "ns", name: "orders")
@@ -81,11 +44,10 @@ struct IcebergAppendTests {
     }
 
     @Test func inletAppendsToATableThatPyicebergCreated() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let warehouse = directory.appendingPathComponent("warehouse").path
-        let database = directory.appendingPathComponent("catalog.db").path
-        _ = try run(["-c", """
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let (database, warehouse) = (lake.database, lake.warehouse)
+        try TestWarehouse.runPython(["-c", """
             import pyarrow as pa, sys
             from pyiceberg.catalog.sql import SqlCatalog
             from pyiceberg.schema import Schema
@@ -97,15 +59,13 @@ struct IcebergAppendTests {
             table.append(pa.table({"id": pa.array([1, 2, 3], pa.int64()), "kind": ["a", None, "c"]},
                                   schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("kind", pa.string())])))
             """])
-        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
-        var table = try catalog.loadTable(namespace: "ns", name: "events")
+        var table = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse).loadTable(namespace: "ns", name: "events")
         try table.append(rows: [[.int64(4), .string("d")], [.int64(5), nil]])
-        let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "events",
-                              "--expect-rows", "5", "--expect-snapshots", "2", "--strict"])
+        let report = try lake.verify("events", rows: 5, snapshots: 2)
         #expect(report.contains("rows=5 ") && report.hasSuffix("OK\n"), "\(report)")
         // Overwriting deletes pyiceberg's data file as well as Inlet's; pyiceberg then appends on top.
         try table.overwrite(rows: [[.int64(9), .string("z")]])
-        _ = try run(["-c", """
+        try TestWarehouse.runPython(["-c", """
             import pyarrow as pa
             from pyiceberg.catalog.sql import SqlCatalog
             table = SqlCatalog("default", uri="sqlite:///\(database)", warehouse="file://\(warehouse)").load_table("ns.events")
@@ -113,39 +73,30 @@ struct IcebergAppendTests {
             table.append(pa.table({"id": pa.array([10], pa.int64()), "kind": ["y"]},
                                   schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("kind", pa.string())])))
             """])
-        _ = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "events",
-                     "--expect-rows", "2", "--expect-snapshots", "4", "--strict"])
+        try lake.verify("events", rows: 2, snapshots: 4)
     }
 
     @Test func anOverwriteReplacesEveryRowInOneSnapshot() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let warehouse = directory.appendingPathComponent("warehouse").path
-        let database = directory.appendingPathComponent("catalog.db").path
-        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
-        try catalog.createNamespace("ns")
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let catalog = try lake.catalog()
         var table = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
         try table.append(rows: rows(0..<1000))
         try table.append(rows: rows(1000..<3000))
         try table.overwrite(rows: rows(5000..<5500))
         let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
         #expect(summary["deleted-data-files"] == "2" && summary["deleted-records"] == "3000" && summary["total-records"] == "500")
-        let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
-                              "--expect-rows", "500", "--expect-snapshots", "3", "--expect-operation", "overwrite", "--strict"])
+        let report = try lake.verify("t", rows: 500, snapshots: 3, extra: ["--expect-operation", "overwrite"])
         #expect(report.contains("rows=500 ") && report.hasSuffix("OK\n"), "\(report)")
         // Appending after the overwrite carries only the new data.
         try table.append(rows: rows(6000..<6010))
-        _ = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
-                     "--expect-rows", "510", "--expect-snapshots", "4", "--strict"])
+        try lake.verify("t", rows: 510, snapshots: 4)
     }
 
     @Test func schemaEvolutionNeedsNoRewriteAndBothReadersFollowIt() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let warehouse = directory.appendingPathComponent("warehouse").path
-        let database = directory.appendingPathComponent("catalog.db").path
-        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
-        try catalog.createNamespace("ns")
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let catalog = try lake.catalog()
         var table = try catalog.createTable(namespace: "ns", name: "t", schema: IcebergSchema(fields: [
             IcebergField(id: 1, name: "id", type: .long, isRequired: true),
             IcebergField(id: 2, name: "count", type: .int, isRequired: true),
@@ -168,26 +119,21 @@ struct IcebergAppendTests {
             return [.int64(Int64(index)), count, .double(0.1), .string("n\(index)")]
         }
         try table.append(rows: laterRows)
-        let report = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
-                              "--expect-rows", "150", "--expect-snapshots", "2", "--strict"])
+        let report = try lake.verify("t", rows: 150, snapshots: 2)
         #expect(report.contains("(2, 'count', 'long', False)") && report.contains("(4, 'note', 'string', False)"), "\(report)")
         #expect(report.contains("('ratio', 'DOUBLE')") && report.hasSuffix("OK\n"), "\(report)")
     }
 
     @Test func aLostRaceIsRebuiltOnTheWinnersSnapshot() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let warehouse = directory.appendingPathComponent("warehouse").path
-        let database = directory.appendingPathComponent("catalog.db").path
-        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse)
-        try catalog.createNamespace("ns")
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let catalog = try lake.catalog()
         var first = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
         var second = try catalog.loadTable(namespace: "ns", name: "t")
         try first.append(rows: rows(0..<10))
         // `second` still holds the empty table; its commit must land on top of `first`'s.
         try second.append(rows: rows(10..<25))
         #expect(second.metadata.lastSequenceNumber == 2)
-        _ = try run([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", "ns", "--table", "t",
-                     "--expect-rows", "25", "--expect-snapshots", "2", "--strict"])
+        try lake.verify("t", rows: 25, snapshots: 2)
     }
 }

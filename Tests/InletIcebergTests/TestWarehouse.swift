@@ -1,0 +1,57 @@
+import Foundation
+import InletIceberg
+import Testing
+
+/// A throw-away catalog and warehouse for one test, checked with `../shared/iceberg/iceberg_verify.py`
+/// (pyiceberg and DuckDB read the table and must agree).
+struct TestWarehouse {
+    let directory: URL
+    var database: String { directory.appendingPathComponent("catalog.db").path }
+    var warehouse: String { directory.appendingPathComponent("warehouse").path }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let verifier = repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+    static var python: String {
+        ProcessInfo.processInfo.environment["INLET_PYTHON"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
+    }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-iceberg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A catalog on this warehouse with namespace `ns`.
+    func catalog(storage: any TableStorage = LocalFileIO()) throws -> SQLiteCatalog {
+        let catalog = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse, storage: storage)
+        try catalog.createNamespace("ns")
+        return catalog
+    }
+
+    /// Runs the verifier on a table; records an issue when it fails and returns its report.
+    @discardableResult
+    func verify(_ table: String, namespace: String = "ns", rows: Int, snapshots: Int, extra: [String] = []) throws -> String {
+        try Self.runPython([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", namespace, "--table", table,
+                            "--expect-rows", String(rows), "--expect-snapshots", String(snapshots), "--strict"] + extra)
+    }
+
+    /// Runs the reference Python with `arguments`; records an issue with its output when it fails.
+    @discardableResult
+    static func runPython(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus != 0 { Issue.record("\(arguments.first ?? "python") failed:\n\(text)") }
+        return text
+    }
+}
