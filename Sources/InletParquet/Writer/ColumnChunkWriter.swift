@@ -54,8 +54,12 @@ struct ColumnChunkWriter {
             pageValues.append(contentsOf: bytes)
         }
         if !value.isNaN {
-            if minimum.map({ value.precedes($0) }) ?? true { minimum = value }
-            if maximum.map({ $0.precedes(value) }) ?? true { maximum = value }
+            if let low = minimum, let high = maximum {
+                if value.precedes(low) { minimum = value } else if high.precedes(value) { maximum = value }
+            } else {
+                minimum = value
+                maximum = value
+            }
         }
         if pageValues.count + pageBits.count / 8 >= pageSize { try closePage() }
     }
