@@ -36,17 +36,51 @@ enum PageCompressor {
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
         var input = input
-        let status = input.withUnsafeMutableBufferPointer { source in
+        let status = run(&stream, input: &input, output: &output) { deflate($0, Z_FINISH) }
+        guard status == Z_STREAM_END else { throw .compression("gzip: deflate returned \(status)") }
+        output.removeLast(output.count - Int(stream.total_out))
+        return output
+    }
+
+    /// A page body compressed with the codec a file's column chunk names (Parquet's codec numbers).
+    static func decompress(_ body: ArraySlice<UInt8>, codec: Int64, size: Int, column: String) throws(ParquetError) -> [UInt8] {
+        switch Int32(truncatingIfNeeded: codec) {
+        case ParquetCompression.uncompressed.rawValue: return Array(body)
+        case ParquetCompression.zstd.rawValue:
+            var output = [UInt8](repeating: 0, count: size)
+            let written = body.withUnsafeBytes { source in
+                output.withUnsafeMutableBytes { target in ZSTD_decompress(target.baseAddress, target.count, source.baseAddress, source.count) }
+            }
+            guard ZSTD_isError(written) == 0, written == size else { throw .corrupt("a zstd page of \(column) does not decompress") }
+            return output
+        case ParquetCompression.gzip.rawValue:
+            var stream = z_stream()
+            // 15 window bits + 32: a zlib or a gzip header, whichever the page has.
+            guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                throw .compression("inflateInit2 failed")
+            }
+            defer { inflateEnd(&stream) }
+            var output = [UInt8](repeating: 0, count: size)
+            var input = Array(body)
+            let status = run(&stream, input: &input, output: &output) { inflate($0, Z_FINISH) }
+            guard status == Z_STREAM_END, Int(stream.total_out) == size else { throw .corrupt("a gzip page of \(column) does not inflate") }
+            return output
+        case 1: throw .unsupported("snappy-compressed pages (column \(column))")
+        default: throw .unsupported("compression codec \(codec) (column \(column))")
+        }
+    }
+
+    /// Points `stream` at the buffers and runs one zlib call over them.
+    private static func run(_ stream: inout z_stream, input: inout [UInt8], output: inout [UInt8],
+                            _ call: (UnsafeMutablePointer<z_stream>) -> Int32) -> Int32 {
+        input.withUnsafeMutableBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target -> Int32 in
                 stream.next_in = source.baseAddress
                 stream.avail_in = uInt(source.count)
                 stream.next_out = target.baseAddress
                 stream.avail_out = uInt(target.count)
-                return deflate(&stream, Z_FINISH)
+                return call(&stream)
             }
         }
-        guard status == Z_STREAM_END else { throw .compression("gzip: deflate returned \(status)") }
-        output.removeLast(output.count - Int(stream.total_out))
-        return output
     }
 }

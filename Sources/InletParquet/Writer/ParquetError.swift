@@ -6,6 +6,8 @@ public enum ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(path: String, operation: String, errno: Int32)
     case compression(String)
     case closed
+    case corrupt(String)
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,8 @@ public enum ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let path, let operation, let errno): return "\(operation) \(path) failed (errno \(errno))"
         case .compression(let detail): return "compression failed: \(detail)"
         case .closed: return "the file is already closed"
+        case .corrupt(let detail): return "not a readable Parquet file: \(detail)"
+        case .unsupported(let detail): return "not supported yet: \(detail)"
         }
     }
 }
