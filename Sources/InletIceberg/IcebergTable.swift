@@ -79,13 +79,9 @@ public struct IcebergTable: Sendable {
         let io = catalog.storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let schema = try metadata.currentSchema
-        let manifestMetadata: (String) -> [(String, String)] = { content in
-            [("schema", JSONWriter.string(from: schema.json)), ("schema-id", String(schema.schemaID)),
-             ("partition-spec", "[]"), ("partition-spec-id", "0"), ("format-version", "2"), ("content", content)]
-        }
         let manifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-m0.avro"
         let manifest = try Self.avro(files.map { Manifests.addedEntry($0.summary, path: $0.path, snapshotID: snapshotID) },
-                                     schema: Manifests.entrySchema, metadata: manifestMetadata("data"), what: "manifest")
+                                     schema: Manifests.entrySchema, metadata: Self.manifestMetadata(schema), what: "manifest")
         try io.write(manifest, to: manifestPath)
         let addedRows = files.reduce(0) { $0 + $1.summary.rowCount }
         let addedBytes = files.reduce(0) { $0 + $1.summary.fileSize }
@@ -117,7 +113,7 @@ public struct IcebergTable: Sendable {
                     }
                     if !entries.isEmpty {
                         let deletedPath = "\(metadata.location)/metadata/\(UUIDText.random())-m1.avro"
-                        let bytes = try Self.avro(entries, schema: Manifests.entrySchema, metadata: manifestMetadata("data"), what: "manifest")
+                        let bytes = try Self.avro(entries, schema: Manifests.entrySchema, metadata: Self.manifestMetadata(schema), what: "manifest")
                         try io.write(bytes, to: deletedPath)
                         manifests.append(Manifests.deletedManifest(path: deletedPath, length: Int64(bytes.count), sequenceNumber: sequenceNumber,
                                                                    snapshotID: snapshotID, deletedFiles: deleted.files, deletedRows: deleted.rows))
@@ -126,49 +122,70 @@ public struct IcebergTable: Sendable {
                     for record in list.records { manifests.append(try Manifests.carried(record, schema: list.schema)) }
                 }
             }
-            let listPath = "\(metadata.location)/metadata/snap-\(snapshotID)-0-\(UUIDText.random()).avro"
-            try io.write(try Self.avro(manifests, schema: Manifests.manifestFileSchema, metadata: [
-                ("snapshot-id", String(snapshotID)), ("parent-snapshot-id", parent?["snapshot-id"]?.intValue.map(String.init) ?? "null"),
-                ("sequence-number", String(sequenceNumber)), ("format-version", "2"),
-            ], what: "manifest list"), to: listPath)
-
-            let previous = replacingAllData ? [:] : parent?["summary"]?.objectValue ?? [:]
-            func total(_ key: String, plus added: Int64) -> JSONValue {
-                .string(String((previous[key]?.stringValue.flatMap { Int64($0) } ?? 0) + added))
+            let change = SnapshotChange(operation: replacingAllData ? "overwrite" : "append",
+                                        added: (files.count, addedRows, addedBytes), deleted: deleted)
+            if try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema) {
+                return snapshotID
             }
-            var summary: JSONObject = [
-                "operation": replacingAllData ? "overwrite" : "append",
-                "added-data-files": .string(String(files.count)),
-                "added-records": .string(String(addedRows)),
-                "added-files-size": .string(String(addedBytes)),
-            ]
-            if replacingAllData {
-                summary["deleted-data-files"] = .string(String(deleted.files))
-                summary["deleted-records"] = .string(String(deleted.rows))
-                summary["removed-files-size"] = .string(String(deleted.bytes))
-            }
-            summary["total-data-files"] = total("total-data-files", plus: Int64(files.count))
-            summary["total-records"] = total("total-records", plus: addedRows)
-            summary["total-files-size"] = total("total-files-size", plus: addedBytes)
-            summary["total-delete-files"] = total("total-delete-files", plus: 0)
-            summary["total-position-deletes"] = total("total-position-deletes", plus: 0)
-            summary["total-equality-deletes"] = total("total-equality-deletes", plus: 0)
-            var snapshot: JSONObject = [
-                "snapshot-id": .int(snapshotID),
-                "sequence-number": .int(sequenceNumber),
-                "timestamp-ms": .int(SQLiteCatalog.now()),
-                "manifest-list": .string(listPath),
-                "summary": .object(summary),
-                "schema-id": .int(Int64(schema.schemaID)),
-            ]
-            if let parentID = parent?["snapshot-id"] { snapshot["parent-snapshot-id"] = parentID }
-            var next = metadata
-            next.add(snapshot: snapshot, previousMetadataFile: metadataLocation, now: SQLiteCatalog.now())
-            if try commit(metadata: next) { return snapshotID }
             // Another writer committed first: rebuild on top of its snapshot.
             self = try catalog.loadTable(namespace: namespace, name: name)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
+    }
+
+    /// What a snapshot changes, for its summary.
+    struct SnapshotChange {
+        var operation: String
+        var added: (files: Int, rows: Int64, bytes: Int64)
+        var deleted: (files: Int, rows: Int64, bytes: Int64) = (0, 0, 0)
+        /// Extra summary properties.
+        var properties: JSONObject = [:]
+    }
+
+    /// Writes the manifest list and metadata of a snapshot on top of the current one and swaps the
+    /// catalog to it; false when another writer committed first.
+    mutating func commitSnapshot(id snapshotID: Int64, sequenceNumber: Int64, manifests: [AvroValue], change: SnapshotChange,
+                                 schema: IcebergSchema) throws(IcebergError) -> Bool {
+        let parent = metadata.currentSnapshot
+        let listPath = "\(metadata.location)/metadata/snap-\(snapshotID)-0-\(UUIDText.random()).avro"
+        try catalog.storage.write(try Self.avro(manifests, schema: Manifests.manifestFileSchema, metadata: [
+            ("snapshot-id", String(snapshotID)), ("parent-snapshot-id", parent?["snapshot-id"]?.intValue.map(String.init) ?? "null"),
+            ("sequence-number", String(sequenceNumber)), ("format-version", "2"),
+        ], what: "manifest list"), to: listPath)
+        let previous = parent?["summary"]?.objectValue ?? [:]
+        func total(_ key: String, plus change: Int64) -> JSONValue {
+            .string(String((previous[key]?.stringValue.flatMap { Int64($0) } ?? 0) + change))
+        }
+        var summary: JSONObject = [
+            "operation": .string(change.operation),
+            "added-data-files": .string(String(change.added.files)),
+            "added-records": .string(String(change.added.rows)),
+            "added-files-size": .string(String(change.added.bytes)),
+        ]
+        if change.deleted.files > 0 {
+            summary["deleted-data-files"] = .string(String(change.deleted.files))
+            summary["deleted-records"] = .string(String(change.deleted.rows))
+            summary["removed-files-size"] = .string(String(change.deleted.bytes))
+        }
+        summary["total-data-files"] = total("total-data-files", plus: Int64(change.added.files - change.deleted.files))
+        summary["total-records"] = total("total-records", plus: change.added.rows - change.deleted.rows)
+        summary["total-files-size"] = total("total-files-size", plus: change.added.bytes - change.deleted.bytes)
+        summary["total-delete-files"] = total("total-delete-files", plus: 0)
+        summary["total-position-deletes"] = total("total-position-deletes", plus: 0)
+        summary["total-equality-deletes"] = total("total-equality-deletes", plus: 0)
+        for (key, value) in change.properties { summary[key] = value }
+        var snapshot: JSONObject = [
+            "snapshot-id": .int(snapshotID),
+            "sequence-number": .int(sequenceNumber),
+            "timestamp-ms": .int(SQLiteCatalog.now()),
+            "manifest-list": .string(listPath),
+            "summary": .object(summary),
+            "schema-id": .int(Int64(schema.schemaID)),
+        ]
+        if let parentID = parent?["snapshot-id"] { snapshot["parent-snapshot-id"] = parentID }
+        var next = metadata
+        next.add(snapshot: snapshot, previousMetadataFile: metadataLocation, now: SQLiteCatalog.now())
+        return try commit(metadata: next)
     }
 
     /// Writes `next` as the table's next metadata file and swaps the catalog to it; false when
@@ -182,14 +199,14 @@ public struct IcebergTable: Sendable {
         return true
     }
 
-    private static func avro(_ records: [AvroValue], schema: AvroSchema, metadata: [(String, String)],
+    static func avro(_ records: [AvroValue], schema: AvroSchema, metadata: [(String, String)],
                              what: String) throws(IcebergError) -> [UInt8] {
         do { return try AvroContainer.write(records, schema: schema, metadata: metadata) } catch {
             throw .invalidMetadata("\(what): \(error)")
         }
     }
 
-    private static func readAvro(_ bytes: @autoclosure () throws(IcebergError) -> [UInt8], what: String) throws(IcebergError) -> AvroContainer.Contents {
+    static func readAvro(_ bytes: @autoclosure () throws(IcebergError) -> [UInt8], what: String) throws(IcebergError) -> AvroContainer.Contents {
         do { return try AvroContainer.read(try bytes()) } catch let error as IcebergError { throw error } catch {
             throw .invalidMetadata("\(what): \(error)")
         }

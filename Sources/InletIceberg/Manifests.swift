@@ -94,11 +94,25 @@ enum Manifests {
                        files: (0, Int32(deletedFiles)), rows: (0, deletedRows))
     }
 
+    /// The manifest list record of an earlier manifest rewritten with some of its files deleted.
+    static func rewrittenManifest(path: String, length: Int64, sequenceNumber: Int64, minSequenceNumber: Int64, snapshotID: Int64,
+                                  existing: (files: Int, rows: Int64), deleted: (files: Int, rows: Int64)) -> AvroValue {
+        manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, minSequenceNumber: minSequenceNumber,
+                       snapshotID: snapshotID, files: (0, Int32(existing.files), Int32(deleted.files)), rows: (0, existing.rows, deleted.rows))
+    }
+
     private static func manifestRecord(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
                                        files: (added: Int32, deleted: Int32), rows: (added: Int64, deleted: Int64)) -> AvroValue {
+        manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, minSequenceNumber: sequenceNumber, snapshotID: snapshotID,
+                       files: (files.added, 0, files.deleted), rows: (rows.added, 0, rows.deleted))
+    }
+
+    private static func manifestRecord(path: String, length: Int64, sequenceNumber: Int64, minSequenceNumber: Int64, snapshotID: Int64,
+                                       files: (added: Int32, existing: Int32, deleted: Int32),
+                                       rows: (added: Int64, existing: Int64, deleted: Int64)) -> AvroValue {
         .record([
-            .string(path), .long(length), .int(0), .int(0), .long(sequenceNumber), .long(sequenceNumber), .long(snapshotID),
-            .int(files.added), .int(0), .int(files.deleted), .long(rows.added), .long(0), .long(rows.deleted),
+            .string(path), .long(length), .int(0), .int(0), .long(sequenceNumber), .long(minSequenceNumber), .long(snapshotID),
+            .int(files.added), .int(files.existing), .int(files.deleted), .long(rows.added), .long(rows.existing), .long(rows.deleted),
             .union(branch: 1, .array([])), .union(branch: 0, .null),
         ])
     }
@@ -107,18 +121,51 @@ enum Manifests {
     /// written out, inherited from its manifest when the entry left them null (spec: inheritance).
     static func deletedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64,
                              snapshotID: Int64) throws(IcebergError) -> (entry: AvroValue, rows: Int64, bytes: Int64) {
+        let carried = try carriedEntry(entry, from: schema, manifestSequenceNumber: manifestSequenceNumber)
+        return (carried.with(status: 2, snapshotID: snapshotID), carried.rows, carried.bytes)
+    }
+
+    /// A manifest entry of an earlier snapshot in this writer's schema, with explicit sequence numbers.
+    struct CarriedEntry {
+        var fields: [AvroValue]
+        var path: String
+        var rows: Int64
+        var bytes: Int64
+        /// Lower and upper bounds by field id.
+        var lowerBounds: [Int32: [UInt8]]
+        var upperBounds: [Int32: [UInt8]]
+        var isLive: Bool
+
+        /// The entry with another status (and, for DELETED, the deleting snapshot).
+        func with(status: Int32, snapshotID: Int64? = nil) -> AvroValue {
+            var copy = fields
+            copy[0] = .int(status)
+            if let snapshotID { copy[1] = .union(branch: 1, .long(snapshotID)) }
+            return .record(copy)
+        }
+    }
+
+    static func carriedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64) throws(IcebergError) -> CarriedEntry {
         let converted: AvroValue
         do { converted = try AvroConversion.convert(entry, from: schema, to: entrySchema) } catch {
             throw .invalidMetadata("manifest entry: \(error)")
         }
-        guard case .record(let fields) = converted, case .record(let dataFile) = fields[4] else {
+        guard case .record(var fields) = converted, case .record(let dataFile) = fields[4] else {
             throw .invalidMetadata("a manifest entry without a data file")
         }
-        let sequenceNumber = fields[2].longValue ?? manifestSequenceNumber
-        let fileSequenceNumber = fields[3].longValue ?? manifestSequenceNumber
-        let deleted = AvroValue.record([.int(2), .union(branch: 1, .long(snapshotID)), .union(branch: 1, .long(sequenceNumber)),
-                                        .union(branch: 1, .long(fileSequenceNumber)), fields[4]])
-        return (deleted, dataFile[4].longValue ?? 0, dataFile[5].longValue ?? 0)
+        fields[2] = .union(branch: 1, .long(fields[2].longValue ?? manifestSequenceNumber))
+        fields[3] = .union(branch: 1, .long(fields[3].longValue ?? manifestSequenceNumber))
+        func bounds(_ value: AvroValue) -> [Int32: [UInt8]] {
+            guard case .array(let pairs)? = value.unwrapped else { return [:] }
+            var result: [Int32: [UInt8]] = [:]
+            for case .record(let pair) in pairs where pair.count == 2 {
+                if let key = pair[0].longValue, case .bytes(let bytes)? = pair[1].unwrapped { result[Int32(key)] = bytes }
+            }
+            return result
+        }
+        return CarriedEntry(fields: fields, path: dataFile[1].stringValue ?? "", rows: dataFile[4].longValue ?? 0,
+                            bytes: dataFile[5].longValue ?? 0, lowerBounds: bounds(dataFile[9]), upperBounds: bounds(dataFile[10]),
+                            isLive: fields[0].longValue != 2)
     }
 
     /// A manifest list record read from another writer's file, in this writer's schema (by field name).

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// One non-null value of a column, in the column's physical type.
-public enum ParquetValue: Sendable, Equatable {
+public enum ParquetValue: Sendable, Hashable {
     case boolean(Bool)
     case int32(Int32)
     case int64(Int64)
@@ -42,7 +42,7 @@ public enum ParquetValue: Sendable, Equatable {
 
     /// Whether `self` sorts before `other` in the column's type-defined order (byte arrays compare as
     /// unsigned bytes). Both are of the same type.
-    func precedes(_ other: ParquetValue) -> Bool {
+    public func precedes(_ other: ParquetValue) -> Bool {
         switch (self, other) {
         case (.boolean(let a), .boolean(let b)): return !a && b
         case (.int32(let a), .int32(let b)): return a < b

@@ -1,0 +1,94 @@
+import Foundation
+import InletIceberg
+import InletJSON
+import InletParquet
+import Testing
+
+/// Upserts as copy-on-write, read back by pyiceberg and DuckDB.
+@Suite("Iceberg merges")
+struct IcebergMergeTests {
+    private let schema = IcebergSchema(fields: [
+        IcebergField(id: 1, name: "id", type: .long, isRequired: true),
+        IcebergField(id: 2, name: "name", type: .string),
+        IcebergField(id: 3, name: "version", type: .int),
+    ], identifierFieldIDs: [1])
+
+    private func row(_ id: Int, _ name: String, version: Int32 = 1) -> [ParquetValue?] {
+        [.int64(Int64(id)), .string(name), .int32(version)]
+    }
+
+    /// Rows as pyiceberg sees them: id → (name, version).
+    private func tableRows(_ lake: TestWarehouse, _ table: String) throws -> [Int: [String]] {
+        let output = try TestWarehouse.runPython(["-c", """
+            import json
+            from pyiceberg.catalog.sql import SqlCatalog
+            t = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)").load_table("ns.\(table)")
+            print(json.dumps([[r["id"], r["name"], r["version"]] for r in t.scan().to_arrow().to_pylist()]))
+            """])
+        var rows: [Int: [String]] = [:]
+        for row in try JSONParser.parse(output).arrayValue ?? [] {
+            guard let id = row[0]?.intValue else { continue }
+            #expect(rows[Int(id)] == nil, "id \(id) appears twice")
+            rows[Int(id)] = [row[1]?.stringValue ?? "null", row[2]?.intValue.map(String.init) ?? "null"]
+        }
+        return rows
+    }
+
+    @Test func rowsOfMatchingKeysAreReplacedAndOnlyFilesThatCanMatchAreRead() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "t", schema: schema)
+        // Three files with even ids: [0, 1998], [2000, 3998], [4000, 5998].
+        for file in 0..<3 { try table.append(rows: stride(from: file * 2000, to: (file + 1) * 2000, by: 2).map { row($0, "old \($0)") }) }
+        // Updates of even ids and inserts of odd ids, all inside the second file's range; id 2500 twice.
+        var incoming = stride(from: 2500, through: 2600, by: 2).map { row($0, "new \($0)", version: 2) }
+        incoming += stride(from: 2501, through: 2599, by: 2).map { row($0, "inserted \($0)", version: 2) }
+        incoming.append(row(2500, "newest 2500", version: 3))
+        try table.merge(rows: incoming)
+
+        let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
+        #expect(summary["operation"] == "overwrite")
+        #expect(summary["inlet.files-read-for-merge"] == "1")
+        #expect(summary["deleted-data-files"] == "1")
+        #expect(summary["total-records"] == "3050")
+        try lake.verify("t", rows: 3050, snapshots: 4, extra: ["--expect-operation", "overwrite"])
+        let rows = try tableRows(lake, "t")
+        #expect(rows.count == 3050)
+        #expect(rows[2500] == ["newest 2500", "3"])
+        #expect(rows[2502] == ["new 2502", "2"])
+        #expect(rows[2501] == ["inserted 2501", "2"])
+        #expect(rows[2498] == ["old 2498", "1"])
+        #expect(rows[4000] == ["old 4000", "1"])
+        // A second merge works on top of the rewritten files.
+        try table.merge(rows: [row(0, "first again", version: 9), row(5998, "last again", version: 9)])
+        try lake.verify("t", rows: 3050, snapshots: 5)
+        let again = try tableRows(lake, "t")
+        #expect(again[0] == ["first again", "9"] && again[5998] == ["last again", "9"] && again[2500] == ["newest 2500", "3"])
+    }
+
+    @Test func mergesIntoFilesPyicebergWrote() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        try TestWarehouse.runPython(["-c", """
+            import pyarrow as pa
+            from pyiceberg.catalog.sql import SqlCatalog
+            from pyiceberg.schema import Schema
+            from pyiceberg.types import NestedField, LongType, StringType, IntegerType
+            catalog = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)")
+            catalog.create_namespace("ns")
+            table = catalog.create_table("ns.p", schema=Schema(
+                NestedField(1, "id", LongType(), required=True), NestedField(2, "name", StringType(), required=False),
+                NestedField(3, "version", IntegerType(), required=False), identifier_field_ids=[1]))
+            n = 1000
+            table.append(pa.table({"id": pa.array(range(n), pa.int64()), "name": [f"py {i % 10}" for i in range(n)],
+                                   "version": pa.array([1] * n, pa.int32())},
+                                  schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("name", pa.string()),
+                                                    pa.field("version", pa.int32())])))
+            """])
+        var table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "ns", name: "p")
+        try table.merge(rows: [row(10, "swift 10", version: 2), row(2000, "swift 2000", version: 2)])
+        try lake.verify("p", rows: 1001, snapshots: 2)
+        let rows = try tableRows(lake, "p")
+        #expect(rows[10] == ["swift 10", "2"] && rows[2000] == ["swift 2000", "2"] && rows[11] == ["py 1", "1"])
+    }
+}
