@@ -6,17 +6,20 @@ import InletParquet
 /// ~120-byte JSON string) to a new table in a fresh SQLite catalog, streaming, and prints rows/s.
 /// `Benchmarks/iceberg.sh` runs it beside pyiceberg appending the same rows from Python dicts.
 /// With a third argument BATCHES, appends the rows as that many commits (the kill test uses this).
+/// With a fourth, MERGE, then upserts MERGE rows on `id` — half updates of the newest ids, half new
+/// ids — and prints the merge's rows/s (`Benchmarks/iceberg.sh` compares it with pyiceberg's upsert).
 @main
 struct IcebergBenchmark {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            print("usage: IcebergBenchmark DIRECTORY [ROWS] [BATCHES]")
+            print("usage: IcebergBenchmark DIRECTORY [ROWS] [BATCHES] [MERGE]")
             return
         }
         let directory = arguments[1]
         let count = arguments.count >= 3 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
         let batches = arguments.count >= 4 ? max(Int(arguments[3]) ?? 1, 1) : 1
+        let merged = arguments.count >= 5 ? Int(arguments[4]) ?? 0 : 0
         let schema = IcebergSchema(fields: [
             IcebergField(id: 1, name: "id", type: .long, isRequired: true),
             IcebergField(id: 2, name: "account_id", type: .long),
@@ -61,5 +64,19 @@ struct IcebergBenchmark {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("inlet append rows: \(count) in \(String(format: "%.2f", seconds)) s")
         print("inlet append rows/s: \(Int(Double(count) / seconds))")
+        guard merged > 0 else { return }
+        // Updates of the newest ids with a new version, and as many new ids after them.
+        let updates = (count - merged / 2..<count).map { index -> [ParquetValue?] in
+            var row = Array(rows(index..<index + 1))[0]
+            row[3] = .int64(99)
+            return row
+        }
+        let inserts = Array(rows(count..<count + merged - merged / 2))
+        let mergeStarted = ContinuousClock.now
+        try table.merge(rows: updates + inserts)
+        let mergeElapsed = ContinuousClock.now - mergeStarted
+        let mergeSeconds = Double(mergeElapsed.components.seconds) + Double(mergeElapsed.components.attoseconds) / 1e18
+        print("inlet merge rows: \(merged) into \(count) in \(String(format: "%.2f", mergeSeconds)) s")
+        print("inlet merge rows/s: \(Int(Double(merged) / mergeSeconds))")
     }
 }
