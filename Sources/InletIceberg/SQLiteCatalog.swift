@@ -19,7 +19,10 @@ public final class SQLiteCatalog: Sendable {
         self.storage = storage
         self.warehouse = warehouse.hasSuffix("/") ? String(warehouse.dropLast()) : warehouse
         do {
-            database = try DatabaseQueue(path: path)
+            // Other processes (another Inlet, pyiceberg) may hold the database for a moment: wait for them.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            database = try DatabaseQueue(path: path, configuration: configuration)
             try database.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS iceberg_tables (

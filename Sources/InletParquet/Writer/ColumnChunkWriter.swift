@@ -14,8 +14,21 @@ struct ColumnChunkWriter {
     private var pageRowCount = 0
     private(set) var valueCount: Int64 = 0
     private(set) var nullCount: Int64 = 0
-    private(set) var minimum: ParquetValue?
-    private(set) var maximum: ParquetValue?
+    private var minimumValue: ParquetValue?
+    private var maximumValue: ParquetValue?
+    /// Byte-array bounds stay bytes, compared in place as values arrive.
+    private var minimumBytes: [UInt8]?
+    private var maximumBytes: [UInt8]?
+
+    var minimum: ParquetValue? { minimumBytes.map(boundValue) ?? minimumValue }
+    var maximum: ParquetValue? { maximumBytes.map(boundValue) ?? maximumValue }
+
+    private func boundValue(_ bytes: [UInt8]) -> ParquetValue {
+        switch column.logicalType {
+        case .string?, .json?: return .string(String(decoding: bytes, as: UTF8.self))
+        default: return .bytes(bytes)
+        }
+    }
 
     init(column: ParquetColumn, codec: ParquetCompression, pageSize: Int) {
         self.column = column
@@ -45,23 +58,34 @@ struct ColumnChunkWriter {
         case .double(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { pageValues.append(contentsOf: $0) }
         case .string(let text):
             var text = text
-            text.withUTF8 { utf8 in
-                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { pageValues.append(contentsOf: $0) }
-                pageValues.append(contentsOf: utf8)
-            }
+            text.withUTF8 { appendByteArray($0) }
         case .bytes(let bytes):
-            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
-            pageValues.append(contentsOf: bytes)
+            bytes.withUnsafeBufferPointer { appendByteArray($0) }
         }
-        if !value.isNaN {
-            if let low = minimum, let high = maximum {
-                if value.precedes(low) { minimum = value } else if high.precedes(value) { maximum = value }
+        if column.physicalType != .byteArray && !value.isNaN {
+            if let low = minimumValue, let high = maximumValue {
+                if value.precedes(low) { minimumValue = value } else if high.precedes(value) { maximumValue = value }
             } else {
-                minimum = value
-                maximum = value
+                minimumValue = value
+                maximumValue = value
             }
         }
         if pageValues.count + pageBits.count / 8 >= pageSize { try closePage() }
+    }
+
+    private mutating func appendByteArray(_ bytes: UnsafeBufferPointer<UInt8>) {
+        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
+        pageValues.append(contentsOf: bytes)
+        if let low = minimumBytes, let high = maximumBytes {
+            if ParquetValue.bytesPrecede(bytes, low) {
+                minimumBytes = Array(bytes)
+            } else if high.withUnsafeBufferPointer({ ParquetValue.bytesPrecede($0, bytes) }) {
+                maximumBytes = Array(bytes)
+            }
+        } else {
+            minimumBytes = Array(bytes)
+            maximumBytes = minimumBytes
+        }
     }
 
     /// Closes the open page, if it holds any rows.
@@ -108,7 +132,9 @@ struct ColumnChunkWriter {
         uncompressedSize = 0
         valueCount = 0
         nullCount = 0
-        minimum = nil
-        maximum = nil
+        minimumValue = nil
+        maximumValue = nil
+        minimumBytes = nil
+        maximumBytes = nil
     }
 }

@@ -47,14 +47,14 @@ public struct ParquetFileWriter {
         guard !isClosed else { throw .closed }
         guard row.count == chunks.count else { throw .rowWidth(expected: chunks.count, got: row.count) }
         // The whole row is checked before any of it is written, so a refused row leaves no trace.
-        for (index, value) in row.enumerated() {
+        for index in row.indices {
             let rule = rules[index]
-            guard let value else {
+            guard let type = row[index]?.physicalType else {
                 if rule.isRequired { throw .missingRequiredValue(column: columns[index].name) }
                 continue
             }
-            guard value.physicalType == rule.physicalType else {
-                throw .typeMismatch(column: columns[index].name, expected: rule.physicalType, got: value.physicalType)
+            guard type == rule.physicalType else {
+                throw .typeMismatch(column: columns[index].name, expected: rule.physicalType, got: type)
             }
         }
         for index in chunks.indices { try chunks[index].append(row[index]) }

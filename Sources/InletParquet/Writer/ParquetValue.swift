@@ -57,13 +57,17 @@ public enum ParquetValue: Sendable, Hashable {
     }
 
     /// Unsigned byte order, as Parquet's type-defined order compares byte arrays.
-    private static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(left.count, right.count)
         if common > 0, let a = left.baseAddress, let b = right.baseAddress {
             let order = memcmp(a, b, common)
             if order != 0 { return order < 0 }
         }
         return left.count < right.count
+    }
+
+    static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: [UInt8]) -> Bool {
+        right.withUnsafeBufferPointer { bytesPrecede(left, $0) }
     }
 
     /// NaN takes no part in minimum and maximum, as the format asks.
