@@ -47,7 +47,8 @@ extension IcebergTable {
         let sequenceNumber = metadata.lastSequenceNumber + 1
         let parent = metadata.currentSnapshot
         var manifests: [AvroValue] = []
-        var added: [(path: String, summary: ParquetFileSummary)] = []
+        var added: [DataFile] = []
+        let layout = try self.layout
         var deleted = (files: 0, rows: Int64(0), bytes: Int64(0))
         var filesRead = 0
         if let parentList = parent?["manifest-list"]?.stringValue {
@@ -61,9 +62,10 @@ extension IcebergTable {
                 let contents = try Self.readAvro(io.read(path), what: "manifest \(path)")
                 let manifestSequence = fields[4].longValue ?? 0
                 let entries = try contents.records.map { (entry) throws(IcebergError) in
-                    try Manifests.carriedEntry(entry, from: contents.schema, manifestSequenceNumber: manifestSequence)
+                    try Manifests.carriedEntry(entry, from: contents.schema, manifestSequenceNumber: manifestSequence, layout: layout)
                 }
                 var rewritten: [AvroValue] = []
+                var partitions: [[ParquetValue?]] = []
                 var touched = false
                 var existing = (files: 0, rows: Int64(0))
                 var removed = (files: 0, rows: Int64(0))
@@ -88,10 +90,11 @@ extension IcebergTable {
                             let columns = try schema.fields.map { (field) throws(IcebergError) in try Self.values(reader, fieldID: field.id, type: field.type) }
                             let remaining = (0..<Int(reader.rowCount)).lazy.filter { !dropped.contains($0) }.map { row in columns.map { $0[row] } }
                             if Int(reader.rowCount) > matching.count {
-                                added.append(try writeDataFile(remaining, compression: compression))
+                                added += try writeDataFiles(remaining, compression: compression)
                             }
                         }
                     }
+                    partitions.append(entry.partition)
                     if keep {
                         rewritten.append(entry.with(status: 0))
                         existing.files += 1
@@ -112,23 +115,23 @@ extension IcebergTable {
                     continue
                 }
                 let rewrittenPath = "\(metadata.location)/metadata/\(UUIDText.random())-m\(manifests.count + 1).avro"
-                let bytes = try Self.avro(rewritten, schema: Manifests.entrySchema, metadata: Self.manifestMetadata(schema), what: "manifest")
+                let bytes = try Self.avro(rewritten, schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
                 try io.write(bytes, to: rewrittenPath)
                 manifests.append(Manifests.rewrittenManifest(
                     path: rewrittenPath, length: Int64(bytes.count), sequenceNumber: sequenceNumber,
                     minSequenceNumber: minimumSequence == .max ? sequenceNumber : minimumSequence, snapshotID: snapshotID,
-                    existing: existing, deleted: removed))
+                    existing: existing, deleted: removed, layout: layout, partitions: partitions))
             }
         }
-        added.append(try writeDataFile(incoming, compression: compression))
+        added += try writeDataFiles(incoming, compression: compression)
         let manifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-m0.avro"
-        let manifest = try Self.avro(added.map { Manifests.addedEntry($0.summary, path: $0.path, snapshotID: snapshotID) },
-                                     schema: Manifests.entrySchema, metadata: Self.manifestMetadata(schema), what: "manifest")
+        let manifest = try Self.avro(added.map { Manifests.addedEntry($0, snapshotID: snapshotID, layout: layout) },
+                                     schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
         try io.write(manifest, to: manifestPath)
         let addedRows = added.reduce(0) { $0 + $1.summary.rowCount }
         let addedBytes = added.reduce(0) { $0 + $1.summary.fileSize }
         manifests.insert(Manifests.addedManifest(path: manifestPath, length: Int64(manifest.count), sequenceNumber: sequenceNumber,
-                                                 snapshotID: snapshotID, addedFiles: added.count, addedRows: addedRows), at: 0)
+                                                 snapshotID: snapshotID, files: added, layout: layout), at: 0)
 
         let change = SnapshotChange(operation: "overwrite", added: (added.count, addedRows, addedBytes), deleted: deleted,
                                     properties: ["inlet.files-read-for-merge": .string(String(filesRead))])
@@ -137,13 +140,6 @@ extension IcebergTable {
     }
 
     // MARK: - Helpers
-
-    static func manifestMetadata(_ schema: IcebergSchema) -> [(String, String)] {
-        [("schema", JSONWriter.string(from: schema.json)), ("schema-id", String(schema.schemaID)),
-         ("partition-spec", "[]"), ("partition-spec-id", "0"), ("format-version", "2"), ("content", "data")]
-    }
-
-
 
     private static func open(_ io: any TableStorage, _ uri: String) throws(IcebergError) -> ParquetFileReader {
         do { return try ParquetFileReader(path: try io.localPath(of: uri)) } catch let error as IcebergError { throw error } catch {

@@ -41,47 +41,88 @@ public struct IcebergTable: Sendable {
         return ParquetColumn(name: field.name, fieldID: field.id, physicalType: physical, logicalType: logical, isRequired: field.isRequired)
     }
 
-    /// Writes `rows` (values in schema order) as one data file and commits it as a new `append`
-    /// snapshot. Returns the snapshot's id.
+    /// Writes `rows` (values in schema order) as data files, one per partition, and commits them as
+    /// a new `append` snapshot. Returns the snapshot's id.
     @discardableResult
     public mutating func append(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
-        try commit(files: [try writeDataFile(rows, compression: compression)], replacingAllData: false)
+        try commit(files: try writeDataFiles(rows, compression: compression), replacingAllData: false)
     }
 
     /// Replaces all of the table's data with `rows` in one `overwrite` snapshot: readers see the old
     /// rows or the new ones, never a mix and never none.
     @discardableResult
     public mutating func overwrite(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
-        try commit(files: [try writeDataFile(rows, compression: compression)], replacingAllData: true)
+        try commit(files: try writeDataFiles(rows, compression: compression), replacingAllData: true)
     }
 
-    /// Writes one data file under the table's location.
-    public func writeDataFile(_ rows: some Sequence<[ParquetValue?]>,
-                              compression: ParquetCompression = .zstd) throws(IcebergError) -> (path: String, summary: ParquetFileSummary) {
-        let dataFile = "\(metadata.location)/data/00000-0-\(UUIDText.random()).parquet"
+    /// The table's current partition spec.
+    public var partitionSpec: IcebergPartitionSpec {
+        get throws(IcebergError) { try metadata.defaultPartitionSpec }
+    }
+
+    /// The manifest layout of the table's current schema and spec.
+    var layout: ManifestLayout {
+        get throws(IcebergError) { try ManifestLayout(schema: try metadata.currentSchema, spec: try partitionSpec) }
+    }
+
+    /// Writes rows as data files under the table's location, one per partition (a writer per
+    /// partition is open at once; each holds at most a row group).
+    public func writeDataFiles(_ rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> [DataFile] {
+        let schema = try metadata.currentSchema
+        let spec = try partitionSpec
+        let sourcePositions = try spec.fields.map { (field) throws(IcebergError) -> Int in
+            guard let position = schema.fields.firstIndex(where: { $0.id == field.sourceID }) else {
+                throw .invalidMetadata("partition field \(field.name) has no source column")
+            }
+            return position
+        }
+        let columns = try parquetColumns
+        var writers: [[ParquetValue?]: (path: String, writer: ParquetFileWriter)] = [:]
+        var order: [[ParquetValue?]] = []
         do {
             try catalog.storage.createDirectory("\(metadata.location)/data")
-            var writer = try ParquetFileWriter(path: try catalog.storage.localPath(of: dataFile), columns: try parquetColumns,
-                                               options: .init(compression: compression))
-            for row in rows { try writer.write(row: row) }
-            return (dataFile, try writer.close())
+            for row in rows {
+                let key = spec.key(of: row, positions: sourcePositions)
+                if writers[key] == nil {
+                    let number = String(order.count)
+                    let path = "\(metadata.location)/data/\(String(repeating: "0", count: max(0, 5 - number.count)) + number)-0-\(UUIDText.random()).parquet"
+                    writers[key] = (path, try ParquetFileWriter(path: try catalog.storage.localPath(of: path), columns: columns,
+                                                                  options: .init(compression: compression)))
+                    order.append(key)
+                }
+                try writers[key]!.writer.write(row: row)
+            }
+            if order.isEmpty {
+                // No rows: still one (empty) file, so that an overwrite with nothing empties the table.
+                let path = "\(metadata.location)/data/00000-0-\(UUIDText.random()).parquet"
+                writers[[]] = (path, try ParquetFileWriter(path: try catalog.storage.localPath(of: path), columns: columns,
+                                                             options: .init(compression: compression)))
+                order.append([])
+            }
+            var files: [DataFile] = []
+            for key in order {
+                files.append(DataFile(path: writers[key]!.path, summary: try writers[key]!.writer.close(),
+                                      partition: key.isEmpty ? spec.fields.map { _ in nil } : key))
+            }
+            return files
         } catch let error as IcebergError {
             throw error
         } catch {
-            throw .io("writing \(dataFile): \(error)")
+            throw .io("writing data files of \(namespace).\(name): \(error)")
         }
     }
 
     /// Commits data files already written under the table's location as one snapshot: an `append`,
     /// or an `overwrite` that also deletes every data file the table held.
     @discardableResult
-    public mutating func commit(files: [(path: String, summary: ParquetFileSummary)], replacingAllData: Bool) throws(IcebergError) -> Int64 {
+    public mutating func commit(files: [DataFile], replacingAllData: Bool) throws(IcebergError) -> Int64 {
         let io = catalog.storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let schema = try metadata.currentSchema
+        let layout = try self.layout
         let manifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-m0.avro"
-        let manifest = try Self.avro(files.map { Manifests.addedEntry($0.summary, path: $0.path, snapshotID: snapshotID) },
-                                     schema: Manifests.entrySchema, metadata: Self.manifestMetadata(schema), what: "manifest")
+        let manifest = try Self.avro(files.map { Manifests.addedEntry($0, snapshotID: snapshotID, layout: layout) },
+                                     schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
         try io.write(manifest, to: manifestPath)
         let addedRows = files.reduce(0) { $0 + $1.summary.rowCount }
         let addedBytes = files.reduce(0) { $0 + $1.summary.fileSize }
@@ -90,22 +131,22 @@ public struct IcebergTable: Sendable {
             let sequenceNumber = metadata.lastSequenceNumber + 1
             let parent = metadata.currentSnapshot
             var manifests = [Manifests.addedManifest(path: manifestPath, length: Int64(manifest.count), sequenceNumber: sequenceNumber,
-                                                     snapshotID: snapshotID, addedFiles: files.count, addedRows: addedRows)]
+                                                     snapshotID: snapshotID, files: files, layout: layout)]
             var deleted = (files: 0, rows: Int64(0), bytes: Int64(0))
             if let parentList = parent?["manifest-list"]?.stringValue {
                 let list = try Self.readAvro(io.read(parentList), what: "manifest list \(parentList)")
                 if replacingAllData {
                     // Every live data file of the parent becomes a DELETED entry of one manifest.
-                    var entries: [AvroValue] = []
+                    var entries: [Manifests.CarriedEntry] = []
                     for record in list.records {
                         guard case .record(let fields) = try Manifests.carried(record, schema: list.schema),
                               let path = fields[0].stringValue, fields[3].longValue == 0 else { continue }
                         let contents = try Self.readAvro(io.read(path), what: "manifest \(path)")
                         for entry in contents.records {
                             guard case .record(let entryFields) = entry, let status = entryFields.first?.longValue, status != 2 else { continue }
-                            let removed = try Manifests.deletedEntry(entry, from: contents.schema,
-                                                                     manifestSequenceNumber: fields[4].longValue ?? 0, snapshotID: snapshotID)
-                            entries.append(removed.entry)
+                            let removed = try Manifests.deletedEntry(entry, from: contents.schema, manifestSequenceNumber: fields[4].longValue ?? 0,
+                                                                     snapshotID: snapshotID, layout: layout)
+                            entries.append(removed)
                             deleted.files += 1
                             deleted.rows += removed.rows
                             deleted.bytes += removed.bytes
@@ -113,10 +154,11 @@ public struct IcebergTable: Sendable {
                     }
                     if !entries.isEmpty {
                         let deletedPath = "\(metadata.location)/metadata/\(UUIDText.random())-m1.avro"
-                        let bytes = try Self.avro(entries, schema: Manifests.entrySchema, metadata: Self.manifestMetadata(schema), what: "manifest")
+                        let bytes = try Self.avro(entries.map(\.record), schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
                         try io.write(bytes, to: deletedPath)
                         manifests.append(Manifests.deletedManifest(path: deletedPath, length: Int64(bytes.count), sequenceNumber: sequenceNumber,
-                                                                   snapshotID: snapshotID, deletedFiles: deleted.files, deletedRows: deleted.rows))
+                                                                   snapshotID: snapshotID, deletedFiles: deleted.files, deletedRows: deleted.rows,
+                                                                   layout: layout, partitions: entries.map(\.partition)))
                     }
                 } else {
                     for record in list.records { manifests.append(try Manifests.carried(record, schema: list.schema)) }

@@ -2,8 +2,8 @@ import InletAvro
 import InletJSON
 import InletParquet
 
-/// The Avro schemas of manifests and manifest lists (Iceberg spec v2, unpartitioned tables), and the
-/// records that describe data files and manifests in them.
+/// The Avro schemas of manifests and manifest lists (Iceberg spec v2), and the records that describe
+/// data files and manifests in them.
 enum Manifests {
     private static func countMap(_ name: String, keyID: Int32, valueID: Int32, value: AvroSchema) -> AvroSchema {
         .optional(.array(items: .record(name: "k\(keyID)_v\(valueID)", fields: [
@@ -12,11 +12,11 @@ enum Manifests {
         ]), logicalType: "map"))
     }
 
-    static let dataFileSchema = AvroSchema.record(name: "r2", fields: [
+    static func dataFileSchema(partition: AvroSchema) -> AvroSchema { .record(name: "r2", fields: [
         AvroField("content", .int, fieldID: 134),
         AvroField("file_path", .string, fieldID: 100),
         AvroField("file_format", .string, fieldID: 101),
-        AvroField("partition", .record(name: "r102", fields: []), fieldID: 102),
+        AvroField("partition", partition, fieldID: 102),
         AvroField("record_count", .long, fieldID: 103),
         AvroField("file_size_in_bytes", .long, fieldID: 104),
         AvroField("column_sizes", countMap("column_sizes", keyID: 117, valueID: 118, value: .long), fieldID: 108, defaultValue: .null),
@@ -26,15 +26,15 @@ enum Manifests {
         AvroField("upper_bounds", countMap("upper_bounds", keyID: 129, valueID: 130, value: .bytes), fieldID: 128, defaultValue: .null),
         AvroField("split_offsets", .optional(.array(items: .long, elementID: 133)), fieldID: 132, defaultValue: .null),
         AvroField("sort_order_id", .optional(.int), fieldID: 140, defaultValue: .null),
-    ])
+    ]) }
 
-    static let entrySchema = AvroSchema.record(name: "manifest_entry", fields: [
+    static func entrySchema(partition: AvroSchema) -> AvroSchema { .record(name: "manifest_entry", fields: [
         AvroField("status", .int, fieldID: 0),
         AvroField("snapshot_id", .optional(.long), fieldID: 1, defaultValue: .null),
         AvroField("sequence_number", .optional(.long), fieldID: 3, defaultValue: .null),
         AvroField("file_sequence_number", .optional(.long), fieldID: 4, defaultValue: .null),
-        AvroField("data_file", dataFileSchema, fieldID: 2),
-    ])
+        AvroField("data_file", dataFileSchema(partition: partition), fieldID: 2),
+    ]) }
 
     static let manifestFileSchema = AvroSchema.record(name: "manifest_file", fields: [
         AvroField("manifest_path", .string, fieldID: 500),
@@ -60,7 +60,8 @@ enum Manifests {
     ])
 
     /// A manifest entry for a data file this snapshot adds (sequence numbers inherited at read time).
-    static func addedEntry(_ file: ParquetFileSummary, path: String, snapshotID: Int64) -> AvroValue {
+    static func addedEntry(_ dataFile: DataFile, snapshotID: Int64, layout: ManifestLayout) -> AvroValue {
+        let file = dataFile.summary
         func counts(_ value: (ParquetColumnSummary) -> Int64) -> AvroValue {
             .union(branch: 1, .array(file.columns.map { .record([.int($0.fieldID), .long(value($0))]) }))
         }
@@ -70,7 +71,7 @@ enum Manifests {
             }))
         }
         let dataFile = AvroValue.record([
-            .int(0), .string(path), .string("PARQUET"), .record([]),
+            .int(0), .string(dataFile.path), .string("PARQUET"), layout.partitionRecord(dataFile.partition),
             .long(file.rowCount), .long(file.fileSize),
             counts(\.compressedSize), counts(\.valueCount), counts(\.nullCount),
             bounds(\.minimum), bounds(\.maximum),
@@ -81,48 +82,54 @@ enum Manifests {
     }
 
     /// The manifest list record of a manifest this snapshot adds.
-    static func addedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
-                              addedFiles: Int, addedRows: Int64) -> AvroValue {
+    static func addedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64, files: [DataFile],
+                              layout: ManifestLayout) -> AvroValue {
         manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, snapshotID: snapshotID,
-                       files: (Int32(addedFiles), 0), rows: (addedRows, 0))
+                       files: (Int32(files.count), 0), rows: (files.reduce(0) { $0 + $1.summary.rowCount }, 0),
+                       layout: layout, partitions: files.map(\.partition))
     }
 
     /// The manifest list record of a manifest of files this snapshot deletes.
     static func deletedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
-                                deletedFiles: Int, deletedRows: Int64) -> AvroValue {
+                                deletedFiles: Int, deletedRows: Int64, layout: ManifestLayout, partitions: [[ParquetValue?]]) -> AvroValue {
         manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, snapshotID: snapshotID,
-                       files: (0, Int32(deletedFiles)), rows: (0, deletedRows))
+                       files: (0, Int32(deletedFiles)), rows: (0, deletedRows), layout: layout, partitions: partitions)
     }
 
     /// The manifest list record of an earlier manifest rewritten with some of its files deleted.
     static func rewrittenManifest(path: String, length: Int64, sequenceNumber: Int64, minSequenceNumber: Int64, snapshotID: Int64,
-                                  existing: (files: Int, rows: Int64), deleted: (files: Int, rows: Int64)) -> AvroValue {
+                                  existing: (files: Int, rows: Int64), deleted: (files: Int, rows: Int64),
+                                  layout: ManifestLayout, partitions: [[ParquetValue?]]) -> AvroValue {
         manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, minSequenceNumber: minSequenceNumber,
-                       snapshotID: snapshotID, files: (0, Int32(existing.files), Int32(deleted.files)), rows: (0, existing.rows, deleted.rows))
+                       snapshotID: snapshotID, files: (0, Int32(existing.files), Int32(deleted.files)), rows: (0, existing.rows, deleted.rows),
+                       layout: layout, partitions: partitions)
     }
 
     private static func manifestRecord(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64,
-                                       files: (added: Int32, deleted: Int32), rows: (added: Int64, deleted: Int64)) -> AvroValue {
+                                       files: (added: Int32, deleted: Int32), rows: (added: Int64, deleted: Int64),
+                                       layout: ManifestLayout, partitions: [[ParquetValue?]]) -> AvroValue {
         manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, minSequenceNumber: sequenceNumber, snapshotID: snapshotID,
-                       files: (files.added, 0, files.deleted), rows: (rows.added, 0, rows.deleted))
+                       files: (files.added, 0, files.deleted), rows: (rows.added, 0, rows.deleted), layout: layout, partitions: partitions)
     }
 
     private static func manifestRecord(path: String, length: Int64, sequenceNumber: Int64, minSequenceNumber: Int64, snapshotID: Int64,
                                        files: (added: Int32, existing: Int32, deleted: Int32),
-                                       rows: (added: Int64, existing: Int64, deleted: Int64)) -> AvroValue {
+                                       rows: (added: Int64, existing: Int64, deleted: Int64),
+                                       layout: ManifestLayout, partitions: [[ParquetValue?]]) -> AvroValue {
         .record([
-            .string(path), .long(length), .int(0), .int(0), .long(sequenceNumber), .long(minSequenceNumber), .long(snapshotID),
+            .string(path), .long(length), .int(layout.spec.specID), .int(0), .long(sequenceNumber), .long(minSequenceNumber), .long(snapshotID),
             .int(files.added), .int(files.existing), .int(files.deleted), .long(rows.added), .long(rows.existing), .long(rows.deleted),
-            .union(branch: 1, .array([])), .union(branch: 0, .null),
+            .union(branch: 1, .array(layout.partitionSummaries(partitions))), .union(branch: 0, .null),
         ])
     }
 
     /// A live entry of an earlier snapshot, marked deleted by `snapshotID`; its sequence numbers are
     /// written out, inherited from its manifest when the entry left them null (spec: inheritance).
     static func deletedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64,
-                             snapshotID: Int64) throws(IcebergError) -> (entry: AvroValue, rows: Int64, bytes: Int64) {
-        let carried = try carriedEntry(entry, from: schema, manifestSequenceNumber: manifestSequenceNumber)
-        return (carried.with(status: 2, snapshotID: snapshotID), carried.rows, carried.bytes)
+                             snapshotID: Int64, layout: ManifestLayout) throws(IcebergError) -> CarriedEntry {
+        var carried = try carriedEntry(entry, from: schema, manifestSequenceNumber: manifestSequenceNumber, layout: layout)
+        carried.fields = { guard case .record(let fields) = carried.with(status: 2, snapshotID: snapshotID) else { return carried.fields }; return fields }()
+        return carried
     }
 
     /// A manifest entry of an earlier snapshot in this writer's schema, with explicit sequence numbers.
@@ -135,6 +142,10 @@ enum Manifests {
         var lowerBounds: [Int32: [UInt8]]
         var upperBounds: [Int32: [UInt8]]
         var isLive: Bool
+        /// The file's partition values, in spec order.
+        var partition: [ParquetValue?]
+
+        var record: AvroValue { .record(fields) }
 
         /// The entry with another status (and, for DELETED, the deleting snapshot).
         func with(status: Int32, snapshotID: Int64? = nil) -> AvroValue {
@@ -145,9 +156,10 @@ enum Manifests {
         }
     }
 
-    static func carriedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64) throws(IcebergError) -> CarriedEntry {
+    static func carriedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64,
+                             layout: ManifestLayout) throws(IcebergError) -> CarriedEntry {
         let converted: AvroValue
-        do { converted = try AvroConversion.convert(entry, from: schema, to: entrySchema) } catch {
+        do { converted = try AvroConversion.convert(entry, from: schema, to: layout.entrySchema) } catch {
             throw .invalidMetadata("manifest entry: \(error)")
         }
         guard case .record(var fields) = converted, case .record(let dataFile) = fields[4] else {
@@ -165,7 +177,7 @@ enum Manifests {
         }
         return CarriedEntry(fields: fields, path: dataFile[1].stringValue ?? "", rows: dataFile[4].longValue ?? 0,
                             bytes: dataFile[5].longValue ?? 0, lowerBounds: bounds(dataFile[9]), upperBounds: bounds(dataFile[10]),
-                            isLive: fields[0].longValue != 2)
+                            isLive: fields[0].longValue != 2, partition: layout.partitionValues(dataFile[3]))
     }
 
     /// A manifest list record read from another writer's file, in this writer's schema (by field name).

@@ -57,9 +57,11 @@ public final class SQLiteCatalog: Sendable {
 
     /// Creates an empty table at `<warehouse>/<namespace>/<table>`.
     public func createTable(namespace: String, name table: String, schema: IcebergSchema,
-                            properties: JSONObject = [:]) throws(IcebergError) -> IcebergTable {
+                            partitionSpec: IcebergPartitionSpec = .unpartitioned, properties: JSONObject = [:]) throws(IcebergError) -> IcebergTable {
         let location = "\(warehouse)/\(namespace)/\(table)"
-        let metadata = TableMetadata.new(location: location, schema: schema, properties: properties, now: Self.now())
+        // Checked now, so that a spec that cannot be written never reaches the catalog.
+        _ = try ManifestLayout(schema: schema, spec: partitionSpec)
+        let metadata = TableMetadata.new(location: location, schema: schema, partitionSpec: partitionSpec, properties: properties, now: Self.now())
         let metadataLocation = "\(location)/metadata/00000-\(UUIDText.random()).metadata.json"
         try storage.write(Array(JSONWriter.string(from: .object(metadata.json)).utf8), to: metadataLocation)
         let inserted: Bool = try run("creating table \(namespace).\(table)") { db in

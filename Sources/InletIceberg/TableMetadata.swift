@@ -14,7 +14,8 @@ public struct TableMetadata: Sendable {
     }
 
     /// The metadata of a new, empty, unpartitioned table.
-    public static func new(location: String, schema: IcebergSchema, properties: JSONObject = [:], now: Int64) -> TableMetadata {
+    public static func new(location: String, schema: IcebergSchema, partitionSpec: IcebergPartitionSpec = .unpartitioned,
+                           properties: JSONObject = [:], now: Int64) -> TableMetadata {
         let object: JSONObject = [
             "format-version": 2,
             "table-uuid": .string(UUIDText.random()),
@@ -24,9 +25,9 @@ public struct TableMetadata: Sendable {
             "last-column-id": .int(Int64(schema.highestFieldID)),
             "current-schema-id": .int(Int64(schema.schemaID)),
             "schemas": [schema.json],
-            "default-spec-id": 0,
-            "partition-specs": [["spec-id": 0, "fields": []]],
-            "last-partition-id": 999,
+            "default-spec-id": .int(Int64(partitionSpec.specID)),
+            "partition-specs": [partitionSpec.json],
+            "last-partition-id": .int(Int64(partitionSpec.fields.map(\.fieldID).max() ?? 999)),
             "default-sort-order-id": 0,
             "sort-orders": [["order-id": 0, "fields": []]],
             "properties": .object(properties),
@@ -65,6 +66,17 @@ public struct TableMetadata: Sendable {
                 throw .invalidMetadata("no schema with the current schema id \(id)")
             }
             return try IcebergSchema(json: schema)
+        }
+    }
+
+    /// The spec new data files are written with.
+    public var defaultPartitionSpec: IcebergPartitionSpec {
+        get throws(IcebergError) {
+            let id = json["default-spec-id"]?.intValue ?? 0
+            guard let spec = json["partition-specs"]?.arrayValue?.first(where: { $0["spec-id"]?.intValue == id }) else {
+                throw .invalidMetadata("no partition spec with the default spec id \(id)")
+            }
+            return try IcebergPartitionSpec(json: spec)
         }
     }
 

@@ -1,0 +1,99 @@
+import InletAvro
+import InletJSON
+public import InletParquet
+
+/// A data file of the table: where it is, what the Parquet writer learnt of it, its partition values.
+public struct DataFile: Sendable {
+    public var path: String
+    public var summary: ParquetFileSummary
+    public var partition: [ParquetValue?]
+}
+
+/// The manifest schema and metadata of one table state: its schema and partition spec decide the
+/// `partition` record of every entry and the partition summaries of the manifest list.
+struct ManifestLayout {
+    let schema: IcebergSchema
+    let spec: IcebergPartitionSpec
+    let partitionTypes: [IcebergType]
+    let partitionSchema: AvroSchema
+    let entrySchema: AvroSchema
+
+    init(schema: IcebergSchema, spec: IcebergPartitionSpec) throws(IcebergError) {
+        self.schema = schema
+        self.spec = spec
+        partitionTypes = try spec.fields.map { (field) throws(IcebergError) in try spec.resultType(of: field, in: schema) }
+        partitionSchema = .record(name: "r102", fields: zip(spec.fields, partitionTypes).map { field, type in
+            AvroField(field.name, .optional(Self.avroType(type)), fieldID: field.fieldID, defaultValue: .null)
+        })
+        entrySchema = Manifests.entrySchema(partition: partitionSchema)
+    }
+
+    /// The key-value metadata every manifest of this layout carries.
+    var metadata: [(String, String)] {
+        [("schema", JSONWriter.string(from: schema.json)), ("schema-id", String(schema.schemaID)),
+         ("partition-spec", JSONWriter.string(from: spec.fieldsJSON)), ("partition-spec-id", String(spec.specID)),
+         ("format-version", "2"), ("content", "data")]
+    }
+
+    static func avroType(_ type: IcebergType) -> AvroSchema {
+        switch type {
+        case .boolean: return .boolean
+        case .int, .date: return .int
+        case .long, .timestamp, .timestamptz: return .long
+        case .float: return .float
+        case .double: return .double
+        case .string: return .string
+        case .binary: return .bytes
+        }
+    }
+
+    func partitionRecord(_ values: [ParquetValue?]) -> AvroValue {
+        .record(values.map { value in
+            guard let value else { return .union(branch: 0, .null) }
+            switch value {
+            case .boolean(let flag): return .union(branch: 1, .boolean(flag))
+            case .int32(let number): return .union(branch: 1, .int(number))
+            case .int64(let number): return .union(branch: 1, .long(number))
+            case .float(let number): return .union(branch: 1, .float(number))
+            case .double(let number): return .union(branch: 1, .double(number))
+            case .string(let text): return .union(branch: 1, .string(text))
+            case .bytes(let bytes): return .union(branch: 1, .bytes(bytes))
+            }
+        })
+    }
+
+    func partitionValues(_ record: AvroValue) -> [ParquetValue?] {
+        guard case .record(let values) = record else { return [] }
+        return values.map { value -> ParquetValue? in
+            switch value.unwrapped {
+            case .boolean(let flag)?: return .boolean(flag)
+            case .int(let number)?: return .int32(number)
+            case .long(let number)?: return .int64(number)
+            case .float(let number)?: return .float(number)
+            case .double(let number)?: return .double(number)
+            case .string(let text)?: return .string(text)
+            case .bytes(let bytes)?: return .bytes(bytes)
+            default: return nil
+            }
+        }
+    }
+
+    /// The manifest list's `partitions`: per partition field, whether a file has a null and the
+    /// lowest and highest values.
+    func partitionSummaries(_ partitions: [[ParquetValue?]]) -> [AvroValue] {
+        spec.fields.indices.map { index in
+            var containsNull = false
+            var low: ParquetValue?
+            var high: ParquetValue?
+            for partition in partitions where index < partition.count {
+                guard let value = partition[index] else { containsNull = true; continue }
+                if low.map({ value.precedes($0) }) ?? true { low = value }
+                if high.map({ $0.precedes(value) }) ?? true { high = value }
+            }
+            func bound(_ value: ParquetValue?) -> AvroValue {
+                value.map { .union(branch: 1, .bytes($0.singleValueBytes)) } ?? .union(branch: 0, .null)
+            }
+            return .record([.boolean(containsNull), .union(branch: 0, .null), bound(low), bound(high)])
+        }
+    }
+}
