@@ -77,32 +77,37 @@ public struct IcebergTable: Sendable {
             return position
         }
         let columns = try parquetColumns
-        var writers: [[ParquetValue?]: (path: String, writer: ParquetFileWriter)] = [:]
+        let storage = catalog.storage
+        let location = metadata.location
+        var finished: [[ParquetValue?]: (path: String, writer: ParquetFileWriter)] = [:]
         var order: [[ParquetValue?]] = []
+        // The partition being written stays out of the dictionary, so runs of rows of one partition
+        // (all rows, when unpartitioned) cost no lookup.
+        var current: (key: [ParquetValue?], path: String, writer: ParquetFileWriter)?
+        func start(_ key: [ParquetValue?]) throws -> (key: [ParquetValue?], path: String, writer: ParquetFileWriter) {
+            if let existing = finished.removeValue(forKey: key) { return (key, existing.path, existing.writer) }
+            let number = String(order.count)
+            let path = "\(location)/data/\(String(repeating: "0", count: max(0, 5 - number.count)) + number)-0-\(UUIDText.random()).parquet"
+            order.append(key)
+            return (key, path, try ParquetFileWriter(path: try storage.localPath(of: path), columns: columns, options: .init(compression: compression)))
+        }
         do {
-            try catalog.storage.createDirectory("\(metadata.location)/data")
+            try storage.createDirectory("\(location)/data")
             for row in rows {
-                let key = spec.key(of: row, positions: sourcePositions)
-                if writers[key] == nil {
-                    let number = String(order.count)
-                    let path = "\(metadata.location)/data/\(String(repeating: "0", count: max(0, 5 - number.count)) + number)-0-\(UUIDText.random()).parquet"
-                    writers[key] = (path, try ParquetFileWriter(path: try catalog.storage.localPath(of: path), columns: columns,
-                                                                  options: .init(compression: compression)))
-                    order.append(key)
+                let key = spec.fields.isEmpty ? [] : spec.key(of: row, positions: sourcePositions)
+                if current?.key != key {
+                    if let previous = current { finished[previous.key] = (previous.path, previous.writer) }
+                    current = try start(key)
                 }
-                try writers[key]!.writer.write(row: row)
+                try current!.writer.write(row: row)
             }
-            if order.isEmpty {
-                // No rows: still one (empty) file, so that an overwrite with nothing empties the table.
-                let path = "\(metadata.location)/data/00000-0-\(UUIDText.random()).parquet"
-                writers[[]] = (path, try ParquetFileWriter(path: try catalog.storage.localPath(of: path), columns: columns,
-                                                             options: .init(compression: compression)))
-                order.append([])
-            }
+            // No rows at all still make one (empty) file, so that an overwrite with nothing empties the table.
+            if current == nil && order.isEmpty { current = try start(spec.fields.map { _ in nil }) }
+            if let last = current { finished[last.key] = (last.path, last.writer) }
             var files: [DataFile] = []
             for key in order {
-                files.append(DataFile(path: writers[key]!.path, summary: try writers[key]!.writer.close(),
-                                      partition: key.isEmpty ? spec.fields.map { _ in nil } : key))
+                guard var entry = finished[key] else { continue }
+                files.append(DataFile(path: entry.path, summary: try entry.writer.close(), partition: key))
             }
             return files
         } catch let error as IcebergError {
