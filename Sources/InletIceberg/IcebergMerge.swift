@@ -10,15 +10,6 @@ extension IcebergTable {
     @discardableResult
     public mutating func merge(rows: [[ParquetValue?]], keyFieldIDs: [Int32]? = nil,
                                compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
-        for _ in 0..<max(commitAttempts, 1) {
-            if let snapshotID = try mergeOnce(rows: rows, keyFieldIDs: keyFieldIDs, compression: compression) { return snapshotID }
-            self = try catalog.loadTable(namespace: namespace, name: name)
-        }
-        throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
-    }
-
-    /// One attempt; nil when another writer committed first.
-    private mutating func mergeOnce(rows: [[ParquetValue?]], keyFieldIDs: [Int32]?, compression: ParquetCompression) throws(IcebergError) -> Int64? {
         let schema = try metadata.currentSchema
         let keys = keyFieldIDs ?? schema.identifierFieldIDs
         guard !keys.isEmpty else { throw .invalidMetadata("merge needs key columns: the table has no identifier fields") }
@@ -32,16 +23,43 @@ extension IcebergTable {
         let incoming = rows.indices.filter { index in latest[keyPositions.map { rows[index][$0] }] == index }.map { rows[$0] }
         let incomingKeys = Set(latest.keys)
         // With one key column, the incoming keys' range lets files outside it go unread.
-        var low: ParquetValue?
-        var high: ParquetValue?
+        var range: RowSelection.Range?
         if keys.count == 1 {
             for key in incomingKeys {
                 guard let value = key[0] else { continue }
-                if low.map({ value.precedes($0) }) ?? true { low = value }
-                if high.map({ $0.precedes(value) }) ?? true { high = value }
+                if let current = range {
+                    if value.precedes(current.low) { range?.low = value } else if current.high.precedes(value) { range?.high = value }
+                } else {
+                    range = RowSelection.Range(fieldID: keys[0], low: value, high: value)
+                }
             }
         }
+        let selection = RowSelection(fieldIDs: keys, range: range) { incomingKeys.contains($0) }
+        return try replace(selection, with: incoming, compression: compression)
+    }
 
+    /// Replaces the rows `filter` selects with `rows`, copy-on-write, in one `overwrite` snapshot
+    /// (files the filter's bounds rule out are not read). Returns the snapshot's id.
+    @discardableResult
+    public mutating func overwrite(rows: [[ParquetValue?]], where filter: RowFilter,
+                                   compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
+        let selection = RowSelection(fieldIDs: [filter.fieldID], range: filter.range) { filter.matches($0[0]) }
+        return try replace(selection, with: rows, compression: compression)
+    }
+
+    private mutating func replace(_ selection: RowSelection, with rows: [[ParquetValue?]],
+                                  compression: ParquetCompression) throws(IcebergError) -> Int64 {
+        for _ in 0..<max(commitAttempts, 1) {
+            if let snapshotID = try replaceOnce(selection, with: rows, compression: compression) { return snapshotID }
+            self = try catalog.loadTable(namespace: namespace, name: name)
+        }
+        throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
+    }
+
+    /// One attempt; nil when another writer committed first.
+    private mutating func replaceOnce(_ selection: RowSelection, with incoming: [[ParquetValue?]],
+                                      compression: ParquetCompression) throws(IcebergError) -> Int64? {
+        let schema = try metadata.currentSchema
         let io = catalog.storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let sequenceNumber = metadata.lastSequenceNumber + 1
@@ -72,16 +90,16 @@ extension IcebergTable {
                 var minimumSequence = Int64.max
                 for entry in entries where entry.isLive {
                     let keep: Bool
-                    if keys.count == 1, let low, let high,
-                       let lower = entry.lowerBounds[keys[0]].flatMap({ Self.bound($0, like: low) }),
-                       let upper = entry.upperBounds[keys[0]].flatMap({ Self.bound($0, like: high) }),
-                       high.precedes(lower) || upper.precedes(low) {
+                    if let range = selection.range,
+                       let lower = entry.lowerBounds[range.fieldID].flatMap({ Self.bound($0, like: range.low) }),
+                       let upper = entry.upperBounds[range.fieldID].flatMap({ Self.bound($0, like: range.high) }),
+                       range.high.precedes(lower) || upper.precedes(range.low) {
                         keep = true
                     } else {
                         filesRead += 1
                         let reader = try Self.open(io, entry.path)
-                        let keyColumns = try keys.map { (id) throws(IcebergError) in try Self.values(reader, fieldID: id, type: nil) }
-                        let matching = (0..<Int(reader.rowCount)).filter { row in incomingKeys.contains(keyColumns.map { $0[row] }) }
+                        let keyColumns = try selection.fieldIDs.map { (id) throws(IcebergError) in try Self.values(reader, fieldID: id, type: nil) }
+                        let matching = (0..<Int(reader.rowCount)).filter { row in selection.matches(keyColumns.map { $0[row] }) }
                         if matching.isEmpty {
                             keep = true
                         } else {
@@ -134,12 +152,26 @@ extension IcebergTable {
                                                  snapshotID: snapshotID, files: added, layout: layout), at: 0)
 
         let change = SnapshotChange(operation: "overwrite", added: (added.count, addedRows, addedBytes), deleted: deleted,
-                                    properties: ["inlet.files-read-for-merge": .string(String(filesRead))])
+                                    properties: ["inlet.files-read": .string(String(filesRead))])
         return try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema)
             ? snapshotID : nil
     }
 
     // MARK: - Helpers
+
+    /// The rows a replacement removes: those whose values in `fieldIDs` `matches` accepts; files
+    /// whose bounds of `range.fieldID` lie outside `range` hold none of them.
+    struct RowSelection {
+        struct Range {
+            var fieldID: Int32
+            var low: ParquetValue
+            var high: ParquetValue
+        }
+
+        var fieldIDs: [Int32]
+        var range: Range?
+        var matches: ([ParquetValue?]) -> Bool
+    }
 
     private static func open(_ io: any TableStorage, _ uri: String) throws(IcebergError) -> ParquetFileReader {
         do { return try ParquetFileReader(path: try io.localPath(of: uri)) } catch let error as IcebergError { throw error } catch {

@@ -48,7 +48,7 @@ struct IcebergMergeTests {
 
         let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
         #expect(summary["operation"] == "overwrite")
-        #expect(summary["inlet.files-read-for-merge"] == "1")
+        #expect(summary["inlet.files-read"] == "1")
         #expect(summary["deleted-data-files"] == "1")
         #expect(summary["total-records"] == "3050")
         try lake.verify("t", rows: 3050, snapshots: 4, extra: ["--expect-operation", "overwrite"])
@@ -64,6 +64,25 @@ struct IcebergMergeTests {
         try lake.verify("t", rows: 3050, snapshots: 5)
         let again = try tableRows(lake, "t")
         #expect(again[0] == ["first again", "9"] && again[5998] == ["last again", "9"] && again[2500] == ["newest 2500", "3"])
+    }
+
+    @Test func anOverwriteByFilterReplacesOnlyTheSelectedRows() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "f", schema: schema)
+        for file in 0..<3 { try table.append(rows: (file * 1000..<(file + 1) * 1000).map { row($0, "old \($0 % 3)") }) }
+        try table.overwrite(rows: (1000..<1500).map { row($0, "replaced", version: 2) }, where: .between(fieldID: 1, lower: .int64(1000), upper: .int64(1999)))
+        let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
+        #expect(summary["inlet.files-read"] == "1" && summary["total-records"] == "2500")
+        try lake.verify("f", rows: 2500, snapshots: 4)
+        var rows = try tableRows(lake, "f")
+        #expect(rows[1200] == ["replaced", "2"] && rows[1700] == nil && rows[999] == ["old 0", "1"] && rows[2000] == ["old 2", "1"])
+        // A filter on a column without usable bounds reads every file; rows it does not match stay.
+        try table.overwrite(rows: [row(9000, "nine thousand")], where: .isIn(fieldID: 2, [.string("old 1"), .string("replaced")]))
+        rows = try tableRows(lake, "f")
+        #expect(rows.count == 2500 - 500 - 2000 / 3 + 1, "\(rows.count)")
+        #expect(rows[9000] == ["nine thousand", "1"] && rows[1200] == nil && rows[0] == ["old 0", "1"])
+        try lake.verify("f", rows: rows.count, snapshots: 5)
     }
 
     @Test func mergesIntoFilesPyicebergWrote() throws {
