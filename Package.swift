@@ -79,7 +79,8 @@ let package = Package(
         // Lakehouse formats: Parquet data files (Iceberg tables build on them), through the system's codecs.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "InletParquet", dependencies: ["CZstd", "CZlib"], swiftSettings: upcomingFeatures),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .target(name: "InletParquet", dependencies: ["CZstd", "CZlib", "CSnappy"], swiftSettings: upcomingFeatures),
         .target(name: "InletAvro", dependencies: ["InletJSON", "CZlib"], swiftSettings: upcomingFeatures),
         .target(
             name: "InletIceberg",

@@ -18,7 +18,7 @@ struct ParquetReaderTests {
         ]
     }
 
-    @Test(arguments: [("zstd", "1.0"), ("zstd", "2.0"), ("gzip", "1.0"), ("none", "2.0")])
+    @Test(arguments: [("zstd", "1.0"), ("zstd", "2.0"), ("gzip", "1.0"), ("snappy", "1.0"), ("snappy", "2.0"), ("none", "2.0")])
     func readsWhatPyarrowWrites(codec: String, pageVersion: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-read-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -57,7 +57,7 @@ struct ParquetReaderTests {
         }
     }
 
-    @Test(arguments: [ParquetCompression.zstd, .gzip, .uncompressed])
+    @Test(arguments: [ParquetCompression.zstd, .gzip, .snappy, .uncompressed])
     func readsWhatInletWrites(compression: ParquetCompression) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-read-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -58,7 +58,7 @@ struct ParquetWriterTests {
         }
     }
 
-    @Test(arguments: [ParquetCompression.zstd, .gzip, .uncompressed])
+    @Test(arguments: [ParquetCompression.zstd, .gzip, .snappy, .uncompressed])
     func everyTypeRoundTripsThroughBothReaders(compression: ParquetCompression) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,3 +1,4 @@
+import CSnappy
 import CZlib
 import CZstd
 
@@ -8,7 +9,23 @@ enum PageCompressor {
         case .uncompressed: return input
         case .zstd: return try zstd(input)
         case .gzip: return try gzip(input)
+        case .snappy: return try snappy(input)
         }
+    }
+
+    /// Raw snappy blocks, as Parquet's SNAPPY codec is (no framing).
+    private static func snappy(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
+        var length = snappy_max_compressed_length(input.count)
+        var output = [UInt8](repeating: 0, count: length)
+        let status = input.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { target in
+                snappy_compress(source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count,
+                                target.baseAddress?.assumingMemoryBound(to: CChar.self), &length)
+            }
+        }
+        guard status == SNAPPY_OK else { throw .compression("snappy: status \(status.rawValue)") }
+        output.removeLast(output.count - length)
+        return output
     }
 
     private static func zstd(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
@@ -65,7 +82,17 @@ enum PageCompressor {
             let status = run(&stream, input: &input, output: &output) { inflate($0, Z_FINISH) }
             guard status == Z_STREAM_END, Int(stream.total_out) == size else { throw .corrupt("a gzip page of \(column) does not inflate") }
             return output
-        case 1: throw .unsupported("snappy-compressed pages (column \(column))")
+        case ParquetCompression.snappy.rawValue:
+            var length = size
+            var output = [UInt8](repeating: 0, count: size)
+            let status = body.withUnsafeBytes { source in
+                output.withUnsafeMutableBytes { target in
+                    snappy_uncompress(source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count,
+                                      target.baseAddress?.assumingMemoryBound(to: CChar.self), &length)
+                }
+            }
+            guard status == SNAPPY_OK, length == size else { throw .corrupt("a snappy page of \(column) does not decompress") }
+            return output
         default: throw .unsupported("compression codec \(codec) (column \(column))")
         }
     }
