@@ -58,13 +58,14 @@ struct ParquetWriterTests {
         }
     }
 
-    @Test(arguments: [ParquetCompression.zstd, .gzip, .snappy, .uncompressed])
-    func everyTypeRoundTripsThroughBothReaders(compression: ParquetCompression) throws {
+    @Test(arguments: [(ParquetCompression.zstd, 1 << 20), (.gzip, 1 << 20), (.snappy, 0), (.uncompressed, 2 << 10)])
+    func everyTypeRoundTripsThroughBothReaders(compression: ParquetCompression, dictionaryBytes: Int) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         // Small pages and row groups, so the file has several of each.
         var writer = try ParquetFileWriter(path: path, columns: columns,
-                                           options: .init(compression: compression, rowGroupBytes: 8 << 10, pageBytes: 4 << 10))
+                                           options: .init(compression: compression, rowGroupBytes: 8 << 10, pageBytes: 4 << 10,
+                                                          dictionaryBytes: dictionaryBytes))
         let count = 5000
         for index in 0..<count { try writer.write(row: row(index)) }
         let summary = try writer.close()

@@ -1,5 +1,6 @@
-/// Buffers one column's values for the current row group: pages of PLAIN values with definition
-/// levels, closed and compressed once they reach the page size, and the chunk's statistics.
+/// Buffers one column's values for the current row group: pages of dictionary indices (or PLAIN
+/// values once the dictionary grows too big) with definition levels, closed and compressed once
+/// they reach the page size; the chunk's dictionary; its statistics.
 struct ColumnChunkWriter {
     let column: ParquetColumn
     let codec: ParquetCompression
@@ -12,6 +13,15 @@ struct ColumnChunkWriter {
     private var pageBits: [Bool] = []
     private var pageLevels: [UInt8] = []
     private var pageRowCount = 0
+    /// Dictionary encoding, for byte arrays, until the dictionary passes `dictionaryLimit`.
+    private var dictionaryIndex: [ParquetValue: UInt32] = [:]
+    private var dictionaryValues: [UInt8] = []
+    private var pageIndices: [UInt32] = []
+    private var encodesWithDictionary: Bool
+    private let usesDictionary: Bool
+    private var encodings: Set<Int32> = []
+    /// Past this many bytes of dictionary, the chunk's remaining values are written PLAIN.
+    let dictionaryLimit: Int
     private(set) var valueCount: Int64 = 0
     private(set) var nullCount: Int64 = 0
     private var minimumValue: ParquetValue?
@@ -30,14 +40,19 @@ struct ColumnChunkWriter {
         }
     }
 
-    init(column: ParquetColumn, codec: ParquetCompression, pageSize: Int) {
+    init(column: ParquetColumn, codec: ParquetCompression, pageSize: Int, dictionaryLimit: Int) {
         self.column = column
         self.codec = codec
         self.pageSize = pageSize
+        self.dictionaryLimit = dictionaryLimit
+        let usesDictionary = dictionaryLimit > 0
+        // Strings are where dictionaries pay: numbers compress about as well without one, for less work.
+        self.usesDictionary = usesDictionary && column.physicalType == .byteArray
+        encodesWithDictionary = self.usesDictionary
     }
 
     /// Bytes held for this column: closed pages plus the open page.
-    var bufferedBytes: Int { pages.count + pageValues.count + pageBits.count / 8 + pageLevels.count / 8 }
+    var bufferedBytes: Int { pages.count + dictionaryValues.count + pageValues.count + pageIndices.count + pageBits.count / 8 + pageLevels.count / 8 }
 
 
     /// Appends a value that passed `check`.
@@ -50,6 +65,56 @@ struct ColumnChunkWriter {
             return
         }
         if !column.isRequired { pageLevels.append(1) }
+        if encodesWithDictionary {
+            if let index = dictionaryIndex[value] {
+                pageIndices.append(index)
+            } else if dictionaryValues.count < dictionaryLimit && !Self.isMostlyDistinct(entries: dictionaryIndex.count, values: valueCount) {
+                let index = UInt32(dictionaryIndex.count)
+                dictionaryIndex[value] = index
+                Self.appendPlain(value, to: &dictionaryValues)
+                pageIndices.append(index)
+            } else {
+                // The dictionary is full: this page ends with the indices so far, the rest is PLAIN.
+                pageRowCount -= 1
+                if !column.isRequired { pageLevels.removeLast() }
+                try closePage()
+                encodesWithDictionary = false
+                pageRowCount += 1
+                if !column.isRequired { pageLevels.append(1) }
+            }
+        }
+        if !encodesWithDictionary {
+            appendValue(value)
+        }
+        updateStatistics(value)
+        if pageValues.count + pageIndices.count * 2 + pageBits.count / 8 >= pageSize { try closePage() }
+    }
+
+    /// Past the first thousand values, a dictionary holding more entries than half the values will
+    /// not pay for its hashing: the chunk goes on PLAIN.
+    private static func isMostlyDistinct(entries: Int, values: Int64) -> Bool {
+        values >= 1024 && Int64(entries) * 2 > values
+    }
+
+    private static func appendPlain(_ value: ParquetValue, to bytes: inout [UInt8]) {
+        switch value {
+        case .boolean: break
+        case .int32(let number): withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
+        case .int64(let number): withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
+        case .float(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .double(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .string(var text):
+            text.withUTF8 { utf8 in
+                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+                bytes.append(contentsOf: utf8)
+            }
+        case .bytes(let data):
+            withUnsafeBytes(of: UInt32(data.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: data)
+        }
+    }
+
+    private mutating func appendValue(_ value: ParquetValue) {
         switch value {
         case .boolean(let flag): pageBits.append(flag)
         case .int32(let number): withUnsafeBytes(of: number.littleEndian) { pageValues.append(contentsOf: $0) }
@@ -62,7 +127,16 @@ struct ColumnChunkWriter {
         case .bytes(let bytes):
             bytes.withUnsafeBufferPointer { appendByteArray($0) }
         }
-        if column.physicalType != .byteArray && !value.isNaN {
+    }
+
+    private mutating func updateStatistics(_ value: ParquetValue) {
+        switch value {
+        case .string(var text):
+            text.withUTF8 { updateByteBounds($0) }
+        case .bytes(let bytes):
+            bytes.withUnsafeBufferPointer { updateByteBounds($0) }
+        default:
+            guard !value.isNaN else { return }
             if let low = minimumValue, let high = maximumValue {
                 if value.precedes(low) { minimumValue = value } else if high.precedes(value) { maximumValue = value }
             } else {
@@ -70,12 +144,14 @@ struct ColumnChunkWriter {
                 maximumValue = value
             }
         }
-        if pageValues.count + pageBits.count / 8 >= pageSize { try closePage() }
     }
 
     private mutating func appendByteArray(_ bytes: UnsafeBufferPointer<UInt8>) {
         withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
         pageValues.append(contentsOf: bytes)
+    }
+
+    private mutating func updateByteBounds(_ bytes: UnsafeBufferPointer<UInt8>) {
         if let low = minimumBytes, let high = maximumBytes {
             if ParquetValue.bytesPrecede(bytes, low) {
                 minimumBytes = Array(bytes)
@@ -97,7 +173,14 @@ struct ColumnChunkWriter {
             withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
             body.append(contentsOf: levels)
         }
-        if column.physicalType == .boolean {
+        let encoding: ParquetEncoding
+        if !pageIndices.isEmpty {
+            // Indices into the chunk's dictionary: their bit width, then the hybrid encoding.
+            let width = max(1, UInt32.bitWidth - UInt32(max(dictionaryIndex.count - 1, 0)).leadingZeroBitCount)
+            body.append(UInt8(width))
+            body.append(contentsOf: LevelEncoder.encode(pageIndices, bitWidth: width))
+            encoding = .rleDictionary
+        } else if column.physicalType == .boolean {
             // PLAIN booleans are bit-packed, least significant bit first.
             var byte: UInt8 = 0
             for (index, bit) in pageBits.enumerated() {
@@ -105,18 +188,22 @@ struct ColumnChunkWriter {
                 if index % 8 == 7 { body.append(byte); byte = 0 }
             }
             if pageBits.count % 8 != 0 { body.append(byte) }
+            encoding = .plain
         } else {
             body.append(contentsOf: pageValues)
+            encoding = .plain
         }
+        encodings.insert(encoding.rawValue)
         let compressed = try PageCompressor.compress(body, with: codec)
         let header = PageHeader(type: .dataPage, uncompressedSize: Int32(body.count), compressedSize: Int32(compressed.count),
-                                valueCount: Int32(pageRowCount), encoding: .plain)
+                                valueCount: Int32(pageRowCount), encoding: encoding)
         var writer = ThriftCompactWriter()
         writer.writeStruct { header.write(to: &$0) }
         pages.append(contentsOf: writer.bytes)
         pages.append(contentsOf: compressed)
         uncompressedSize += Int64(writer.bytes.count + body.count)
         pageValues.removeAll(keepingCapacity: true)
+        pageIndices.removeAll(keepingCapacity: true)
         pageBits.removeAll(keepingCapacity: true)
         pageLevels.removeAll(keepingCapacity: true)
         pageRowCount = 0
@@ -126,9 +213,34 @@ struct ColumnChunkWriter {
         ColumnStatistics(nullCount: nullCount, minimum: minimum?.singleValueBytes, maximum: maximum?.singleValueBytes)
     }
 
+    /// The chunk as it goes into the file: the dictionary page (if any values were dictionary
+    /// encoded), then the data pages; with where the data pages start and the encodings used.
+    mutating func finishChunk() throws(ParquetError) -> (bytes: [UInt8], dataPageStart: Int, encodings: [ParquetEncoding]) {
+        try closePage()
+        var bytes: [UInt8] = []
+        if !dictionaryIndex.isEmpty {
+            let compressed = try PageCompressor.compress(dictionaryValues, with: codec)
+            let header = PageHeader(type: .dictionaryPage, uncompressedSize: Int32(dictionaryValues.count),
+                                    compressedSize: Int32(compressed.count), valueCount: Int32(dictionaryIndex.count), encoding: .plain)
+            var writer = ThriftCompactWriter()
+            writer.writeStruct { header.write(to: &$0) }
+            bytes = writer.bytes + compressed
+            uncompressedSize += Int64(writer.bytes.count + dictionaryValues.count)
+            encodings.insert(ParquetEncoding.plain.rawValue)
+        }
+        let dataPageStart = bytes.count
+        bytes += pages
+        encodings.insert(ParquetEncoding.rle.rawValue)
+        return (bytes, dataPageStart, encodings.sorted().compactMap(ParquetEncoding.init(rawValue:)))
+    }
+
     /// Starts the next row group's chunk.
     mutating func reset() {
         pages.removeAll(keepingCapacity: true)
+        dictionaryIndex.removeAll(keepingCapacity: true)
+        dictionaryValues.removeAll(keepingCapacity: true)
+        encodesWithDictionary = usesDictionary
+        encodings.removeAll(keepingCapacity: true)
         uncompressedSize = 0
         valueCount = 0
         nullCount = 0

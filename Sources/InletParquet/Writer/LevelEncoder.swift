@@ -1,12 +1,16 @@
-/// The RLE / bit-packed hybrid encoding of definition levels of bit width 1 (flat optional columns):
-/// runs of eight or more equal levels as RLE runs, the rest bit-packed eight to a byte.
+/// The RLE / bit-packed hybrid encoding, for definition levels (bit width 1) and dictionary indices:
+/// runs of eight or more equal values as RLE runs, the rest bit-packed in groups of eight.
 enum LevelEncoder {
     static func encode(_ levels: [UInt8]) -> [UInt8] {
+        encode(levels.map(UInt32.init), bitWidth: 1)
+    }
+
+    static func encode(_ levels: [UInt32], bitWidth: Int) -> [UInt8] {
         var output: [UInt8] = []
         var packed: [UInt8] = []
         func flushPacked() {
             guard !packed.isEmpty else { return }
-            appendVarint(UInt64(packed.count) << 1 | 1, to: &output)
+            appendVarint(UInt64(packed.count / bitWidth) << 1 | 1, to: &output)
             output.append(contentsOf: packed)
             packed.removeAll(keepingCapacity: true)
         }
@@ -17,13 +21,23 @@ enum LevelEncoder {
             if run >= 8 {
                 flushPacked()
                 appendVarint(UInt64(run) << 1, to: &output)
-                output.append(levels[index])
+                for byte in 0..<(bitWidth + 7) / 8 { output.append(UInt8(truncatingIfNeeded: levels[index] >> (8 * UInt32(byte)))) }
                 index += run
             } else {
-                // One group of eight; past the end the padding is ignored by readers.
-                var byte: UInt8 = 0
-                for bit in 0..<8 where index + bit < levels.count && levels[index + bit] != 0 { byte |= 1 << UInt8(bit) }
-                packed.append(byte)
+                // One group of eight values, least significant bits first; past the end the
+                // padding is ignored by readers.
+                var accumulator: UInt64 = 0
+                var bits = 0
+                for offset in 0..<8 {
+                    let value = index + offset < levels.count ? UInt64(levels[index + offset]) : 0
+                    accumulator |= value << UInt64(bits)
+                    bits += bitWidth
+                    while bits >= 8 {
+                        packed.append(UInt8(truncatingIfNeeded: accumulator))
+                        accumulator >>= 8
+                        bits -= 8
+                    }
+                }
                 index += 8
             }
         }

@@ -7,13 +7,16 @@ public struct ParquetFileWriter {
         public var rowGroupBytes: Int
         /// A page is closed once its values reach this many bytes.
         public var pageBytes: Int
+        /// Values are dictionary encoded until a chunk's dictionary reaches this many bytes (0: never).
+        public var dictionaryBytes: Int
         public var keyValueMetadata: [(String, String)]
 
         public init(compression: ParquetCompression = .zstd, rowGroupBytes: Int = 128 << 20, pageBytes: Int = 1 << 20,
-                    keyValueMetadata: [(String, String)] = []) {
+                    dictionaryBytes: Int = 1 << 20, keyValueMetadata: [(String, String)] = []) {
             self.compression = compression
             self.rowGroupBytes = rowGroupBytes
             self.pageBytes = pageBytes
+            self.dictionaryBytes = dictionaryBytes
             self.keyValueMetadata = keyValueMetadata
         }
     }
@@ -36,7 +39,9 @@ public struct ParquetFileWriter {
         self.columns = columns
         self.options = options
         output = try FileOutput(creating: path)
-        chunks = columns.map { ColumnChunkWriter(column: $0, codec: options.compression, pageSize: options.pageBytes) }
+        chunks = columns.map {
+            ColumnChunkWriter(column: $0, codec: options.compression, pageSize: options.pageBytes, dictionaryLimit: options.dictionaryBytes)
+        }
         rules = columns.map { ($0.physicalType, $0.isRequired) }
         fileStatistics = columns.map { ParquetColumnSummary(fieldID: $0.fieldID) }
         try output.write(Self.magic)
@@ -89,15 +94,16 @@ public struct ParquetFileWriter {
     private mutating func closeRowGroup() throws(ParquetError) {
         var metadata: [ColumnChunkMetadata] = []
         for index in chunks.indices {
-            try chunks[index].closePage()
+            let finished = try chunks[index].finishChunk()
             let chunk = chunks[index]
             let offset = output.position
-            try output.write(chunk.pages)
+            try output.write(finished.bytes)
             metadata.append(ColumnChunkMetadata(
-                column: chunk.column, encodings: [.plain, .rle], codec: options.compression, valueCount: chunk.valueCount,
-                uncompressedSize: chunk.uncompressedSize, compressedSize: Int64(chunk.pages.count),
-                dataPageOffset: offset, dictionaryPageOffset: nil, statistics: chunk.statistics))
-            fileStatistics[index].add(chunk)
+                column: chunk.column, encodings: finished.encodings, codec: options.compression, valueCount: chunk.valueCount,
+                uncompressedSize: chunk.uncompressedSize, compressedSize: Int64(finished.bytes.count),
+                dataPageOffset: offset + Int64(finished.dataPageStart),
+                dictionaryPageOffset: finished.dataPageStart > 0 ? offset : nil, statistics: chunk.statistics))
+            fileStatistics[index].add(chunk, compressedSize: Int64(finished.bytes.count))
             chunks[index].reset()
         }
         rowGroups.append(RowGroupMetadata(columns: metadata, rowCount: rowsInGroup))
@@ -127,8 +133,8 @@ public struct ParquetColumnSummary: Sendable {
         self.fieldID = fieldID
     }
 
-    mutating func add(_ chunk: ColumnChunkWriter) {
-        compressedSize += Int64(chunk.pages.count)
+    mutating func add(_ chunk: ColumnChunkWriter, compressedSize chunkSize: Int64) {
+        compressedSize += chunkSize
         valueCount += chunk.valueCount
         nullCount += chunk.nullCount
         if let low = chunk.minimum, minimum.map({ low.precedes($0) }) ?? true { minimum = low }
