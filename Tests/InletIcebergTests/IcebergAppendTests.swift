@@ -43,6 +43,44 @@ struct IcebergAppendTests {
         #expect(reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
     }
 
+    @Test func everyPrimitiveTypeIsReadBackByPyicebergAsWritten() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let types: [IcebergType] = [.boolean, .int, .long, .float, .double, .date, .timestamp, .timestamptz, .string, .binary]
+        let schema = IcebergSchema(fields: types.enumerated().map { IcebergField(id: Int32($0.offset + 1), name: $0.element.rawValue, type: $0.element) })
+        var table = try lake.catalog().createTable(namespace: "ns", name: "types", schema: schema)
+        let rows: [[ParquetValue?]] = (0..<20).map { index in
+            if index == 7 { return Array(repeating: nil, count: types.count) }
+            return [.boolean(index % 2 == 0), .int32(Int32(index) - 10), .int64(Int64(index) << 40), .float(Float(index) / 8),
+                    .double(-Double(index) * 1.25), .int32(19_000 + Int32(index)), .int64(1_700_000_000_000_000 + Int64(index)),
+                    .int64(1_700_000_000_000_000 - Int64(index)), .string("é\(index)"), .bytes([0, 255, UInt8(index)])]
+        }
+        try table.append(rows: rows)
+        try lake.verify("types", rows: 20, snapshots: 1)
+        let output = try TestWarehouse.runPython(["-c", """
+            import json, datetime
+            from pyiceberg.catalog.sql import SqlCatalog
+            t = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)").load_table("ns.types")
+            def plain(v):
+                if isinstance(v, bytes): return list(v)
+                if isinstance(v, datetime.datetime):
+                    if v.tzinfo is None: v = v.replace(tzinfo=datetime.timezone.utc)
+                    return int(v.timestamp() * 1_000_000)
+                if isinstance(v, datetime.date): return (v - datetime.date(1970, 1, 1)).days
+                return v
+            rows = sorted(t.scan().to_arrow().to_pylist(), key=lambda r: (r["int"] is None, r["int"] or 0))
+            print(json.dumps([[plain(r[c]) for c in ["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string", "binary"]] for r in rows]))
+            print(json.dumps([str(f.field_type) for f in t.schema().fields]))
+            """])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.last == #"["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string", "binary"]"#)
+        let read = try JSONParser.parse(lines.first ?? "").arrayValue ?? []
+        #expect(read.count == 20)
+        #expect(read.last == .array(Array(repeating: .null, count: 10)))
+        let second = try #require(read.dropFirst().first?.arrayValue)
+        #expect(second == [false, -9, .int(1 << 40), 0.125, -1.25, 19_001, .int(1_700_000_000_000_001), .int(1_699_999_999_999_999), "é1", [0, 255, 1]])
+    }
+
     @Test func inletAppendsToATableThatPyicebergCreated() throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
