@@ -128,7 +128,7 @@ enum Manifests {
     static func deletedEntry(_ entry: AvroValue, from schema: AvroSchema, manifestSequenceNumber: Int64,
                              snapshotID: Int64, layout: ManifestLayout) throws(IcebergError) -> CarriedEntry {
         var carried = try carriedEntry(entry, from: schema, manifestSequenceNumber: manifestSequenceNumber, layout: layout)
-        carried.fields = { guard case .record(let fields) = carried.with(status: 2, snapshotID: snapshotID) else { return carried.fields }; return fields }()
+        carried.mark(status: 2, snapshotID: snapshotID)
         return carried
     }
 
@@ -149,10 +149,14 @@ enum Manifests {
 
         /// The entry with another status (and, for DELETED, the deleting snapshot).
         func with(status: Int32, snapshotID: Int64? = nil) -> AvroValue {
-            var copy = fields
-            copy[0] = .int(status)
-            if let snapshotID { copy[1] = .union(branch: 1, .long(snapshotID)) }
-            return .record(copy)
+            var copy = self
+            copy.mark(status: status, snapshotID: snapshotID)
+            return copy.record
+        }
+
+        mutating func mark(status: Int32, snapshotID: Int64? = nil) {
+            fields[0] = .int(status)
+            if let snapshotID { fields[1] = .union(branch: 1, .long(snapshotID)) }
         }
     }
 
