@@ -102,9 +102,13 @@ struct ComponentTransformer {
         }
 
         // Parameters become fields; a field that is present and truthy in Python's sense wins.
+        // A list taken from the parameters is the parameters' own list object in the CDK, so
+        // propagating into its elements changes the parameters too (and every later child's copy).
+        var aliasedLists: Set<String> = []
         for (key, value) in parameters {
             if let existing = component[key], isTruthy(existing) { continue }
             component[key] = value
+            if case .array = value { aliasedLists.insert(key) }
             if sources[key] == nil, let parameterSource = tree?.member("$parameters")?.member(key) ?? tree {
                 sources[key] = parameterSource
             }
@@ -135,6 +139,7 @@ struct ComponentTransformer {
                     if let nestedTree, elementTrees.indices.contains(index) { elementTrees[index] = nestedTree }
                 }
                 component[field] = .array(newElements)
+                if aliasedLists.contains(field) { parameters[field] = .array(newElements) }
                 if let fieldTree = sources[field] { sources[field] = fieldTree.with(elements: elementTrees) }
             default:
                 break

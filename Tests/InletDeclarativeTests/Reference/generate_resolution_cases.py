@@ -206,6 +206,29 @@ check:
     start: "#/definitions/x"
 streams: []
 """,
+    "a list parameter is shared with the component it lands on (goldcast)": """
+streams:
+  - type: DeclarativeStream
+    name: members
+    $parameters:
+      path: /members
+      partition_router:
+        - type: ListPartitionRouter
+          cursor_field: section
+          values: [a, b]
+    retriever:
+      type: SimpleRetriever
+      requester:
+        type: HttpRequester
+        url_base: https://api.example.com
+      record_selector:
+        extractor:
+          field_path: []
+    schema_loader:
+      type: InlineSchemaLoader
+      schema:
+        type: object
+""",
 }
 
 ERROR_CASES = {
