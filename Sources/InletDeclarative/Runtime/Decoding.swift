@@ -8,6 +8,7 @@ struct DecoderRuntime: Sendable {
         case json
         case jsonLines
         case csv(delimiter: Character)
+        case xml
     }
 
     private let kind: Kind
@@ -28,7 +29,7 @@ struct DecoderRuntime: Sendable {
             // Bodies sent with `Content-Encoding: gzip` arrive decompressed; the inner format decides.
             try self.init(gzip.decoder)
         case is XmlDecoder:
-            throw DeclarativeError.config("The XmlDecoder is not supported by Inlet yet.")
+            self.init(kind: .xml)
         case let custom as CustomComponent:
             throw DeclarativeError.config(custom.reason)
         default:
@@ -56,6 +57,9 @@ struct DecoderRuntime: Sendable {
             return documents
         case .csv(let delimiter):
             return CSVRows.parse(String(decoding: body, as: UTF8.self), delimiter: delimiter).map(JSONValue.object)
+        case .xml:
+            // A body that is not XML gives `{}`, as the CDK's decoder yields after its warning.
+            return [XMLDocuments.parse(body) ?? .object([:])]
         }
     }
 }
