@@ -4,7 +4,7 @@ public import InletParquet
 
 /// A table of a catalog, at the metadata it was loaded or last committed with.
 public struct IcebergTable: Sendable {
-    public let catalog: SQLiteCatalog
+    public let catalog: any IcebergCatalog
     public let namespace: String
     public let name: String
     public private(set) var metadata: TableMetadata
@@ -12,7 +12,7 @@ public struct IcebergTable: Sendable {
     /// How often a commit is rebuilt on a newer table state after losing a race.
     public var commitAttempts = 5
 
-    init(catalog: SQLiteCatalog, namespace: String, name: String, metadata: TableMetadata, metadataLocation: String) {
+    public init(catalog: any IcebergCatalog, namespace: String, name: String, metadata: TableMetadata, metadataLocation: String) {
         self.catalog = catalog
         self.namespace = namespace
         self.name = name

@@ -5,7 +5,7 @@ public import InletJSON
 /// An Iceberg SQL catalog on SQLite, with exactly the tables pyiceberg's `SqlCatalog` and Java's
 /// `JdbcCatalog` use, so all three see the same tables. Commits swap `metadata_location` only if it
 /// still holds the metadata the commit started from.
-public final class SQLiteCatalog: Sendable {
+public final class SQLiteCatalog: IcebergCatalog {
     public let name: String
     public let warehouse: String
     public let storage: any TableStorage
@@ -57,7 +57,7 @@ public final class SQLiteCatalog: Sendable {
 
     /// Creates an empty table at `<warehouse>/<namespace>/<table>`.
     public func createTable(namespace: String, name table: String, schema: IcebergSchema,
-                            partitionSpec: IcebergPartitionSpec = .unpartitioned, properties: JSONObject = [:]) throws(IcebergError) -> IcebergTable {
+                            partitionSpec: IcebergPartitionSpec, properties: JSONObject) throws(IcebergError) -> IcebergTable {
         let location = "\(warehouse)/\(namespace)/\(table)"
         // Checked now, so that a spec that cannot be written never reaches the catalog.
         _ = try ManifestLayout(schema: schema, spec: partitionSpec)
@@ -92,7 +92,7 @@ public final class SQLiteCatalog: Sendable {
     }
 
     /// Points the table at `new` if it still points at `old`; false when another writer got there first.
-    func swap(namespace: String, name table: String, from old: String, to new: String) throws(IcebergError) -> Bool {
+    public func swap(namespace: String, name table: String, from old: String, to new: String) throws(IcebergError) -> Bool {
         try run("committing \(namespace).\(table)") { db in
             try db.execute(sql: """
                 UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ?
@@ -103,6 +103,7 @@ public final class SQLiteCatalog: Sendable {
         }
     }
 
+    /// Milliseconds since the epoch, as table metadata records times.
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     private func run<T>(_ what: String, _ body: (Database) throws -> T) throws(IcebergError) -> T {
