@@ -125,6 +125,18 @@ struct LoopbackReadTests {
 
 @Suite("Decoders over loopback HTTP")
 struct LoopbackDecoderTests {
+    /// Reads one stream of XmlDecoder-decoded responses at `fieldPath`.
+    private func readXML(from server: LoopbackServer, fieldPath: String) async throws -> ManifestRun.Output {
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("documents", path: "/items", fieldPath: fieldPath, retrieverExtras: """
+        decoder:
+          type: XmlDecoder
+        """)
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["documents"])
+        #expect(output.error == nil)
+        return output
+    }
+
     @Test func xmlBodiesBecomeDocumentsAsXmltodictMakesThem() async throws {
         let server = try await LoopbackServer { _ in
             var response = LoopbackServer.Response.json("""
@@ -134,24 +146,12 @@ struct LoopbackDecoderTests {
             return response
         }
         defer { Task { await server.shutdown() } }
-        var manifest = TestManifest(baseURL: server.baseURL)
-        manifest.stream("items", path: "/items", fieldPath: "[r, b]", retrieverExtras: """
-        decoder:
-          type: XmlDecoder
-        """)
-        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
-        #expect(output.error == nil)
-        // What airbyte-cdk 7.39.1 (xmltodict) yields for this body at [r, b].
-        #expect(output.records == [["@y": "1", "#text": "t"], ["c": "v", "#text": "uw"]])
-        var whole = TestManifest(baseURL: server.baseURL)
-        whole.stream("documents", path: "/items", fieldPath: "[]", retrieverExtras: """
-        decoder:
-          type: XmlDecoder
-        """)
-        let document = await (try ManifestRun(whole.yaml)).read(streams: ["documents"])
-        #expect(document.records.first?["r"]?["d"] == .null)
-        #expect(document.records.first?["r"]?["n:f"] == ["@xmlns:n": "urn:x", "#text": "g"])
-        #expect(document.records.first?["r"]?["a"] == "x")
+        // What airbyte-cdk 7.39.1 (xmltodict) yields for this body at [r, b], and whole.
+        #expect(try await readXML(from: server, fieldPath: "[r, b]").records == [["@y": "1", "#text": "t"], ["c": "v", "#text": "uw"]])
+        let document = try await readXML(from: server, fieldPath: "[]").records.first?["r"]
+        #expect(document?["d"] == .null)
+        #expect(document?["n:f"] == ["@xmlns:n": "urn:x", "#text": "g"])
+        #expect(document?["a"] == "x")
     }
 
     @Test(arguments: [
@@ -161,14 +161,7 @@ struct LoopbackDecoderTests {
     func xmlTextEntitiesAndBrokenBodies(body: String, expected: [JSONObject]) async throws {
         let server = try await LoopbackServer { _ in .json(body) }
         defer { Task { await server.shutdown() } }
-        var manifest = TestManifest(baseURL: server.baseURL)
-        manifest.stream("documents", path: "/items", fieldPath: "[]", retrieverExtras: """
-        decoder:
-          type: XmlDecoder
-        """)
-        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["documents"])
-        #expect(output.error == nil)
-        #expect(output.records == expected)
+        #expect(try await readXML(from: server, fieldPath: "[]").records == expected)
     }
 }
 
