@@ -2,13 +2,22 @@ import InletAvro
 import InletJSON
 public import InletParquet
 
+/// How rows of existing data files are removed.
+public enum RowRemoval: Sendable {
+    /// Rewrite each data file that holds such rows without them: every reader reads the result.
+    case copyOnWrite
+    /// Leave data files as they are and list the rows' positions in position-delete files: less to
+    /// write; pyiceberg and DuckDB both apply them.
+    case positionDeletes
+}
+
 extension IcebergTable {
     /// Upserts `rows` on the key columns (the schema's identifier fields unless given), copy-on-write:
     /// data files holding a key of `rows` are rewritten without those rows, and `rows` are added, in
     /// one `overwrite` snapshot. Files whose key bounds cannot match are not read. Within `rows`,
     /// the last row of a key wins. Returns the snapshot's id.
     @discardableResult
-    public mutating func merge(rows: [[ParquetValue?]], keyFieldIDs: [Int32]? = nil,
+    public mutating func merge(rows: [[ParquetValue?]], keyFieldIDs: [Int32]? = nil, removal: RowRemoval = .copyOnWrite,
                                compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
         let schema = try metadata.currentSchema
         let keys = keyFieldIDs ?? schema.identifierFieldIDs
@@ -35,29 +44,29 @@ extension IcebergTable {
             }
         }
         let selection = RowSelection(fieldIDs: keys, range: range) { incomingKeys.contains($0) }
-        return try replace(selection, with: incoming, compression: compression)
+        return try replace(selection, with: incoming, removal: removal, compression: compression)
     }
 
     /// Replaces the rows `filter` selects with `rows`, copy-on-write, in one `overwrite` snapshot
     /// (files the filter's bounds rule out are not read). Returns the snapshot's id.
     @discardableResult
-    public mutating func overwrite(rows: [[ParquetValue?]], where filter: RowFilter,
+    public mutating func overwrite(rows: [[ParquetValue?]], where filter: RowFilter, removal: RowRemoval = .copyOnWrite,
                                    compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
         let selection = RowSelection(fieldIDs: [filter.fieldID], range: filter.range) { filter.matches($0[0]) }
-        return try replace(selection, with: rows, compression: compression)
+        return try replace(selection, with: rows, removal: removal, compression: compression)
     }
 
-    private mutating func replace(_ selection: RowSelection, with rows: [[ParquetValue?]],
+    private mutating func replace(_ selection: RowSelection, with rows: [[ParquetValue?]], removal: RowRemoval,
                                   compression: ParquetCompression) throws(IcebergError) -> Int64 {
         for _ in 0..<max(commitAttempts, 1) {
-            if let snapshotID = try replaceOnce(selection, with: rows, compression: compression) { return snapshotID }
+            if let snapshotID = try replaceOnce(selection, with: rows, removal: removal, compression: compression) { return snapshotID }
             self = try catalog.loadTable(namespace: namespace, name: name)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
     }
 
     /// One attempt; nil when another writer committed first.
-    private mutating func replaceOnce(_ selection: RowSelection, with incoming: [[ParquetValue?]],
+    private mutating func replaceOnce(_ selection: RowSelection, with incoming: [[ParquetValue?]], removal: RowRemoval,
                                       compression: ParquetCompression) throws(IcebergError) -> Int64? {
         let schema = try metadata.currentSchema
         let io = catalog.storage
@@ -69,8 +78,12 @@ extension IcebergTable {
         let layout = try self.layout
         var deleted = (files: 0, rows: Int64(0), bytes: Int64(0))
         var filesRead = 0
+        // Rows already deleted by position-delete files, by data file.
+        var alreadyDeleted: [String: Set<Int>] = [:]
+        var newDeletes: [(path: String, partition: [ParquetValue?], positions: [Int])] = []
         if let parentList = parent?["manifest-list"]?.stringValue {
             let list = try Self.readAvro(io.read(parentList), what: "manifest list \(parentList)")
+            alreadyDeleted = try Self.positionDeletes(in: list, io: io, layout: layout)
             for record in list.records {
                 let carried = try Manifests.carried(record, schema: list.schema)
                 guard case .record(let fields) = carried, let path = fields[0].stringValue, fields[3].longValue == 0 else {
@@ -99,15 +112,21 @@ extension IcebergTable {
                         filesRead += 1
                         let reader = try Self.open(io, entry.path)
                         let keyColumns = try selection.fieldIDs.map { (id) throws(IcebergError) in try Self.values(reader, fieldID: id, type: nil) }
-                        let matching = (0..<Int(reader.rowCount)).filter { row in selection.matches(keyColumns.map { $0[row] }) }
+                        let gone = alreadyDeleted[entry.path] ?? []
+                        let matching = (0..<Int(reader.rowCount)).filter { row in
+                            !gone.contains(row) && selection.matches(keyColumns.map { $0[row] })
+                        }
                         if matching.isEmpty {
                             keep = true
+                        } else if removal == .positionDeletes {
+                            keep = true
+                            newDeletes.append((entry.path, entry.partition, matching))
                         } else {
                             keep = false
-                            let dropped = Set(matching)
+                            let dropped = gone.union(matching)
                             let columns = try schema.fields.map { (field) throws(IcebergError) in try Self.values(reader, fieldID: field.id, type: field.type) }
                             let remaining = (0..<Int(reader.rowCount)).lazy.filter { !dropped.contains($0) }.map { row in columns.map { $0[row] } }
-                            if Int(reader.rowCount) > matching.count {
+                            if Int(reader.rowCount) > dropped.count {
                                 added += try writeDataFiles(remaining, compression: compression)
                             }
                         }
@@ -151,10 +170,79 @@ extension IcebergTable {
         manifests.insert(Manifests.addedManifest(path: manifestPath, length: Int64(manifest.count), sequenceNumber: sequenceNumber,
                                                  snapshotID: snapshotID, files: added, layout: layout), at: 0)
 
+        var addedDeletes = (files: 0, positions: Int64(0))
+        if !newDeletes.isEmpty {
+            let deleteFiles = try writePositionDeletes(newDeletes, compression: compression)
+            let deleteManifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-d0.avro"
+            let deleteManifest = try Self.avro(deleteFiles.map { Manifests.addedEntry($0, snapshotID: snapshotID, layout: layout, content: 1) },
+                                               schema: layout.entrySchema, metadata: layout.metadata(content: "deletes"), what: "delete manifest")
+            try io.write(deleteManifest, to: deleteManifestPath)
+            manifests.append(Manifests.addedManifest(path: deleteManifestPath, length: Int64(deleteManifest.count), sequenceNumber: sequenceNumber,
+                                                     snapshotID: snapshotID, files: deleteFiles, layout: layout, content: 1))
+            addedDeletes = (deleteFiles.count, deleteFiles.reduce(0) { $0 + $1.summary.rowCount })
+        }
         let change = SnapshotChange(operation: "overwrite", added: (added.count, addedRows, addedBytes), deleted: deleted,
-                                    properties: ["inlet.files-read": .string(String(filesRead))])
+                                    addedDeletes: addedDeletes, properties: ["inlet.files-read": .string(String(filesRead))])
         return try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema)
             ? snapshotID : nil
+    }
+
+    // MARK: - Position deletes
+
+    /// Position-delete files, one per partition: each lists data file paths and row positions,
+    /// sorted by path then position, with the field ids the spec reserves.
+    private func writePositionDeletes(_ deletes: [(path: String, partition: [ParquetValue?], positions: [Int])],
+                                      compression: ParquetCompression) throws(IcebergError) -> [DataFile] {
+        let columns = [
+            ParquetColumn(name: "file_path", fieldID: 2_147_483_546, physicalType: .byteArray, logicalType: .string, isRequired: true),
+            ParquetColumn(name: "pos", fieldID: 2_147_483_545, physicalType: .int64, isRequired: true),
+        ]
+        var byPartition: [[ParquetValue?]: [(String, [Int])]] = [:]
+        var order: [[ParquetValue?]] = []
+        for delete in deletes {
+            if byPartition[delete.partition] == nil { order.append(delete.partition) }
+            byPartition[delete.partition, default: []].append((delete.path, delete.positions))
+        }
+        var files: [DataFile] = []
+        for partition in order {
+            let path = "\(metadata.location)/data/delete-\(UUIDText.random()).parquet"
+            do {
+                var writer = try ParquetFileWriter(path: try catalog.storage.localPath(of: path), columns: columns,
+                                                   options: .init(compression: compression))
+                for (file, positions) in byPartition[partition]!.sorted(by: { $0.0 < $1.0 }) {
+                    for position in positions.sorted() { try writer.write(row: [.string(file), .int64(Int64(position))]) }
+                }
+                files.append(DataFile(path: path, summary: try writer.close(), partition: partition))
+            } catch let error as IcebergError {
+                throw error
+            } catch {
+                throw .io("writing position deletes \(path): \(error)")
+            }
+        }
+        return files
+    }
+
+    /// The positions live position-delete files remove, by data file path.
+    private static func positionDeletes(in list: AvroContainer.Contents, io: any TableStorage,
+                                        layout: ManifestLayout) throws(IcebergError) -> [String: Set<Int>] {
+        var deleted: [String: Set<Int>] = [:]
+        for record in list.records {
+            guard case .record(let fields) = try Manifests.carried(record, schema: list.schema),
+                  let path = fields[0].stringValue, fields[3].longValue == 1 else { continue }
+            let contents = try readAvro(io.read(path), what: "delete manifest \(path)")
+            for entry in contents.records {
+                let carried = try Manifests.carriedEntry(entry, from: contents.schema, manifestSequenceNumber: 0, layout: layout)
+                guard carried.isLive else { continue }
+                let reader = try open(io, carried.path)
+                let paths = try values(reader, fieldID: 2_147_483_546, type: nil)
+                let positions = try values(reader, fieldID: 2_147_483_545, type: nil)
+                for (file, position) in zip(paths, positions) {
+                    guard case .string(let file)? = file, case .int64(let position)? = position else { continue }
+                    deleted[file, default: []].insert(Int(position))
+                }
+            }
+        }
+        return deleted
     }
 
     // MARK: - Helpers

@@ -170,7 +170,7 @@ public struct IcebergTable: Sendable {
                 }
             }
             let change = SnapshotChange(operation: replacingAllData ? "overwrite" : "append",
-                                        added: (files.count, addedRows, addedBytes), deleted: deleted)
+                                        added: (files.count, addedRows, addedBytes), deleted: deleted, dropsAllDeletes: replacingAllData)
             if try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema) {
                 return snapshotID
             }
@@ -185,6 +185,10 @@ public struct IcebergTable: Sendable {
         var operation: String
         var added: (files: Int, rows: Int64, bytes: Int64)
         var deleted: (files: Int, rows: Int64, bytes: Int64) = (0, 0, 0)
+        /// Position-delete files this snapshot adds.
+        var addedDeletes: (files: Int, positions: Int64) = (0, 0)
+        /// Every delete file goes with the data (an overwrite of everything).
+        var dropsAllDeletes = false
         /// Extra summary properties.
         var properties: JSONObject = [:]
     }
@@ -217,8 +221,17 @@ public struct IcebergTable: Sendable {
         summary["total-data-files"] = total("total-data-files", plus: Int64(change.added.files - change.deleted.files))
         summary["total-records"] = total("total-records", plus: change.added.rows - change.deleted.rows)
         summary["total-files-size"] = total("total-files-size", plus: change.added.bytes - change.deleted.bytes)
-        summary["total-delete-files"] = total("total-delete-files", plus: 0)
-        summary["total-position-deletes"] = total("total-position-deletes", plus: 0)
+        if change.addedDeletes.files > 0 {
+            summary["added-delete-files"] = .string(String(change.addedDeletes.files))
+            summary["added-position-deletes"] = .string(String(change.addedDeletes.positions))
+        }
+        if change.dropsAllDeletes {
+            summary["total-delete-files"] = .string(String(change.addedDeletes.files))
+            summary["total-position-deletes"] = .string(String(change.addedDeletes.positions))
+        } else {
+            summary["total-delete-files"] = total("total-delete-files", plus: Int64(change.addedDeletes.files))
+            summary["total-position-deletes"] = total("total-position-deletes", plus: change.addedDeletes.positions)
+        }
         summary["total-equality-deletes"] = total("total-equality-deletes", plus: 0)
         for (key, value) in change.properties { summary[key] = value }
         var snapshot: JSONObject = [

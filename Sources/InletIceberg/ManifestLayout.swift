@@ -28,11 +28,14 @@ struct ManifestLayout {
         entrySchema = Manifests.entrySchema(partition: partitionSchema)
     }
 
-    /// The key-value metadata every manifest of this layout carries.
-    var metadata: [(String, String)] {
+    /// The key-value metadata every data manifest of this layout carries.
+    var metadata: [(String, String)] { metadata(content: "data") }
+
+    /// The key-value metadata of a manifest of `content` ("data" or "deletes").
+    func metadata(content: String) -> [(String, String)] {
         [("schema", JSONWriter.string(from: schema.json)), ("schema-id", String(schema.schemaID)),
          ("partition-spec", JSONWriter.string(from: spec.fieldsJSON)), ("partition-spec-id", String(spec.specID)),
-         ("format-version", "2"), ("content", "data")]
+         ("format-version", "2"), ("content", content)]
     }
 
     static func avroType(_ type: IcebergType) -> AvroSchema {

@@ -60,7 +60,8 @@ enum Manifests {
     ])
 
     /// A manifest entry for a data file this snapshot adds (sequence numbers inherited at read time).
-    static func addedEntry(_ dataFile: DataFile, snapshotID: Int64, layout: ManifestLayout) -> AvroValue {
+    /// `content` 1 makes it a position-delete file's entry.
+    static func addedEntry(_ dataFile: DataFile, snapshotID: Int64, layout: ManifestLayout, content: Int32 = 0) -> AvroValue {
         let file = dataFile.summary
         func counts(_ value: (ParquetColumnSummary) -> Int64) -> AvroValue {
             .union(branch: 1, .array(file.columns.map { .record([.int($0.fieldID), .long(value($0))]) }))
@@ -71,7 +72,7 @@ enum Manifests {
             }))
         }
         let dataFile = AvroValue.record([
-            .int(0), .string(dataFile.path), .string("PARQUET"), layout.partitionRecord(dataFile.partition),
+            .int(content), .string(dataFile.path), .string("PARQUET"), layout.partitionRecord(dataFile.partition),
             .long(file.rowCount), .long(file.fileSize),
             counts(\.compressedSize), counts(\.valueCount), counts(\.nullCount),
             bounds(\.minimum), bounds(\.maximum),
@@ -83,10 +84,10 @@ enum Manifests {
 
     /// The manifest list record of a manifest this snapshot adds.
     static func addedManifest(path: String, length: Int64, sequenceNumber: Int64, snapshotID: Int64, files: [DataFile],
-                              layout: ManifestLayout) -> AvroValue {
-        manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, snapshotID: snapshotID,
-                       files: (Int32(files.count), 0), rows: (files.reduce(0) { $0 + $1.summary.rowCount }, 0),
-                       layout: layout, partitions: files.map(\.partition))
+                              layout: ManifestLayout, content: Int32 = 0) -> AvroValue {
+        manifestRecord(path: path, length: length, sequenceNumber: sequenceNumber, minSequenceNumber: sequenceNumber, snapshotID: snapshotID,
+                       files: (Int32(files.count), 0, 0), rows: (files.reduce(0) { $0 + $1.summary.rowCount }, 0, 0),
+                       layout: layout, partitions: files.map(\.partition), content: content)
     }
 
     /// The manifest list record of a manifest of files this snapshot deletes.
@@ -115,9 +116,9 @@ enum Manifests {
     private static func manifestRecord(path: String, length: Int64, sequenceNumber: Int64, minSequenceNumber: Int64, snapshotID: Int64,
                                        files: (added: Int32, existing: Int32, deleted: Int32),
                                        rows: (added: Int64, existing: Int64, deleted: Int64),
-                                       layout: ManifestLayout, partitions: [[ParquetValue?]]) -> AvroValue {
+                                       layout: ManifestLayout, partitions: [[ParquetValue?]], content: Int32 = 0) -> AvroValue {
         .record([
-            .string(path), .long(length), .int(layout.spec.specID), .int(0), .long(sequenceNumber), .long(minSequenceNumber), .long(snapshotID),
+            .string(path), .long(length), .int(layout.spec.specID), .int(content), .long(sequenceNumber), .long(minSequenceNumber), .long(snapshotID),
             .int(files.added), .int(files.existing), .int(files.deleted), .long(rows.added), .long(rows.existing), .long(rows.deleted),
             .union(branch: 1, .array(layout.partitionSummaries(partitions))), .union(branch: 0, .null),
         ])

@@ -66,6 +66,30 @@ struct IcebergMergeTests {
         #expect(again[0] == ["first again", "9"] && again[5998] == ["last again", "9"] && again[2500] == ["newest 2500", "3"])
     }
 
+    @Test func positionDeletesAreReadByBothReadersAndHonouredByLaterRewrites() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "d", schema: schema)
+        for file in 0..<3 { try table.append(rows: stride(from: file * 2000, to: (file + 1) * 2000, by: 2).map { row($0, "old \($0)") }) }
+        var incoming = stride(from: 2500, through: 2600, by: 2).map { row($0, "new \($0)", version: 2) }
+        incoming += stride(from: 2501, through: 2599, by: 2).map { row($0, "inserted \($0)", version: 2) }
+        try table.merge(rows: incoming, removal: .positionDeletes)
+        let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
+        #expect(summary["added-delete-files"] == "1" && summary["added-position-deletes"] == "51" && summary["deleted-data-files"] == nil)
+        try lake.verify("d", rows: 3050, snapshots: 4)
+        var rows = try tableRows(lake, "d")
+        #expect(rows.count == 3050 && rows[2500] == ["new 2500", "2"] && rows[2498] == ["old 2498", "1"])
+        // A copy-on-write merge rewriting the same file keeps the earlier deletes: no old row returns.
+        try table.merge(rows: [row(2502, "third 2502", version: 3), row(2700, "new 2700", version: 3)])
+        try lake.verify("d", rows: 3050, snapshots: 5)
+        rows = try tableRows(lake, "d")
+        #expect(rows.count == 3050 && rows[2502] == ["third 2502", "3"] && rows[2504] == ["new 2504", "2"] && rows[2700] == ["new 2700", "3"])
+        // A second round of position deletes on top of the first.
+        try table.merge(rows: [row(2504, "fourth 2504", version: 4)], removal: .positionDeletes)
+        try lake.verify("d", rows: 3050, snapshots: 6)
+        #expect(try tableRows(lake, "d")[2504] == ["fourth 2504", "4"])
+    }
+
     @Test func anOverwriteByFilterReplacesOnlyTheSelectedRows() throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
