@@ -13,13 +13,14 @@ struct IcebergBenchmark {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            print("usage: IcebergBenchmark DIRECTORY [ROWS] [BATCHES] [MERGE]")
+            print("usage: IcebergBenchmark DIRECTORY [ROWS] [BATCHES] [MERGE] [cow|deletes]")
             return
         }
         let directory = arguments[1]
         let count = arguments.count >= 3 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
         let batches = arguments.count >= 4 ? max(Int(arguments[3]) ?? 1, 1) : 1
         let merged = arguments.count >= 5 ? Int(arguments[4]) ?? 0 : 0
+        let removal: RowRemoval = arguments.count >= 6 && arguments[5] == "deletes" ? .positionDeletes : .copyOnWrite
         let schema = IcebergSchema(fields: [
             IcebergField(id: 1, name: "id", type: .long, isRequired: true),
             IcebergField(id: 2, name: "account_id", type: .long),
@@ -73,7 +74,7 @@ struct IcebergBenchmark {
         }
         let inserts = Array(rows(count..<count + merged - merged / 2))
         let mergeStarted = ContinuousClock.now
-        try table.merge(rows: updates + inserts)
+        try table.merge(rows: updates + inserts, removal: removal)
         let mergeElapsed = ContinuousClock.now - mergeStarted
         let mergeSeconds = Double(mergeElapsed.components.seconds) + Double(mergeElapsed.components.attoseconds) / 1e18
         print("inlet merge rows: \(merged) into \(count) in \(String(format: "%.2f", mergeSeconds)) s")
