@@ -125,9 +125,10 @@ enum LiteralEvaluation {
         return typed(literal, original: text, validTypes)
     }
 
-    private static func typed(_ value: JinjaValue, original: String, _ validTypes: Set<PythonType>?) -> JinjaValue {
+    /// `original` is only rendered when the value's type is not one of `validTypes`.
+    private static func typed(_ value: JinjaValue, original: @autoclosure () -> String, _ validTypes: Set<PythonType>?) -> JinjaValue {
         guard let validTypes else { return value }
-        return validTypes.contains { $0.matches(value) } ? value : .string(original)
+        return validTypes.contains { $0.matches(value) } ? value : .string(original())
     }
 }
 
