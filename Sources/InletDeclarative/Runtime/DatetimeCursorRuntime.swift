@@ -181,8 +181,9 @@ struct DatetimeCursorRuntime: Sendable {
     }
 
     /// Whether a record falls inside the sync's range (client-side incremental and data feeds).
-    func shouldSync(_ record: LazyJSONObject, state: CursorState, end: PyDateTime) -> Bool {
-        guard let value = cursorValue(of: record) else { return true }
+    /// Whether a record with this cursor value (nil: none that parses) belongs to the sync.
+    func shouldSync(_ value: PyDateTime?, state: CursorState, end: PyDateTime) -> Bool {
+        guard let value else { return true }
         var lowest = state.syncStart ?? start
         if let lookback, let earlier = lowest.adding(-lookback) {
             lowest = max(earlier, min(lowest, start))

@@ -133,14 +133,23 @@ final class StreamSync {
     private func readWindow(_ slice: StreamSlice, cursor: DatetimeCursorRuntime, state: CursorState, end: PyDateTime,
                             records: ([LazyJSONObject], StreamSlice) async throws -> Void) async throws -> PyDateTime? {
         var mostRecent: PyDateTime?
+        func note(_ value: PyDateTime?) {
+            if let value, mostRecent.map({ $0 < value }) ?? true { mostRecent = value }
+        }
         let filters = cursor.definition.isClientSideIncremental || cursor.definition.isDataFeed
-        let accept: ((LazyJSONObject) -> Bool)? = filters ? { cursor.shouldSync($0, state: state, end: end) } : nil
-        let stop: ((LazyJSONObject) -> Bool)? = cursor.definition.isDataFeed ? { !cursor.shouldSync($0, state: state, end: end) } : nil
+        // Each record's cursor value is parsed once: the filter keeps it for the state.
+        let accept: ((LazyJSONObject) -> Bool)? = filters ? { record in
+            let value = cursor.cursorValue(of: record)
+            guard cursor.shouldSync(value, state: state, end: end) else { return false }
+            note(value)
+            return true
+        } : nil
+        let stop: ((LazyJSONObject) -> Bool)? = cursor.definition.isDataFeed ? {
+            !cursor.shouldSync(cursor.cursorValue(of: $0), state: state, end: end)
+        } : nil
         try await stream.readSlice(slice, session: session, accept: accept, stopAfter: stop) { page in
-            for data in page {
-                if let value = cursor.cursorValue(of: data), mostRecent.map({ $0 < value }) ?? true {
-                    mostRecent = value
-                }
+            if !filters {
+                for data in page { note(cursor.cursorValue(of: data)) }
             }
             try await records(page, slice)
         }
