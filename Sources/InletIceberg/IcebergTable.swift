@@ -245,7 +245,11 @@ public struct IcebergTable: Sendable {
         if let parentID = parent?["snapshot-id"] { snapshot["parent-snapshot-id"] = parentID }
         var next = metadata
         next.add(snapshot: snapshot, previousMetadataFile: metadataLocation, now: SQLiteCatalog.now())
-        return try commit(metadata: next)
+        guard try commit(metadata: next) else {
+            catalog.storage.delete(listPath)
+            return false
+        }
+        return true
     }
 
     /// Writes `next` as the table's next metadata file and swaps the catalog to it; false when
@@ -253,7 +257,11 @@ public struct IcebergTable: Sendable {
     mutating func commit(metadata next: TableMetadata) throws(IcebergError) -> Bool {
         let nextLocation = "\(metadata.location)/metadata/\(Self.nextVersion(after: metadataLocation))-\(UUIDText.random()).metadata.json"
         try catalog.storage.write(Array(JSONWriter.string(from: .object(next.json)).utf8), to: nextLocation)
-        guard try catalog.swap(namespace: namespace, name: name, from: metadataLocation, to: nextLocation) else { return false }
+        guard try catalog.swap(namespace: namespace, name: name, from: metadataLocation, to: nextLocation) else {
+            // Lost the race: this metadata file will never be the table's.
+            catalog.storage.delete(nextLocation)
+            return false
+        }
         metadata = next
         metadataLocation = nextLocation
         return true

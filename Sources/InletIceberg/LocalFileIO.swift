@@ -8,6 +8,8 @@ public protocol TableStorage: Sendable {
     func createDirectory(_ uri: String) throws(IcebergError)
     /// The local file a data file is written to before it is part of the table.
     func localPath(of uri: String) throws(IcebergError) -> String
+    /// Removes a file no table state refers to (best effort: a file left behind is harmless).
+    func delete(_ uri: String)
 }
 
 /// Files of a `file://` warehouse. Writes go to a temporary name first and are renamed into place,
@@ -41,6 +43,11 @@ public struct LocalFileIO: TableStorage {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .io("writing \(uri): \(error)")
         }
+    }
+
+    public func delete(_ uri: String) {
+        guard let path = try? Self.path(of: uri) else { return }
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     public func read(_ uri: String) throws(IcebergError) -> [UInt8] {

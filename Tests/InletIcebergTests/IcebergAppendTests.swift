@@ -172,6 +172,10 @@ struct IcebergAppendTests {
         // `second` still holds the empty table; its commit must land on top of `first`'s.
         try second.append(rows: rows(10..<25))
         #expect(second.metadata.lastSequenceNumber == 2)
+        // The losing attempt's manifest list and metadata file are gone: every file left is the table's.
+        let metadataFiles = try FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/t/metadata")
+        #expect(metadataFiles.filter { $0.hasSuffix(".metadata.json") }.count == 3)
+        #expect(metadataFiles.filter { $0.hasPrefix("snap-") }.count == 2)
         try lake.verify("t", rows: 25, snapshots: 2)
     }
 }

@@ -27,6 +27,7 @@ struct IcebergAtomicityTests {
         func read(_ uri: String) throws(IcebergError) -> [UInt8] { try local.read(uri) }
         func createDirectory(_ uri: String) throws(IcebergError) { try local.createDirectory(uri) }
         func localPath(of uri: String) throws(IcebergError) -> String { try local.localPath(of: uri) }
+        func delete(_ uri: String) { local.delete(uri) }
     }
 
     private let schema = IcebergSchema(fields: [
