@@ -78,6 +78,7 @@ extension IcebergTable {
         let layout = try self.layout
         var deleted = (files: 0, rows: Int64(0), bytes: Int64(0))
         var filesRead = 0
+        var written: [String] = []
         // Rows already deleted by position-delete files, by data file.
         var alreadyDeleted: [String: Set<Int>] = [:]
         var newDeletes: [(path: String, partition: [ParquetValue?], positions: [Int])] = []
@@ -154,6 +155,7 @@ extension IcebergTable {
                 let rewrittenPath = "\(metadata.location)/metadata/\(UUIDText.random())-m\(manifests.count + 1).avro"
                 let bytes = try Self.avro(rewritten, schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
                 try io.write(bytes, to: rewrittenPath)
+                written.append(rewrittenPath)
                 manifests.append(Manifests.rewrittenManifest(
                     path: rewrittenPath, length: Int64(bytes.count), sequenceNumber: sequenceNumber,
                     minSequenceNumber: minimumSequence == .max ? sequenceNumber : minimumSequence, snapshotID: snapshotID,
@@ -165,6 +167,7 @@ extension IcebergTable {
         let manifest = try Self.avro(added.map { Manifests.addedEntry($0, snapshotID: snapshotID, layout: layout) },
                                      schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
         try io.write(manifest, to: manifestPath)
+        written.append(manifestPath)
         let addedRows = added.reduce(0) { $0 + $1.summary.rowCount }
         let addedBytes = added.reduce(0) { $0 + $1.summary.fileSize }
         manifests.insert(Manifests.addedManifest(path: manifestPath, length: Int64(manifest.count), sequenceNumber: sequenceNumber,
@@ -173,18 +176,24 @@ extension IcebergTable {
         var addedDeletes = (files: 0, positions: Int64(0))
         if !newDeletes.isEmpty {
             let deleteFiles = try writePositionDeletes(newDeletes, compression: compression)
+            written += deleteFiles.map(\.path)
             let deleteManifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-d0.avro"
             let deleteManifest = try Self.avro(deleteFiles.map { Manifests.addedEntry($0, snapshotID: snapshotID, layout: layout, content: 1) },
                                                schema: layout.entrySchema, metadata: layout.metadata(content: "deletes"), what: "delete manifest")
             try io.write(deleteManifest, to: deleteManifestPath)
+            written.append(deleteManifestPath)
             manifests.append(Manifests.addedManifest(path: deleteManifestPath, length: Int64(deleteManifest.count), sequenceNumber: sequenceNumber,
                                                      snapshotID: snapshotID, files: deleteFiles, layout: layout, content: 1))
             addedDeletes = (deleteFiles.count, deleteFiles.reduce(0) { $0 + $1.summary.rowCount })
         }
         let change = SnapshotChange(operation: "overwrite", added: (added.count, addedRows, addedBytes), deleted: deleted,
                                     addedDeletes: addedDeletes, properties: ["inlet.files-read": .string(String(filesRead))])
-        return try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema)
-            ? snapshotID : nil
+        guard try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema) else {
+            // Lost the race: this attempt's files are no table state's; the next attempt writes its own.
+            for path in written + added.map(\.path) { io.delete(path) }
+            return nil
+        }
+        return snapshotID
     }
 
     // MARK: - Position deletes

@@ -42,10 +42,15 @@ public struct IcebergTable: Sendable {
     }
 
     /// Writes `rows` (values in schema order) as data files, one per partition, and commits them as
-    /// a new `append` snapshot. Returns the snapshot's id.
+    /// a new `append` snapshot. Returns the snapshot's id, or nil when there were no rows (no snapshot).
     @discardableResult
-    public mutating func append(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
-        try commit(files: try writeDataFiles(rows, compression: compression), replacingAllData: false)
+    public mutating func append(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64? {
+        let files = try writeDataFiles(rows, compression: compression)
+        guard files.contains(where: { $0.summary.rowCount > 0 }) else {
+            for file in files { catalog.storage.delete(file.path) }
+            return nil
+        }
+        return try commit(files: files, replacingAllData: false)
     }
 
     /// Replaces all of the table's data with `rows` in one `overwrite` snapshot: readers see the old
@@ -110,9 +115,11 @@ public struct IcebergTable: Sendable {
                 files.append(DataFile(path: entry.path, summary: try entry.writer.close(), partition: key))
             }
             return files
-        } catch let error as IcebergError {
-            throw error
         } catch {
+            // A refused row or a failed write: the files begun here belong to no table state.
+            if let open = current { finished[open.key] = (open.path, open.writer) }
+            for entry in finished.values { storage.delete(entry.path) }
+            if let error = error as? IcebergError { throw error }
             throw .io("writing data files of \(namespace).\(name): \(error)")
         }
     }

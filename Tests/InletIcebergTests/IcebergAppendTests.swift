@@ -43,6 +43,21 @@ struct IcebergAppendTests {
         #expect(reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
     }
 
+    @Test func emptyAppendsAndRefusedRowsLeaveNothingBehind() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "e", schema: schema)
+        #expect(try table.append(rows: []) == nil)
+        #expect(table.metadata.currentSnapshotID == nil)
+        // The third row is refused (id is required): no snapshot, and no data file stays behind.
+        #expect(throws: IcebergError.self) { try table.append(rows: rows(0..<2) + [[nil, nil, nil, nil, nil, nil, nil]]) }
+        #expect(table.metadata.currentSnapshotID == nil)
+        let data = (try? FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/e/data")) ?? []
+        #expect(data.isEmpty, "\(data)")
+        try table.append(rows: rows(0..<5))
+        try lake.verify("e", rows: 5, snapshots: 1)
+    }
+
     @Test func everyPrimitiveTypeIsReadBackByPyicebergAsWritten() throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
