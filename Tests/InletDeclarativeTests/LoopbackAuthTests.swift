@@ -41,17 +41,10 @@ struct LoopbackAuthTests {
           client_secret: "{{ config['credentials']['client_secret'] }}"
           refresh_token: "{{ config['credentials']['refresh_token'] }}"
         """ + (updater ? "\n  refresh_token_updater:\n    refresh_token_name: refresh_token" : "")
-        let paginator = """
-        paginator:
-          type: DefaultPaginator
-          page_token_option:
-            type: RequestOption
-            inject_into: request_parameter
-            field_name: page
-          pagination_strategy:
-            type: CursorPagination
-            cursor_value: "{{ response.next }}"
-        """
+        let paginator = TestManifest.paginator(token: "page", strategy: """
+        type: CursorPagination
+        cursor_value: "{{ response.next }}"
+        """)
         manifest.stream("first", path: "/first", requesterExtras: authenticator, retrieverExtras: paginator)
         manifest.stream("second", path: "/second", requesterExtras: authenticator, retrieverExtras: paginator)
         return manifest.yaml

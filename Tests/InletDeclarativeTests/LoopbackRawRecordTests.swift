@@ -26,18 +26,11 @@ struct LoopbackRawRecordTests {
         }
         defer { Task { await server.shutdown() } }
         var manifest = TestManifest(baseURL: server.baseURL)
-        manifest.stream("items", path: "/items", retrieverExtras: """
-        paginator:
-          type: DefaultPaginator
-          page_token_option:
-            type: RequestOption
-            inject_into: request_parameter
-            field_name: cursor
-          pagination_strategy:
-            type: CursorPagination
-            cursor_value: "\(cursorValue)"
-            stop_condition: "{{ response.next is none }}"
-        """)
+        manifest.stream("items", path: "/items", retrieverExtras: TestManifest.paginator(token: "cursor", strategy: """
+        type: CursorPagination
+        cursor_value: "\(cursorValue)"
+        stop_condition: "{{ response.next is none }}"
+        """))
         let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
         #expect(output.error == nil)
         let lines = output.messages.compactMap { message -> String? in

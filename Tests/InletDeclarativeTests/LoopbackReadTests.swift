@@ -204,21 +204,10 @@ struct LoopbackPaginationTests {
         }
         defer { Task { await server.shutdown() } }
         var manifest = TestManifest(baseURL: server.baseURL)
-        manifest.stream("items", path: "/items", retrieverExtras: """
-        paginator:
-          type: DefaultPaginator
-          page_size_option:
-            type: RequestOption
-            inject_into: request_parameter
-            field_name: limit
-          page_token_option:
-            type: RequestOption
-            inject_into: request_parameter
-            field_name: offset
-          pagination_strategy:
-            type: OffsetIncrement
-            page_size: 2
-        """)
+        manifest.stream("items", path: "/items", retrieverExtras: TestManifest.paginator(token: "offset", pageSize: "limit", strategy: """
+        type: OffsetIncrement
+        page_size: 2
+        """))
         let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
         #expect(output.records.compactMap { $0["id"]?.intValue } == all.map(Int64.init))
         #expect(server.requests.map { $0.query["offset"] ?? "-" } == ["-", "2", "4"])
@@ -232,18 +221,11 @@ struct LoopbackPaginationTests {
         }
         defer { Task { await server.shutdown() } }
         var manifest = TestManifest(baseURL: server.baseURL)
-        manifest.stream("items", path: "/items", retrieverExtras: """
-        paginator:
-          type: DefaultPaginator
-          page_token_option:
-            type: RequestOption
-            inject_into: request_parameter
-            field_name: page
-          pagination_strategy:
-            type: PageIncrement
-            start_from_page: 1
-            inject_on_first_request: true
-        """)
+        manifest.stream("items", path: "/items", retrieverExtras: TestManifest.paginator(token: "page", strategy: """
+        type: PageIncrement
+        start_from_page: 1
+        inject_on_first_request: true
+        """))
         let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
         #expect(output.records.compactMap { $0["id"]?.intValue } == [1, 2])
         #expect(server.requests.map { $0.query["page"] ?? "-" } == ["1", "2", "3"])

@@ -55,6 +55,19 @@ struct TestManifest {
         """)
     }
 
+    /// A `DefaultPaginator` retriever extra whose token (and page size, if named) go in query
+    /// parameters; `strategy` is the `pagination_strategy` body, one line per field.
+    static func paginator(token: String, pageSize: String? = nil, strategy: String) -> String {
+        var lines = ["paginator:", "  type: DefaultPaginator"]
+        if let pageSize {
+            lines += ["  page_size_option:", "    type: RequestOption", "    inject_into: request_parameter", "    field_name: \(pageSize)"]
+        }
+        lines += ["  page_token_option:", "    type: RequestOption", "    inject_into: request_parameter", "    field_name: \(token)",
+                  "  pagination_strategy:"]
+        lines += strategy.split(separator: "\n").map { "    " + $0 }
+        return lines.joined(separator: "\n")
+    }
+
     var yaml: String {
         """
         version: 7.0.0
