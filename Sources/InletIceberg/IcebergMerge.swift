@@ -24,6 +24,9 @@ extension IcebergTable {
         guard !keys.isEmpty else { throw .invalidMetadata("merge needs key columns: the table has no identifier fields") }
         let keyPositions = try keys.map { (id) throws(IcebergError) -> Int in
             guard let position = schema.fields.firstIndex(where: { $0.id == id }) else { throw .invalidMetadata("no column with field id \(id)") }
+            guard schema.fields[position].type.isPrimitive else {
+                throw .invalidMetadata("merge key '\(schema.fields[position].name)' is not a primitive column")
+            }
             return position
         }
         // The last row of each key wins, kept in arrival order.
@@ -279,7 +282,7 @@ extension IcebergTable {
     /// A column of a data file in the table's current type: nulls for a column the file predates,
     /// int and float values widened where the schema was.
     private static func values(_ reader: ParquetFileReader, fieldID: Int32, type: IcebergType?) throws(IcebergError) -> [ParquetValue?] {
-        guard reader.columns.contains(where: { $0.fieldID == fieldID }) else {
+        guard reader.fields.contains(where: { $0.fieldID == fieldID }) else {
             return [ParquetValue?](repeating: nil, count: Int(reader.rowCount))
         }
         let values: [ParquetValue?]
@@ -304,7 +307,7 @@ extension IcebergTable {
         case .float: return integer(4).map { .float(Float(bitPattern: UInt32(truncatingIfNeeded: $0))) }
         // String bounds may be truncated by other writers: a truncated upper bound is not a bound of the
         // same string, so strings are only compared when both bounds decode and, for safety, are read.
-        case .string, .bytes, .boolean: return nil
+        case .string, .bytes, .boolean, .list, .structure, .map: return nil
         }
     }
 }

@@ -1,11 +1,97 @@
 public import InletJSON
 
-/// An Iceberg primitive type (nested types come with the pipeline's nested columns).
-public enum IcebergType: String, Sendable, Equatable {
+/// An Iceberg type: a primitive, or a struct, list or map whose inner fields carry their own ids.
+public indirect enum IcebergType: Sendable, Equatable {
     case boolean, int, long, float, double, date, timestamp, timestamptz, string, binary
+    case structure([IcebergField])
+    case list(elementID: Int32, element: IcebergType, elementRequired: Bool = false)
+    case map(keyID: Int32, key: IcebergType, valueID: Int32, value: IcebergType, valueRequired: Bool = false)
+
+    static let primitives: [IcebergType] = [.boolean, .int, .long, .float, .double, .date, .timestamp, .timestamptz, .string, .binary]
+
+    /// The type's name in table metadata, for a primitive.
+    public var primitiveName: String? {
+        switch self {
+        case .boolean: return "boolean"
+        case .int: return "int"
+        case .long: return "long"
+        case .float: return "float"
+        case .double: return "double"
+        case .date: return "date"
+        case .timestamp: return "timestamp"
+        case .timestamptz: return "timestamptz"
+        case .string: return "string"
+        case .binary: return "binary"
+        case .structure, .list, .map: return nil
+        }
+    }
+
+    public var isPrimitive: Bool { primitiveName != nil }
+
+    /// The ids of the fields inside a nested type (struct fields, list elements, map keys and values).
+    var innerFieldIDs: [Int32] {
+        switch self {
+        case .structure(let fields): return fields.flatMap { [$0.id] + $0.type.innerFieldIDs }
+        case .list(let elementID, let element, _): return [elementID] + element.innerFieldIDs
+        case .map(let keyID, let key, let valueID, let value, _): return [keyID, valueID] + key.innerFieldIDs + value.innerFieldIDs
+        default: return []
+        }
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .structure(let fields):
+            return .object(["type": "struct", "fields": .array(fields.map(\.json))])
+        case .list(let elementID, let element, let elementRequired):
+            return .object(["type": "list", "element-id": .int(Int64(elementID)), "element": element.json,
+                            "element-required": .bool(elementRequired)])
+        case .map(let keyID, let key, let valueID, let value, let valueRequired):
+            return .object(["type": "map", "key-id": .int(Int64(keyID)), "key": key.json, "value-id": .int(Int64(valueID)),
+                            "value": value.json, "value-required": .bool(valueRequired)])
+        default:
+            return .string(primitiveName ?? "")
+        }
+    }
+
+    /// Reads a type from table metadata; `path` names the field for errors.
+    init(json: JSONValue, path: String) throws(IcebergError) {
+        if let name = json.stringValue {
+            guard let primitive = Self.primitives.first(where: { $0.primitiveName == name }) else {
+                throw .unsupported("column '\(path)' of type \(name)")
+            }
+            self = primitive
+            return
+        }
+        func id(_ key: String) throws(IcebergError) -> Int32 {
+            guard let id = json[key]?.intValue else { throw .invalidMetadata("the type of '\(path)' has no \(key)") }
+            return Int32(id)
+        }
+        func inner(_ key: String, _ name: String) throws(IcebergError) -> IcebergType {
+            guard let type = json[key] else { throw .invalidMetadata("the type of '\(path)' has no \(key)") }
+            return try IcebergType(json: type, path: path + "." + name)
+        }
+        switch json["type"]?.stringValue {
+        case "struct"?:
+            guard case .array(let list)? = json["fields"] else { throw .invalidMetadata("struct '\(path)' has no fields") }
+            self = .structure(try list.map { (field) throws(IcebergError) in try IcebergField(json: field, parentPath: path + ".") })
+        case "list"?:
+            self = .list(elementID: try id("element-id"), element: try inner("element", "element"),
+                         elementRequired: json["element-required"]?.boolValue ?? false)
+        case "map"?:
+            self = .map(keyID: try id("key-id"), key: try inner("key", "key"), valueID: try id("value-id"), value: try inner("value", "value"),
+                        valueRequired: json["value-required"]?.boolValue ?? false)
+        default:
+            throw .invalidMetadata("column '\(path)' has type \(JSONWriter.string(from: json))")
+        }
+    }
 }
 
-/// One field of a table schema, with its permanent field id.
+extension IcebergType: CustomStringConvertible {
+    /// The type as table metadata spells it: a primitive's name, a nested type's JSON.
+    public var description: String { primitiveName ?? JSONWriter.string(from: json) }
+}
+
+/// One field of a table schema (or of a struct), with its permanent field id.
 public struct IcebergField: Sendable, Equatable {
     public var id: Int32
     public var name: String
@@ -20,7 +106,15 @@ public struct IcebergField: Sendable, Equatable {
     }
 
     var json: JSONValue {
-        .object(["id": .int(Int64(id)), "name": .string(name), "required": .bool(isRequired), "type": .string(type.rawValue)])
+        .object(["id": .int(Int64(id)), "name": .string(name), "required": .bool(isRequired), "type": type.json])
+    }
+
+    init(json field: JSONValue, parentPath: String = "") throws(IcebergError) {
+        guard let id = field["id"]?.intValue, let name = field["name"]?.stringValue, let type = field["type"] else {
+            throw .invalidMetadata("schema field \(JSONWriter.string(from: field)) lacks an id, a name or a type")
+        }
+        self.init(id: Int32(id), name: name, type: try IcebergType(json: type, path: parentPath + name),
+                  isRequired: field["required"]?.boolValue ?? false)
     }
 }
 
@@ -36,7 +130,8 @@ public struct IcebergSchema: Sendable, Equatable {
         self.identifierFieldIDs = identifierFieldIDs
     }
 
-    public var highestFieldID: Int32 { fields.map(\.id).max() ?? 0 }
+    /// The highest id of any field, nested ones included (the table's `last-column-id`).
+    public var highestFieldID: Int32 { fields.flatMap { [$0.id] + $0.type.innerFieldIDs }.max() ?? 0 }
 
     public var json: JSONValue {
         .object([
@@ -50,14 +145,7 @@ public struct IcebergSchema: Sendable, Equatable {
     /// Reads a schema from table metadata; types this writer does not handle yet are an error.
     public init(json: JSONValue) throws(IcebergError) {
         guard case .array(let list)? = json["fields"] else { throw .invalidMetadata("a schema without fields") }
-        var fields: [IcebergField] = []
-        for field in list {
-            guard let id = field["id"]?.intValue, let name = field["name"]?.stringValue, let typeName = field["type"]?.stringValue else {
-                throw .invalidMetadata("schema field \(JSONWriter.string(from: field)) is not a primitive field")
-            }
-            guard let type = IcebergType(rawValue: typeName) else { throw .unsupported("column '\(name)' of type \(typeName)") }
-            fields.append(IcebergField(id: Int32(id), name: name, type: type, isRequired: field["required"]?.boolValue ?? false))
-        }
+        let fields = try list.map { (field) throws(IcebergError) in try IcebergField(json: field) }
         self.init(schemaID: Int32(json["schema-id"]?.intValue ?? 0), fields: fields,
                   identifierFieldIDs: json["identifier-field-ids"]?.arrayValue?.compactMap { $0.intValue.map { Int32($0) } } ?? [])
     }

@@ -20,25 +20,34 @@ public struct IcebergTable: Sendable {
         self.metadataLocation = metadataLocation
     }
 
-    /// The Parquet columns of the current schema, with their field ids.
-    public var parquetColumns: [ParquetColumn] {
-        get throws(IcebergError) { try metadata.currentSchema.fields.map(Self.parquetColumn) }
+    /// The Parquet fields of the current schema, with their field ids.
+    public var parquetFields: [ParquetField] {
+        get throws(IcebergError) { try metadata.currentSchema.fields.map(Self.parquetField) }
     }
 
-    static func parquetColumn(_ field: IcebergField) -> ParquetColumn {
-        let (physical, logical): (ParquetPhysicalType, ParquetLogicalType?) = switch field.type {
-        case .boolean: (.boolean, nil)
-        case .int: (.int32, nil)
-        case .long: (.int64, nil)
-        case .float: (.float, nil)
-        case .double: (.double, nil)
-        case .date: (.int32, .date)
-        case .timestamp: (.int64, .timestampMicros(adjustedToUTC: false))
-        case .timestamptz: (.int64, .timestampMicros(adjustedToUTC: true))
-        case .string: (.byteArray, .string)
-        case .binary: (.byteArray, nil)
+    static func parquetField(_ field: IcebergField) -> ParquetField {
+        ParquetField(name: field.name, fieldID: field.id, isRequired: field.isRequired, kind: parquetKind(field.type))
+    }
+
+    private static func parquetKind(_ type: IcebergType) -> ParquetField.Kind {
+        switch type {
+        case .boolean: return .primitive(.boolean, nil)
+        case .int: return .primitive(.int32, nil)
+        case .long: return .primitive(.int64, nil)
+        case .float: return .primitive(.float, nil)
+        case .double: return .primitive(.double, nil)
+        case .date: return .primitive(.int32, .date)
+        case .timestamp: return .primitive(.int64, .timestampMicros(adjustedToUTC: false))
+        case .timestamptz: return .primitive(.int64, .timestampMicros(adjustedToUTC: true))
+        case .string: return .primitive(.byteArray, .string)
+        case .binary: return .primitive(.byteArray, nil)
+        case .structure(let fields): return .structure(fields.map(parquetField))
+        case .list(let elementID, let element, let elementRequired):
+            return .list(element: ParquetField(name: "element", fieldID: elementID, isRequired: elementRequired, kind: parquetKind(element)))
+        case .map(let keyID, let key, let valueID, let value, let valueRequired):
+            return .map(key: ParquetField(name: "key", fieldID: keyID, isRequired: true, kind: parquetKind(key)),
+                        value: ParquetField(name: "value", fieldID: valueID, isRequired: valueRequired, kind: parquetKind(value)))
         }
-        return ParquetColumn(name: field.name, fieldID: field.id, physicalType: physical, logicalType: logical, isRequired: field.isRequired)
     }
 
     /// Writes `rows` (values in schema order) as data files, one per partition, and commits them as
@@ -81,7 +90,7 @@ public struct IcebergTable: Sendable {
             }
             return position
         }
-        let columns = try parquetColumns
+        let fields = try parquetFields
         let storage = catalog.storage
         let location = metadata.location
         var finished: [[ParquetValue?]: (path: String, writer: ParquetFileWriter)] = [:]
@@ -94,7 +103,7 @@ public struct IcebergTable: Sendable {
             let number = String(order.count)
             let path = "\(location)/data/\(String(repeating: "0", count: max(0, 5 - number.count)) + number)-0-\(UUIDText.random()).parquet"
             order.append(key)
-            return (key, path, try ParquetFileWriter(path: try storage.localPath(of: path), columns: columns, options: .init(compression: compression)))
+            return (key, path, try ParquetFileWriter(path: try storage.localPath(of: path), fields: fields, options: .init(compression: compression)))
         }
         do {
             try storage.createDirectory("\(location)/data")

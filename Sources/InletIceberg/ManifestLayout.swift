@@ -47,6 +47,7 @@ struct ManifestLayout {
         case .double: return .double
         case .string: return .string
         case .binary: return .bytes
+        case .structure, .list, .map: return .null   // partition values are primitives (see resultType)
         }
     }
 
@@ -61,6 +62,7 @@ struct ManifestLayout {
             case .double(let number): return .union(branch: 1, .double(number))
             case .string(let text): return .union(branch: 1, .string(text))
             case .bytes(let bytes): return .union(branch: 1, .bytes(bytes))
+            case .list, .structure, .map: return .union(branch: 0, .null)
             }
         })
     }

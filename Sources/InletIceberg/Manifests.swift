@@ -66,9 +66,10 @@ enum Manifests {
         func counts(_ value: (ParquetColumnSummary) -> Int64) -> AvroValue {
             .union(branch: 1, .array(file.columns.map { .record([.int($0.fieldID), .long(value($0))]) }))
         }
+        // Elements of lists and maps get counts but no bounds, as Java's writer does.
         func bounds(_ value: (ParquetColumnSummary) -> ParquetValue?) -> AvroValue {
             .union(branch: 1, .array(file.columns.compactMap { column in
-                value(column).map { .record([.int(column.fieldID), .bytes($0.singleValueBytes)]) }
+                column.isRepeated ? nil : value(column).map { .record([.int(column.fieldID), .bytes($0.singleValueBytes)]) }
             }))
         }
         let dataFile = AvroValue.record([

@@ -59,7 +59,9 @@ public struct IcebergPartitionSpec: Sendable, Equatable {
             throw .invalidMetadata("partition field \(field.name) has no source column \(field.sourceID)")
         }
         switch field.transform {
-        case .identity: return source.type
+        case .identity:
+            guard source.type.isPrimitive else { throw .invalidMetadata("identity(\(source.name)) needs a primitive column") }
+            return source.type
         case .day:
             guard [.date, .timestamp, .timestamptz].contains(source.type) else { throw .invalidMetadata("day(\(source.name)) needs a date or timestamp") }
             return .date

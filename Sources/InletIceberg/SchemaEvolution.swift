@@ -22,13 +22,15 @@ extension IcebergSchema {
             case .addColumn(let name, let type):
                 guard !fields.contains(where: { $0.name == name }) else { throw .invalidMetadata("column '\(name)' already exists") }
                 nextID += 1
-                fields.append(IcebergField(id: nextID, name: name, type: type, isRequired: false))
+                let id = nextID
+                // Ids inside a new nested column are assigned afresh after the column's own.
+                fields.append(IcebergField(id: id, name: name, type: type.renumbered(after: &nextID), isRequired: false))
             case .widen(let column, let type):
                 let position = try index(of: column)
                 switch (fields[position].type, type) {
                 case (.int, .long), (.float, .double): fields[position].type = type
                 case (let current, _) where current == type: break
-                case (let current, _): throw .invalidMetadata("column '\(column)' cannot change from \(current.rawValue) to \(type.rawValue)")
+                case (let current, _): throw .invalidMetadata("column '\(column)' cannot change from \(current) to \(type)")
                 }
             case .makeOptional(let column):
                 let position = try index(of: column)
@@ -73,5 +75,30 @@ extension IcebergTable {
             self = try catalog.loadTable(namespace: namespace, name: name)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
+    }
+}
+
+extension IcebergType {
+    /// The same type with every inner field id taken from `nextID` onwards, in depth-first order.
+    func renumbered(after nextID: inout Int32) -> IcebergType {
+        switch self {
+        case .structure(let fields):
+            return .structure(fields.map { field in
+                nextID += 1
+                let id = nextID
+                return IcebergField(id: id, name: field.name, type: field.type.renumbered(after: &nextID), isRequired: field.isRequired)
+            })
+        case .list(_, let element, let elementRequired):
+            nextID += 1
+            let elementID = nextID
+            return .list(elementID: elementID, element: element.renumbered(after: &nextID), elementRequired: elementRequired)
+        case .map(_, let key, _, let value, let valueRequired):
+            nextID += 2
+            let (keyID, valueID) = (nextID - 1, nextID)
+            return .map(keyID: keyID, key: key.renumbered(after: &nextID), valueID: valueID, value: value.renumbered(after: &nextID),
+                        valueRequired: valueRequired)
+        default:
+            return self
+        }
     }
 }

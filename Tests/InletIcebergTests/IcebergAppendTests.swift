@@ -62,7 +62,7 @@ struct IcebergAppendTests {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let types: [IcebergType] = [.boolean, .int, .long, .float, .double, .date, .timestamp, .timestamptz, .string, .binary]
-        let schema = IcebergSchema(fields: types.enumerated().map { IcebergField(id: Int32($0.offset + 1), name: $0.element.rawValue, type: $0.element) })
+        let schema = IcebergSchema(fields: types.enumerated().map { IcebergField(id: Int32($0.offset + 1), name: $0.element.primitiveName!, type: $0.element) })
         var table = try lake.catalog().createTable(namespace: "ns", name: "types", schema: schema)
         let rows: [[ParquetValue?]] = (0..<20).map { index in
             if index == 7 { return Array(repeating: nil, count: types.count) }

@@ -16,9 +16,6 @@ enum ParquetReaders {
     /// For each reader, the rows (as lists of JSON values, bytes as text), the schema's field ids and
     /// the first row group's statistics.
     static func read(_ path: String) throws -> [String: Any] {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw Failure(description: "no Python with pyarrow and duckdb at \(python): run .ci/run once (or set INLET_PYTHON)")
-        }
         let script = #"""
         import json, sys, datetime, duckdb, pyarrow.parquet as pq
         path = sys.argv[1]
@@ -44,9 +41,20 @@ enum ParquetReaders {
         print(json.dumps({"arrow": arrow_rows, "duckdb": duck_rows, "field_ids": ids, "stats": stats,
                           "row_groups": f.metadata.num_row_groups, "types": [str(t) for t in table.schema.types]}))
         """#
+        guard let result = try JSONSerialization.jsonObject(with: Data(try run(script, [path]).utf8)) as? [String: Any] else {
+            throw Failure(description: "the readers gave no JSON object for \(path)")
+        }
+        return result
+    }
+
+    /// Runs a Python script with `arguments` and returns its standard output.
+    static func run(_ script: String, _ arguments: [String]) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw Failure(description: "no Python with pyarrow and duckdb at \(python): run .ci/run once (or set INLET_PYTHON)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, path]
+        process.arguments = ["-c", script] + arguments
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -55,10 +63,9 @@ enum ParquetReaders {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let result = try JSONSerialization.jsonObject(with: output) as? [String: Any] else {
-            throw Failure(description: "the readers failed on \(path): " + String(decoding: errors, as: UTF8.self))
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "the readers failed on \(arguments): " + String(decoding: errors, as: UTF8.self))
         }
-        return result
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -71,7 +71,7 @@ struct ColumnChunkMetadata {
         writer.field(3) { metadata in
             metadata.field(1, column.physicalType.rawValue)
             metadata.field(2, i32s: encodings.map(\.rawValue))
-            metadata.field(3, strings: [column.name])
+            metadata.field(3, strings: column.path)
             metadata.field(4, codec.rawValue)
             metadata.field(5, valueCount)
             metadata.field(6, uncompressedSize)
@@ -97,6 +97,7 @@ struct RowGroupMetadata {
 }
 
 struct FileMetadata {
+    var fields: [ParquetField]
     var columns: [ParquetColumn]
     var rowCount: Int64
     var rowGroups: [RowGroupMetadata]
@@ -107,16 +108,9 @@ struct FileMetadata {
         var writer = ThriftCompactWriter()
         writer.writeStruct { file in
             file.field(1, Int32(1))
-            // The root group, then one element per (flat) column.
-            let root = ParquetColumn(name: "schema", fieldID: 0, physicalType: .int32, isRequired: true)
-            file.field(2, structs: [nil] + columns.map(Optional.some)) { element, column in
-                guard let column else {
-                    element.field(4, root.name)
-                    element.field(5, Int32(columns.count))
-                    return
-                }
-                column.writeSchemaElement(to: &element)
-            }
+            // The root group, then the fields' elements depth first.
+            let root = SchemaElement(name: "schema", childCount: fields.count)
+            file.field(2, structs: [root] + fields.flatMap { $0.schemaElements() }) { $1.write(to: &$0) }
             file.field(3, rowCount)
             file.field(4, structs: rowGroups) { $1.write(to: &$0) }
             if !keyValueMetadata.isEmpty {

@@ -1,4 +1,5 @@
-/// One flat column of a Parquet file: its name, its Iceberg field id, how it is stored and what it means.
+/// One primitive column of a Parquet file (a leaf of its schema): its name, its Iceberg field id,
+/// how it is stored and what it means, where it sits in the schema tree and its level bounds.
 public struct ParquetColumn: Sendable, Equatable {
     public var name: String
     /// The Iceberg field id, written as the schema element's `field_id` (Iceberg readers need it).
@@ -6,7 +7,14 @@ public struct ParquetColumn: Sendable, Equatable {
     public var physicalType: ParquetPhysicalType
     public var logicalType: ParquetLogicalType?
     public var isRequired: Bool
+    /// The names from the top-level field down to this column (the footer's `path_in_schema`).
+    public internal(set) var path: [String]
+    /// How many optional or repeated fields on the path are defined when the value is present.
+    public internal(set) var maxDefinitionLevel: Int
+    /// How many repeated fields (lists and maps) the path crosses.
+    public internal(set) var maxRepetitionLevel: Int
 
+    /// A top-level column.
     public init(name: String, fieldID: Int32, physicalType: ParquetPhysicalType, logicalType: ParquetLogicalType? = nil,
                 isRequired: Bool = false) {
         self.name = name
@@ -14,14 +22,11 @@ public struct ParquetColumn: Sendable, Equatable {
         self.physicalType = physicalType
         self.logicalType = logicalType
         self.isRequired = isRequired
+        path = [name]
+        maxDefinitionLevel = isRequired ? 0 : 1
+        maxRepetitionLevel = 0
     }
 
-    func writeSchemaElement(to writer: inout ThriftCompactWriter) {
-        writer.field(1, physicalType.rawValue)
-        writer.field(3, isRequired ? Int32(0) : Int32(1))
-        writer.field(4, name)
-        if let logicalType { writer.field(6, logicalType.convertedType) }
-        writer.field(9, fieldID)
-        if let logicalType { writer.field(10) { logicalType.write(to: &$0) } }
-    }
+    /// The column's dotted path, for messages.
+    public var dottedPath: String { path.joined(separator: ".") }
 }

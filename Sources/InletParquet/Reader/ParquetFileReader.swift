@@ -4,16 +4,18 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads the flat (top-level, non-repeated) columns of a Parquet file, whoever wrote it: PLAIN and
-/// dictionary encodings, data pages v1 and v2, uncompressed, gzip and zstd pages. Column chunks are
-/// read one at a time, so memory follows the chunk, not the file.
+/// Reads Parquet files, whoever wrote them: flat and nested columns (structs, and lists and maps in
+/// the standard three-level layout), PLAIN and dictionary encodings, data pages v1 and v2, every
+/// codec Inlet writes. Column chunks are read one at a time, so memory follows the chunk, not the file.
 public struct ParquetFileReader {
     public let path: String
-    /// The file's top-level primitive columns.
+    /// The file's top-level fields.
+    public let fields: [ParquetField]
+    /// Its primitive columns, depth first (the order of the row groups' column chunks).
     public let columns: [ParquetColumn]
     public let rowCount: Int64
-    /// For each of `columns`, its leaf position in the row groups' column chunks.
-    private let leafIndices: [Int]
+    /// For each top-level field, its first column.
+    private let firstLeaves: [Int]
     private let rowGroups: [ThriftValue]
 
     public init(path: String) throws(ParquetError) {
@@ -29,39 +31,114 @@ public struct ParquetFileReader {
         rowCount = metadata[3]?.integer ?? 0
         rowGroups = metadata[4]?.list ?? []
 
-        // Walk the schema depth first: leaves are numbered in that order; only top-level primitive
-        // leaves become readable columns.
-        let elements = metadata[2]?.list ?? []
+        var schema = SchemaTreeReader(elements: metadata[2]?.list ?? [], path: path)
+        fields = try schema.topLevelFields()
         var columns: [ParquetColumn] = []
-        var leafIndices: [Int] = []
-        var leaf = 0
-        var index = 1
-        func skipGroup() throws(ParquetError) {
-            let children = Int(elements[index][5]?.integer ?? 0)
-            index += 1
-            for _ in 0..<children {
-                guard index < elements.count else { throw .corrupt("the schema ends inside a group") }
-                if elements[index][5] != nil { try skipGroup() } else { leaf += 1; index += 1 }
-            }
-        }
-        while index < elements.count {
-            let element = elements[index]
-            if element[5] != nil {
-                try skipGroup()
-                continue
-            }
-            let repetition = element[3]?.integer ?? 0
-            if repetition != 2, let type = element[1]?.integer, let physical = ParquetPhysicalType(rawValue: Int32(type)) {
-                columns.append(ParquetColumn(name: element[4]?.string ?? "", fieldID: Int32(element[9]?.integer ?? -1),
-                                             physicalType: physical, logicalType: Self.logicalType(of: element),
-                                             isRequired: repetition == 0))
-                leafIndices.append(leaf)
-            }
-            leaf += 1
-            index += 1
+        var firstLeaves: [Int] = []
+        for field in fields {
+            firstLeaves.append(columns.count)
+            columns += field.leaves
         }
         self.columns = columns
-        self.leafIndices = leafIndices
+        self.firstLeaves = firstLeaves
+    }
+
+    /// Every value of the top-level field with this Iceberg field id, row after row: primitives as
+    /// they are stored, lists, structs and maps assembled from their columns.
+    public func values(ofFieldID fieldID: Int32) throws(ParquetError) -> [ParquetValue?] {
+        guard let position = fields.firstIndex(where: { $0.fieldID == fieldID }) else {
+            throw .unsupported("\(path) has no top-level field with field id \(fieldID)")
+        }
+        let field = fields[position]
+        let firstLeaf = firstLeaves[position]
+        let leafCount = field.leaves.count
+        let file = try ReadOnlyFile(path: path)
+        var values: [ParquetValue?] = []
+        values.reserveCapacity(Int(rowCount))
+        let levelled = LevelledField(field, firstLeaf: 0)
+        for group in rowGroups {
+            let chunks = group[1]?.list ?? []
+            guard firstLeaf + leafCount <= chunks.count else { throw .corrupt("a row group lacks columns of \(field.name)") }
+            var entries: [LeafEntries] = []
+            for leaf in 0..<leafCount {
+                let column = columns[firstLeaf + leaf]
+                guard let metadata = chunks[firstLeaf + leaf][3] else { throw .corrupt("a row group lacks column \(column.dottedPath)") }
+                let start = metadata[11]?.integer ?? metadata[9]?.integer ?? 0
+                let length = metadata[7]?.integer ?? 0
+                let chunk = try file.read(at: Int(start), count: Int(length))
+                var decoder = ColumnChunkDecoder(column: column, codec: metadata[4]?.integer ?? 0, valueCount: Int(metadata[5]?.integer ?? 0))
+                entries.append(try decoder.decode(chunk))
+            }
+            if field.isPrimitive {
+                values += entries[0].values
+            } else {
+                var assembler = RecordAssembler(entries: entries)
+                let rows = Int(group[3]?.integer ?? 0)
+                for _ in 0..<rows { values.append(try assembler.assemble(levelled)) }
+                try assembler.checkConsumed(field.name)
+            }
+        }
+        return values
+    }
+}
+
+/// Rebuilds the schema tree from the footer's depth-first list of elements.
+private struct SchemaTreeReader {
+    let elements: [ThriftValue]
+    let path: String
+    var index = 1
+
+    init(elements: [ThriftValue], path: String) {
+        self.elements = elements
+        self.path = path
+    }
+
+    mutating func topLevelFields() throws(ParquetError) -> [ParquetField] {
+        guard let root = elements.first else { throw .corrupt("\(path) has no schema") }
+        let fields = try children(count: Int(root[5]?.integer ?? 0))
+        guard index == elements.count else { throw .corrupt("\(path): the schema has elements outside its root") }
+        return fields
+    }
+
+    private mutating func children(count: Int) throws(ParquetError) -> [ParquetField] {
+        var fields: [ParquetField] = []
+        for _ in 0..<count { fields.append(try field()) }
+        return fields
+    }
+
+    private mutating func field() throws(ParquetError) -> ParquetField {
+        guard index < elements.count else { throw .corrupt("\(path): the schema ends inside a group") }
+        let element = elements[index]
+        index += 1
+        let name = element[4]?.string ?? ""
+        let repetition = element[3]?.integer ?? 0
+        let fieldID = element[9]?.integer.map { Int32(truncatingIfNeeded: $0) }
+        guard repetition != 2 else {
+            throw .unsupported("\(path): repeated field '\(name)' outside a standard LIST or MAP group")
+        }
+        guard let childCount = element[5]?.integer else {
+            guard let type = element[1]?.integer, let physical = ParquetPhysicalType(rawValue: Int32(type)) else {
+                throw .unsupported("\(path): column '\(name)' of physical type \(element[1]?.integer ?? -1)")
+            }
+            return ParquetField(name: name, fieldID: fieldID, isRequired: repetition == 0,
+                                kind: .primitive(physical, Self.logicalType(of: element)))
+        }
+        let annotation = element[10]
+        let converted = element[6]?.integer
+        let isList = annotation?[3] != nil || converted == 3
+        let isMap = annotation?[2] != nil || converted == 1 || converted == 2
+        guard isList || isMap else {
+            return ParquetField(name: name, fieldID: fieldID, isRequired: repetition == 0, kind: .structure(try children(count: Int(childCount))))
+        }
+        // The standard layout: one repeated group holding the element, or the key and the value.
+        guard childCount == 1, index < elements.count, elements[index][3]?.integer == 2, let inner = elements[index][5]?.integer,
+              inner == (isList ? 1 : 2) else {
+            throw .unsupported("\(path): \(isList ? "list" : "map") '\(name)' is not in the standard three-level layout")
+        }
+        index += 1
+        let contents = try children(count: Int(inner))
+        return ParquetField(name: name, fieldID: fieldID, isRequired: repetition == 0,
+                            kind: isList ? .list(element: contents[0]) : .map(key: contents[0], value: contents[1]))
     }
 
     private static func logicalType(of element: ThriftValue) -> ParquetLogicalType? {
@@ -79,97 +156,171 @@ public struct ParquetFileReader {
         default: return nil
         }
     }
+}
 
-    /// Every value of the column with this Iceberg field id, row group after row group.
-    public func values(ofFieldID fieldID: Int32) throws(ParquetError) -> [ParquetValue?] {
-        guard let position = columns.firstIndex(where: { $0.fieldID == fieldID }) else {
-            throw .unsupported("\(path) has no flat column with field id \(fieldID)")
+/// One column chunk's level entries: a value where the path is fully defined, else nil, with
+/// the entry's definition and repetition levels (empty when the column has no such levels).
+struct LeafEntries {
+    var values: [ParquetValue?] = []
+    var definitionLevels: [UInt32] = []
+    var repetitionLevels: [UInt32] = []
+}
+
+/// Rebuilds lists, structs and maps from the level entries of their columns, one row at a time.
+private struct RecordAssembler {
+    var entries: [LeafEntries]
+    var cursors: [Int]
+
+    init(entries: [LeafEntries]) {
+        self.entries = entries
+        cursors = Array(repeating: 0, count: entries.count)
+    }
+
+    mutating func assemble(_ field: LevelledField) throws(ParquetError) -> ParquetValue? {
+        let first = field.leaves.lowerBound
+        guard cursors[first] < entries[first].values.count else { throw .corrupt("column \(field.path) has fewer entries than rows") }
+        let definition = level(entries[first].definitionLevels, at: cursors[first])
+        if !field.isRequired && definition < field.definitionLevel {
+            skipEntry(of: field)
+            return nil
         }
-        let column = columns[position]
-        let file = try ReadOnlyFile(path: path)
-        var values: [ParquetValue?] = []
-        values.reserveCapacity(Int(rowCount))
-        for group in rowGroups {
-            let chunks = group[1]?.list ?? []
-            guard leafIndices[position] < chunks.count, let metadata = chunks[leafIndices[position]][3] else {
-                throw .corrupt("a row group lacks column \(column.name)")
+        switch field.shape {
+        case .primitive(let leaf, _):
+            defer { cursors[leaf] += 1 }
+            return entries[leaf].values[cursors[leaf]]
+        case .structure(let children):
+            var values: [ParquetValue?] = []
+            for child in children { values.append(try assemble(child)) }
+            return .structure(values)
+        case .repeated(let repetition, let children, let isMap):
+            if definition <= field.definitionLevel {
+                skipEntry(of: field)
+                return isMap ? .map(keys: [], values: []) : .list([])
             }
-            let start = metadata[11]?.integer ?? metadata[9]?.integer ?? 0
-            let length = metadata[7]?.integer ?? 0
-            let chunk = try file.read(at: Int(start), count: Int(length))
-            var decoder = ColumnChunkDecoder(column: column, codec: metadata[4]?.integer ?? 0, valueCount: Int(metadata[5]?.integer ?? 0))
-            values += try decoder.decode(chunk)
+            var elements: [ParquetValue?] = []
+            var keys: [ParquetValue] = []
+            repeat {
+                if isMap {
+                    guard let key = try assemble(children[0]) else { throw .corrupt("a null key in map \(field.path)") }
+                    keys.append(key)
+                    elements.append(try assemble(children[1]))
+                } else {
+                    elements.append(try assemble(children[0]))
+                }
+            } while cursors[first] < entries[first].values.count
+                && level(entries[first].repetitionLevels, at: cursors[first]) == repetition
+            return isMap ? .map(keys: keys, values: elements) : .list(elements)
         }
-        return values
+    }
+
+    func checkConsumed(_ name: String) throws(ParquetError) {
+        for leaf in entries.indices where cursors[leaf] != entries[leaf].values.count {
+            throw .corrupt("field \(name) has entries past its rows")
+        }
+    }
+
+    /// A null or empty field holds exactly one entry in each of its columns.
+    private mutating func skipEntry(of field: LevelledField) {
+        for leaf in field.leaves { cursors[leaf] += 1 }
+    }
+
+    private func level(_ levels: [UInt32], at position: Int) -> Int {
+        levels.isEmpty ? 0 : Int(levels[position])
     }
 }
 
-/// Decodes the pages of one column chunk.
+/// Decodes the pages of one column chunk into its level entries.
 private struct ColumnChunkDecoder {
     let column: ParquetColumn
     let codec: Int64
     let valueCount: Int
     var dictionary: [ParquetValue] = []
 
-    mutating func decode(_ chunk: [UInt8]) throws(ParquetError) -> [ParquetValue?] {
-        var values: [ParquetValue?] = []
+    mutating func decode(_ chunk: [UInt8]) throws(ParquetError) -> LeafEntries {
+        var entries = LeafEntries()
+        entries.values.reserveCapacity(valueCount)
+        let definitionWidth = LevelEncoder.bitWidth(of: column.maxDefinitionLevel)
+        let repetitionWidth = LevelEncoder.bitWidth(of: column.maxRepetitionLevel)
         var offset = 0
-        while values.count < valueCount {
-            guard offset < chunk.count else { throw .corrupt("column \(column.name) ends before its \(valueCount) values") }
+        while entries.values.count < valueCount {
+            guard offset < chunk.count else { throw .corrupt("column \(column.dottedPath) ends before its \(valueCount) values") }
             var reader = ThriftCompactReader(chunk, at: offset)
             let header = try reader.readStruct()
             let compressedSize = Int(header[3]?.integer ?? 0)
             let uncompressedSize = Int(header[2]?.integer ?? 0)
             let bodyStart = reader.position
-            guard compressedSize >= 0, bodyStart + compressedSize <= chunk.count else { throw .corrupt("a page of \(column.name) runs past its chunk") }
+            guard compressedSize >= 0, bodyStart + compressedSize <= chunk.count else { throw .corrupt("a page of \(column.dottedPath) runs past its chunk") }
             let body = chunk[bodyStart..<bodyStart + compressedSize]
             offset = bodyStart + compressedSize
+            var repetition: [UInt32] = []
+            var definition: [UInt32] = []
+            let values: ArraySlice<UInt8>
+            let encoding: Int64
             switch header[1]?.integer {
             case 2?: // dictionary page
                 let data = try decompress(body, size: uncompressedSize)
                 let count = Int(header[7]?[1]?.integer ?? 0)
                 var plain = PlainDecoder(data[...], column: column)
                 dictionary = try (0..<count).map { _ throws(ParquetError) in try plain.next() }
-            case 0?: // data page v1: levels and values compressed together
+                continue
+            case 0?: // data page v1: levels and values compressed together, levels length-prefixed
                 let data = try decompress(body, size: uncompressedSize)
                 let count = Int(header[5]?[1]?.integer ?? 0)
                 var cursor = data.startIndex
-                var defined = [UInt32](repeating: 1, count: count)
-                if !column.isRequired {
-                    guard data.count >= 4 else { throw .corrupt("a page of \(column.name) lacks its levels") }
+                func levels(width: Int) throws(ParquetError) -> [UInt32] {
+                    guard cursor + 4 <= data.endIndex else { throw .corrupt("a page of \(column.dottedPath) lacks its levels") }
                     let length = Int(data[cursor]) | Int(data[cursor + 1]) << 8 | Int(data[cursor + 2]) << 16 | Int(data[cursor + 3]) << 24
                     cursor += 4
-                    guard cursor + length <= data.endIndex else { throw .corrupt("levels of \(column.name) run past the page") }
-                    var levels = HybridDecoder(data[cursor..<cursor + length], bitWidth: 1)
-                    defined = try levels.decode(count)
+                    guard length >= 0, cursor + length <= data.endIndex else { throw .corrupt("levels of \(column.dottedPath) run past the page") }
+                    var decoder = HybridDecoder(data[cursor..<cursor + length], bitWidth: width)
                     cursor += length
+                    return try decoder.decode(count)
                 }
-                values += try decodeValues(data[cursor...], encoding: header[5]?[2]?.integer ?? 0, defined: defined)
+                if column.maxRepetitionLevel > 0 { repetition = try levels(width: repetitionWidth) }
+                if column.maxDefinitionLevel > 0 { definition = try levels(width: definitionWidth) }
+                values = data[cursor...]
+                encoding = header[5]?[2]?.integer ?? 0
             case 3?: // data page v2: levels uncompressed, values maybe compressed
                 guard let v2 = header[8] else { throw .corrupt("a v2 page without its header") }
                 let count = Int(v2[1]?.integer ?? 0)
                 let repetitionLength = Int(v2[6]?.integer ?? 0)
                 let definitionLength = Int(v2[5]?.integer ?? 0)
                 let levelStart = body.startIndex + repetitionLength
-                guard levelStart + definitionLength <= body.endIndex else { throw .corrupt("levels of \(column.name) run past the page") }
-                var defined = [UInt32](repeating: 1, count: count)
-                if !column.isRequired {
-                    var levels = HybridDecoder(body[levelStart..<levelStart + definitionLength], bitWidth: 1)
-                    defined = try levels.decode(count)
+                guard repetitionLength >= 0, definitionLength >= 0, levelStart + definitionLength <= body.endIndex else {
+                    throw .corrupt("levels of \(column.dottedPath) run past the page")
+                }
+                if column.maxRepetitionLevel > 0 {
+                    var decoder = HybridDecoder(body[body.startIndex..<levelStart], bitWidth: repetitionWidth)
+                    repetition = try decoder.decode(count)
+                }
+                if column.maxDefinitionLevel > 0 {
+                    var decoder = HybridDecoder(body[levelStart..<levelStart + definitionLength], bitWidth: definitionWidth)
+                    definition = try decoder.decode(count)
                 }
                 let valueBytes = body[(levelStart + definitionLength)...]
                 let isCompressed = v2[7]?.bool ?? true
-                let data = isCompressed ? try decompress(valueBytes, size: uncompressedSize - repetitionLength - definitionLength) : Array(valueBytes)
-                values += try decodeValues(data[...], encoding: v2[4]?.integer ?? 0, defined: defined)
+                values = isCompressed ? try decompress(valueBytes, size: uncompressedSize - repetitionLength - definitionLength)[...] : valueBytes
+                encoding = v2[4]?.integer ?? 0
             default:
                 continue // index pages and others carry no values
             }
+            let count = max(definition.count, repetition.count, column.maxDefinitionLevel == 0 ? Int(header[5]?[1]?.integer ?? header[8]?[1]?.integer ?? 0) : 0)
+            let maximum = UInt32(column.maxDefinitionLevel)
+            let present = definition.isEmpty ? count : definition.reduce(0) { $0 + ($1 == maximum ? 1 : 0) }
+            var decoded = try decodeValues(values, encoding: encoding, count: present).makeIterator()
+            if definition.isEmpty {
+                while let value = decoded.next() { entries.values.append(value) }
+            } else {
+                for level in definition { entries.values.append(level == maximum ? decoded.next() : nil) }
+            }
+            entries.definitionLevels += definition
+            entries.repetitionLevels += repetition
         }
-        return values
+        return entries
     }
 
-    private func decodeValues(_ data: ArraySlice<UInt8>, encoding: Int64, defined: [UInt32]) throws(ParquetError) -> [ParquetValue?] {
-        let present = defined.reduce(0) { $0 + Int($1) }
+    /// The page's `present` non-null values.
+    private func decodeValues(_ data: ArraySlice<UInt8>, encoding: Int64, count present: Int) throws(ParquetError) -> [ParquetValue] {
         var decoded: [ParquetValue] = []
         switch encoding {
         case 0: // PLAIN
@@ -178,29 +329,28 @@ private struct ColumnChunkDecoder {
         case 2, 8: // PLAIN_DICTIONARY, RLE_DICTIONARY
             guard let width = data.first else {
                 if present == 0 { break }
-                throw .corrupt("dictionary indices of \(column.name) are missing")
+                throw .corrupt("dictionary indices of \(column.dottedPath) are missing")
             }
             var indices = HybridDecoder(data.dropFirst(), bitWidth: Int(width))
             decoded = try indices.decode(present).map { (index) throws(ParquetError) -> ParquetValue in
-                guard Int(index) < dictionary.count else { throw .corrupt("dictionary index \(index) of \(column.name)") }
+                guard Int(index) < dictionary.count else { throw .corrupt("dictionary index \(index) of \(column.dottedPath)") }
                 return dictionary[Int(index)]
             }
         case 3 where column.physicalType == .boolean: // RLE booleans: length-prefixed hybrid of width 1
-            guard data.count >= 4 else { throw .corrupt("RLE booleans of \(column.name) lack their length") }
+            guard data.count >= 4 else { throw .corrupt("RLE booleans of \(column.dottedPath) lack their length") }
             let start = data.startIndex
             let length = Int(data[start]) | Int(data[start + 1]) << 8 | Int(data[start + 2]) << 16 | Int(data[start + 3]) << 24
-            guard start + 4 + length <= data.endIndex else { throw .corrupt("RLE booleans of \(column.name) run past the page") }
+            guard start + 4 + length <= data.endIndex else { throw .corrupt("RLE booleans of \(column.dottedPath) run past the page") }
             var bits = HybridDecoder(data[(start + 4)..<(start + 4 + length)], bitWidth: 1)
             decoded = try bits.decode(present).map { .boolean($0 == 1) }
         default:
-            throw .unsupported("encoding \(encoding) of column \(column.name)")
+            throw .unsupported("encoding \(encoding) of column \(column.dottedPath)")
         }
-        var next = decoded.makeIterator()
-        return defined.map { $0 == 1 ? next.next() : nil }
+        return decoded
     }
 
     private func decompress(_ body: ArraySlice<UInt8>, size: Int) throws(ParquetError) -> [UInt8] {
-        try PageCompressor.decompress(body, codec: codec, size: size, column: column.name)
+        try PageCompressor.decompress(body, codec: codec, size: size, column: column.dottedPath)
     }
 }
 
@@ -221,7 +371,7 @@ private struct PlainDecoder {
         switch column.physicalType {
         case .boolean:
             let byteIndex = data.startIndex + bitIndex / 8
-            guard byteIndex < data.endIndex else { throw .corrupt("booleans of \(column.name) end early") }
+            guard byteIndex < data.endIndex else { throw .corrupt("booleans of \(column.dottedPath) end early") }
             defer { bitIndex += 1 }
             return .boolean(data[byteIndex] >> UInt8(bitIndex % 8) & 1 == 1)
         case .int32: return .int32(Int32(bitPattern: UInt32(try littleEndian(4))))
@@ -230,7 +380,7 @@ private struct PlainDecoder {
         case .double: return .double(Double(bitPattern: try littleEndian(8)))
         case .byteArray:
             let length = Int(try littleEndian(4))
-            guard position + length <= data.endIndex else { throw .corrupt("a value of \(column.name) runs past its page") }
+            guard position + length <= data.endIndex else { throw .corrupt("a value of \(column.dottedPath) runs past its page") }
             defer { position += length }
             let bytes = data[position..<position + length]
             switch column.logicalType {
@@ -241,7 +391,7 @@ private struct PlainDecoder {
     }
 
     private mutating func littleEndian(_ size: Int) throws(ParquetError) -> UInt64 {
-        guard position + size <= data.endIndex else { throw .corrupt("values of \(column.name) end early") }
+        guard position + size <= data.endIndex else { throw .corrupt("values of \(column.dottedPath) end early") }
         var value: UInt64 = 0
         for index in 0..<size { value |= UInt64(data[position + index]) << (8 * UInt64(index)) }
         position += size

@@ -1,6 +1,6 @@
 /// Buffers one column's values for the current row group: pages of dictionary indices (or PLAIN
-/// values once the dictionary grows too big) with definition levels, closed and compressed once
-/// they reach the page size; the chunk's dictionary; its statistics.
+/// values once the dictionary grows too big) with their definition and repetition levels, closed and
+/// compressed once they reach the page size at a row boundary; the chunk's dictionary; its statistics.
 struct ColumnChunkWriter {
     let column: ParquetColumn
     let codec: ParquetCompression
@@ -11,11 +11,15 @@ struct ColumnChunkWriter {
     private(set) var uncompressedSize: Int64 = 0
     private var pageValues: [UInt8] = []
     private var pageBits: [Bool] = []
-    private var pageLevels: [UInt8] = []
-    private var pageRowCount = 0
+    private var pageDefinitionLevels: [UInt8] = []
+    private var pageRepetitionLevels: [UInt8] = []
+    /// Level entries of the open page: values and nulls (and empty lists).
+    private var pageEntryCount = 0
     /// Dictionary encoding, for byte arrays, until the dictionary passes `dictionaryLimit`.
     private var dictionaryIndex: [ParquetValue: UInt32] = [:]
     private var dictionaryValues: [UInt8] = []
+    /// Where each dictionary entry starts in `dictionaryValues`.
+    private var dictionaryOffsets: [Int] = []
     private var pageIndices: [UInt32] = []
     private var encodesWithDictionary: Bool
     private let usesDictionary: Bool
@@ -52,42 +56,57 @@ struct ColumnChunkWriter {
     }
 
     /// Bytes held for this column: closed pages plus the open page.
-    var bufferedBytes: Int { pages.count + dictionaryValues.count + pageValues.count + pageIndices.count + pageBits.count / 8 + pageLevels.count / 8 }
+    var bufferedBytes: Int {
+        pages.count + dictionaryValues.count + pageValues.count + pageIndices.count + pageBits.count / 8
+            + (pageDefinitionLevels.count + pageRepetitionLevels.count) / 8
+    }
 
-
-    /// Appends a value that passed `check`.
+    /// Appends a value of a top-level column (nil for null).
     mutating func append(_ value: ParquetValue?) throws(ParquetError) {
+        try append(value, definitionLevel: value == nil ? 0 : column.maxDefinitionLevel, repetitionLevel: 0)
+    }
+
+    /// Appends one level entry: a value (present exactly when `definitionLevel` is the column's
+    /// maximum), or the null or empty list at the level its path is defined to. Pages close only
+    /// where a row starts, so no row spans two pages.
+    mutating func append(_ value: ParquetValue?, definitionLevel: Int, repetitionLevel: Int) throws(ParquetError) {
+        if repetitionLevel == 0, pageEntryCount > 0, openPageBytes >= pageSize { try closePage() }
         valueCount += 1
-        pageRowCount += 1
+        pageEntryCount += 1
+        if column.maxDefinitionLevel > 0 { pageDefinitionLevels.append(UInt8(definitionLevel)) }
+        if column.maxRepetitionLevel > 0 { pageRepetitionLevels.append(UInt8(repetitionLevel)) }
         guard let value else {
             nullCount += 1
-            pageLevels.append(0)
             return
         }
-        if !column.isRequired { pageLevels.append(1) }
         if encodesWithDictionary {
             if let index = dictionaryIndex[value] {
                 pageIndices.append(index)
             } else if dictionaryValues.count < dictionaryLimit && !Self.isMostlyDistinct(entries: dictionaryIndex.count, values: valueCount) {
                 let index = UInt32(dictionaryIndex.count)
                 dictionaryIndex[value] = index
+                dictionaryOffsets.append(dictionaryValues.count)
                 Self.appendPlain(value, to: &dictionaryValues)
                 pageIndices.append(index)
             } else {
-                // The dictionary is full: this page ends with the indices so far, the rest is PLAIN.
-                pageRowCount -= 1
-                if !column.isRequired { pageLevels.removeLast() }
-                try closePage()
+                // The dictionary is full: the open page goes on PLAIN, its indices so far spelt out.
                 encodesWithDictionary = false
-                pageRowCount += 1
-                if !column.isRequired { pageLevels.append(1) }
+                for index in pageIndices {
+                    let start = dictionaryOffsets[Int(index)]
+                    let end = Int(index) + 1 < dictionaryOffsets.count ? dictionaryOffsets[Int(index) + 1] : dictionaryValues.count
+                    pageValues.append(contentsOf: dictionaryValues[start..<end])
+                }
+                pageIndices.removeAll(keepingCapacity: true)
             }
         }
         if !encodesWithDictionary {
             appendValue(value)
         }
         updateStatistics(value)
-        if pageValues.count + pageIndices.count * 2 + pageBits.count / 8 >= pageSize { try closePage() }
+    }
+
+    private var openPageBytes: Int {
+        pageValues.count + pageIndices.count * 2 + pageBits.count / 8 + (pageDefinitionLevels.count + pageRepetitionLevels.count) / 4
     }
 
     /// Past the first thousand values, a dictionary holding more entries than half the values will
@@ -111,6 +130,7 @@ struct ColumnChunkWriter {
         case .bytes(let data):
             withUnsafeBytes(of: UInt32(data.count).littleEndian) { bytes.append(contentsOf: $0) }
             bytes.append(contentsOf: data)
+        case .list, .structure, .map: break
         }
     }
 
@@ -126,6 +146,7 @@ struct ColumnChunkWriter {
             text.withUTF8 { appendByteArray($0) }
         case .bytes(let bytes):
             bytes.withUnsafeBufferPointer { appendByteArray($0) }
+        case .list, .structure, .map: break
         }
     }
 
@@ -166,17 +187,19 @@ struct ColumnChunkWriter {
 
     /// Closes the open page, if it holds any rows.
     mutating func closePage() throws(ParquetError) {
-        guard pageRowCount > 0 else { return }
+        guard pageEntryCount > 0 else { return }
         var body: [UInt8] = []
-        if !column.isRequired {
-            let levels = LevelEncoder.encode(pageLevels)
-            withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
-            body.append(contentsOf: levels)
+        // Repetition levels, then definition levels, each length-prefixed (data page v1).
+        for (levels, maximum) in [(pageRepetitionLevels, column.maxRepetitionLevel), (pageDefinitionLevels, column.maxDefinitionLevel)]
+        where maximum > 0 {
+            let encoded = LevelEncoder.encode(levels, bitWidth: LevelEncoder.bitWidth(of: maximum))
+            withUnsafeBytes(of: UInt32(encoded.count).littleEndian) { body.append(contentsOf: $0) }
+            body.append(contentsOf: encoded)
         }
         let encoding: ParquetEncoding
         if !pageIndices.isEmpty {
             // Indices into the chunk's dictionary: their bit width, then the hybrid encoding.
-            let width = max(1, UInt32.bitWidth - UInt32(max(dictionaryIndex.count - 1, 0)).leadingZeroBitCount)
+            let width = LevelEncoder.bitWidth(of: dictionaryIndex.count - 1)
             body.append(UInt8(width))
             body.append(contentsOf: LevelEncoder.encode(pageIndices, bitWidth: width))
             encoding = .rleDictionary
@@ -196,7 +219,7 @@ struct ColumnChunkWriter {
         encodings.insert(encoding.rawValue)
         let compressed = try PageCompressor.compress(body, with: codec)
         let header = PageHeader(type: .dataPage, uncompressedSize: Int32(body.count), compressedSize: Int32(compressed.count),
-                                valueCount: Int32(pageRowCount), encoding: encoding)
+                                valueCount: Int32(pageEntryCount), encoding: encoding)
         var writer = ThriftCompactWriter()
         writer.writeStruct { header.write(to: &$0) }
         pages.append(contentsOf: writer.bytes)
@@ -205,8 +228,9 @@ struct ColumnChunkWriter {
         pageValues.removeAll(keepingCapacity: true)
         pageIndices.removeAll(keepingCapacity: true)
         pageBits.removeAll(keepingCapacity: true)
-        pageLevels.removeAll(keepingCapacity: true)
-        pageRowCount = 0
+        pageDefinitionLevels.removeAll(keepingCapacity: true)
+        pageRepetitionLevels.removeAll(keepingCapacity: true)
+        pageEntryCount = 0
     }
 
     var statistics: ColumnStatistics {
@@ -239,6 +263,7 @@ struct ColumnChunkWriter {
         pages.removeAll(keepingCapacity: true)
         dictionaryIndex.removeAll(keepingCapacity: true)
         dictionaryValues.removeAll(keepingCapacity: true)
+        dictionaryOffsets.removeAll(keepingCapacity: true)
         encodesWithDictionary = usesDictionary
         encodings.removeAll(keepingCapacity: true)
         uncompressedSize = 0

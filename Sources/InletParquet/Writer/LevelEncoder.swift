@@ -1,11 +1,12 @@
 /// The RLE / bit-packed hybrid encoding, for definition levels (bit width 1) and dictionary indices:
 /// runs of eight or more equal values as RLE runs, the rest bit-packed in groups of eight.
 enum LevelEncoder {
-    static func encode(_ levels: [UInt8]) -> [UInt8] {
-        encode(levels.map(UInt32.init), bitWidth: 1)
+    /// The bits needed for values up to `maximum` (at least one).
+    static func bitWidth(of maximum: Int) -> Int {
+        max(1, Int.bitWidth - max(maximum, 0).leadingZeroBitCount)
     }
 
-    static func encode(_ levels: [UInt32], bitWidth: Int) -> [UInt8] {
+    static func encode<Level: FixedWidthInteger>(_ levels: [Level], bitWidth: Int) -> [UInt8] {
         var output: [UInt8] = []
         var packed: [UInt8] = []
         func flushPacked() {

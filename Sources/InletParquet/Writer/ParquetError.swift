@@ -1,7 +1,7 @@
 /// Why a Parquet file could not be written.
 public enum ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
     case rowWidth(expected: Int, got: Int)
-    case typeMismatch(column: String, expected: ParquetPhysicalType, got: ParquetPhysicalType)
+    case typeMismatch(column: String, expected: String, got: String)
     case missingRequiredValue(column: String)
     case io(path: String, operation: String, errno: Int32)
     case compression(String)

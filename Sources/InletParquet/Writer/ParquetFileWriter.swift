@@ -21,12 +21,17 @@ public struct ParquetFileWriter {
         }
     }
 
+    /// The file's top-level fields.
+    public let fields: [ParquetField]
+    /// Its primitive columns, depth first: one per top-level field when all are primitive.
     public let columns: [ParquetColumn]
     private let options: Options
     private var output: FileOutput
     private var chunks: [ColumnChunkWriter]
-    /// What each column accepts, apart from the chunk writers so that checking a row copies nothing.
-    private let rules: [(physicalType: ParquetPhysicalType, isRequired: Bool)]
+    /// What each top-level primitive field accepts, apart from the chunk writers so that checking a
+    /// row copies nothing; nil when some field is nested and rows are shredded along `levelledFields`.
+    private let flatRules: [(physicalType: ParquetPhysicalType, isRequired: Bool)]?
+    private let levelledFields: [LevelledField]
     private var rowGroups: [RowGroupMetadata] = []
     private var rowsInGroup: Int64 = 0
     private var totalRows: Int64 = 0
@@ -35,34 +40,52 @@ public struct ParquetFileWriter {
 
     private static let magic: [UInt8] = Array("PAR1".utf8)
 
+    /// A file of top-level primitive columns.
     public init(path: String, columns: [ParquetColumn], options: Options = Options()) throws(ParquetError) {
-        self.columns = columns
+        try self.init(path: path, fields: columns.map(ParquetField.init), options: options)
+    }
+
+    public init(path: String, fields: [ParquetField], options: Options = Options()) throws(ParquetError) {
+        self.fields = fields
         self.options = options
+        var levelledFields: [LevelledField] = []
+        var columns: [ParquetColumn] = []
+        for field in fields {
+            levelledFields.append(LevelledField(field, firstLeaf: columns.count))
+            columns += field.leaves
+        }
+        self.columns = columns
+        self.levelledFields = levelledFields
+        flatRules = fields.allSatisfy(\.isPrimitive) ? columns.map { ($0.physicalType, $0.isRequired) } : nil
         output = try FileOutput(creating: path)
         chunks = columns.map {
             ColumnChunkWriter(column: $0, codec: options.compression, pageSize: options.pageBytes, dictionaryLimit: options.dictionaryBytes)
         }
-        rules = columns.map { ($0.physicalType, $0.isRequired) }
-        fileStatistics = columns.map { ParquetColumnSummary(fieldID: $0.fieldID) }
+        fileStatistics = columns.map { ParquetColumnSummary(fieldID: $0.fieldID, isRepeated: $0.maxRepetitionLevel > 0) }
         try output.write(Self.magic)
     }
 
-    /// Appends one row: a value (or nil for null) per column, in column order.
+    /// Appends one row: a value (or nil for null) per top-level field, in field order.
     public mutating func write(row: [ParquetValue?]) throws(ParquetError) {
         guard !isClosed else { throw .closed }
-        guard row.count == chunks.count else { throw .rowWidth(expected: chunks.count, got: row.count) }
+        guard row.count == fields.count else { throw .rowWidth(expected: fields.count, got: row.count) }
         // The whole row is checked before any of it is written, so a refused row leaves no trace.
-        for index in row.indices {
-            let rule = rules[index]
-            guard let type = row[index]?.physicalType else {
-                if rule.isRequired { throw .missingRequiredValue(column: columns[index].name) }
-                continue
+        if let rules = flatRules {
+            for index in row.indices {
+                let rule = rules[index]
+                guard let type = row[index]?.physicalType else {
+                    if rule.isRequired { throw .missingRequiredValue(column: columns[index].name) }
+                    continue
+                }
+                guard type == rule.physicalType else {
+                    throw .typeMismatch(column: columns[index].name, expected: "\(rule.physicalType)", got: row[index]?.kindName ?? "")
+                }
             }
-            guard type == rule.physicalType else {
-                throw .typeMismatch(column: columns[index].name, expected: rule.physicalType, got: type)
-            }
+            for index in chunks.indices { try chunks[index].append(row[index]) }
+        } else {
+            for index in row.indices { try levelledFields[index].check(row[index]) }
+            for index in row.indices { try levelledFields[index].shred(row[index], repetitionLevel: 0, into: &chunks) }
         }
-        for index in chunks.indices { try chunks[index].append(row[index]) }
         rowsInGroup += 1
         totalRows += 1
         if rowsInGroup % 1024 == 0, bufferedBytes >= options.rowGroupBytes {
@@ -80,7 +103,7 @@ public struct ParquetFileWriter {
     public mutating func close() throws(ParquetError) -> ParquetFileSummary {
         guard !isClosed else { throw .closed }
         if rowsInGroup > 0 || rowGroups.isEmpty { try closeRowGroup() }
-        let footer = FileMetadata(columns: columns, rowCount: totalRows, rowGroups: rowGroups,
+        let footer = FileMetadata(fields: fields, columns: columns, rowCount: totalRows, rowGroups: rowGroups,
                                   keyValueMetadata: options.keyValueMetadata, createdBy: "inlet").serialized()
         try output.write(footer)
         try output.write(withUnsafeBytes(of: UInt32(footer.count).littleEndian, Array.init))
@@ -123,14 +146,17 @@ public struct ParquetFileSummary: Sendable {
 
 public struct ParquetColumnSummary: Sendable {
     public var fieldID: Int32
+    /// Whether the column lies inside a list or map (its counts are of elements, not rows).
+    public var isRepeated: Bool
     public var compressedSize: Int64 = 0
     public var valueCount: Int64 = 0
     public var nullCount: Int64 = 0
     public var minimum: ParquetValue?
     public var maximum: ParquetValue?
 
-    init(fieldID: Int32) {
+    init(fieldID: Int32, isRepeated: Bool) {
         self.fieldID = fieldID
+        self.isRepeated = isRepeated
     }
 
     mutating func add(_ chunk: ColumnChunkWriter, compressedSize chunkSize: Int64) {

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One non-null value of a column, in the column's physical type.
+/// One non-null value of a field: a primitive in its column's physical type, or the contents of a
+/// list, struct or map field.
 public enum ParquetValue: Sendable, Hashable {
     case boolean(Bool)
     case int32(Int32)
@@ -14,8 +15,14 @@ public enum ParquetValue: Sendable, Hashable {
     /// A BYTE_ARRAY value given as text (written as its UTF-8 bytes).
     case string(String)
     case bytes([UInt8])
+    case list([ParquetValue?])
+    /// A struct's values, in the order of its fields.
+    case structure([ParquetValue?])
+    /// A map's entries: keys (never null) and their values, position for position.
+    case map(keys: [ParquetValue], values: [ParquetValue?])
 
-    var physicalType: ParquetPhysicalType {
+    /// The physical type of a primitive; nil for a list, struct or map.
+    var physicalType: ParquetPhysicalType? {
         switch self {
         case .boolean: return .boolean
         case .int32: return .int32
@@ -23,6 +30,17 @@ public enum ParquetValue: Sendable, Hashable {
         case .float: return .float
         case .double: return .double
         case .string, .bytes: return .byteArray
+        case .list, .structure, .map: return nil
+        }
+    }
+
+    /// What kind of value this is, for messages: a physical type's name, or list, struct or map.
+    public var kindName: String {
+        switch self {
+        case .list: return "list"
+        case .structure: return "struct"
+        case .map: return "map"
+        default: return physicalType.map { "\($0)" } ?? ""
         }
     }
 
@@ -37,6 +55,7 @@ public enum ParquetValue: Sendable, Hashable {
         case .double(let value): return withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
         case .string(let text): return Array(text.utf8)
         case .bytes(let bytes): return bytes
+        case .list, .structure, .map: return []
         }
     }
 
