@@ -2,8 +2,8 @@ import Foundation
 import InletIceberg
 import InletParquet
 
-/// Appends ROWS generated API-like rows (15 columns: 4 long, 5 string, 2 timestamptz, 3 double, one
-/// ~120-byte JSON string) to a new table in a fresh SQLite catalog, streaming, and prints rows/s.
+/// Appends ROWS generated API-like rows (15 columns: 4 long, 5 string, 2 timestamptz, 3 double, and a
+/// nested object: a struct of two strings, a long and a list of strings) to a new table in a fresh SQLite catalog, streaming, and prints rows/s.
 /// `Benchmarks/iceberg.sh` runs it beside pyiceberg appending the same rows from Python dicts.
 /// With a third argument BATCHES, appends the rows as that many commits (the kill test uses this).
 /// With a fourth, MERGE, then upserts MERGE rows on `id` — half updates of the newest ids, half new
@@ -36,7 +36,10 @@ struct IcebergBenchmark {
             IcebergField(id: 12, name: "amount", type: .double),
             IcebergField(id: 13, name: "score", type: .double),
             IcebergField(id: 14, name: "ratio", type: .double),
-            IcebergField(id: 15, name: "attributes", type: .string),
+            IcebergField(id: 15, name: "attributes", type: .structure([
+                IcebergField(id: 16, name: "plan", type: .string), IcebergField(id: 17, name: "seats", type: .long),
+                IcebergField(id: 18, name: "tags", type: .list(elementID: 19, element: .string)), IcebergField(id: 20, name: "source", type: .string),
+            ])),
         ], identifierFieldIDs: [1])
         let statuses = ["active", "pending", "closed", "archived"]
         let countries = ["US", "DE", "FR", "JP", "BR", "IN"]
@@ -49,7 +52,7 @@ struct IcebergBenchmark {
                 .string(countries[index % 6]), .string("Lorem ipsum dolor sit amet, consectetur adipiscing elit."),
                 .int64(1_704_067_200_000_000 + n * 1_000_000), .int64(1_717_200_000_000_000 + n * 1_000_000),
                 .double(Double(index % 10_000) * 1.37), .double(Double((index * 31) % 1000) / 10), .double(Double(index % 100) / 100),
-                .string("{\"plan\": \"pro\", \"seats\": \(index % 50), \"tags\": [\"t\(index % 10)\", \"g\(index % 7)\"], \"source\": \"api\"}"),
+                .structure([.string("pro"), .int64(n % 50), .list([.string("t\(index % 10)"), .string("g\(index % 7)")]), .string("api")]),
             ]
             }
         }

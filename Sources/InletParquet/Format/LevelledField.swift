@@ -1,51 +1,81 @@
-/// A field of a file's schema with what its columns' levels mean: the definition level its columns
-/// reach when it is present, the columns under it, and for lists and maps the level they repeat at.
-/// The writer shreds values along it and the reader assembles them back.
+/// A field of a file's schema compiled for shredding and assembly: a flat array of nodes (plain
+/// values, so walking it costs no reference counting), each with the definition level its columns
+/// reach when the node is present, the columns under it, and for lists and maps the level they
+/// repeat at. Node 0 is the field itself.
 struct LevelledField {
-    indirect enum Shape {
-        case primitive(leaf: Int, type: ParquetPhysicalType)
-        case structure([LevelledField])
-        /// A list (one child: the element) or a map (two: key and value), repeating at this level.
-        case repeated(level: Int, children: [LevelledField], isMap: Bool)
+    enum Kind: UInt8 {
+        case primitive, structure, list, map
     }
 
-    let path: String
-    let isRequired: Bool
-    /// The definition level of the node's columns when the node itself is present.
-    let definitionLevel: Int
-    let leaves: Range<Int>
-    let shape: Shape
+    struct Node {
+        var kind: Kind
+        /// The stored type of a primitive.
+        var physicalType: ParquetPhysicalType
+        var isRequired: Bool
+        /// The definition level of the node's columns when the node itself is present.
+        var definitionLevel: Int
+        /// For a list or map: the repetition level of its second and later entries.
+        var repetitionLevel: Int
+        /// The columns under the node (one, for a primitive).
+        var leaves: Range<Int>
+        /// Where the node's children are listed in `children`: a struct's fields, a list's element,
+        /// a map's key and value.
+        var childList: Range<Int>
+    }
+
+    private(set) var nodes: [Node] = []
+    /// The children of every node, node by node.
+    private(set) var children: [Int] = []
+    /// Each node's dotted path, for messages.
+    private(set) var paths: [String] = []
 
     /// A top-level field whose columns start at `firstLeaf`.
     init(_ field: ParquetField, firstLeaf: Int) {
         var nextLeaf = firstLeaf
-        self.init(field, path: [], parentDefinitionLevel: 0, parentRepetitionLevel: 0, nextLeaf: &nextLeaf)
+        _ = add(field, path: [], parentDefinitionLevel: 0, parentRepetitionLevel: 0, nextLeaf: &nextLeaf)
     }
 
-    private init(_ field: ParquetField, path parentPath: [String], parentDefinitionLevel: Int, parentRepetitionLevel: Int, nextLeaf: inout Int) {
+    private mutating func add(_ field: ParquetField, path parentPath: [String], parentDefinitionLevel: Int, parentRepetitionLevel: Int,
+                              nextLeaf: inout Int) -> Int {
         let path = parentPath + [field.name]
-        self.path = path.joined(separator: ".")
-        isRequired = field.isRequired
-        definitionLevel = parentDefinitionLevel + (field.isRequired ? 0 : 1)
-        let first = nextLeaf
-        func children(_ fields: [ParquetField], path: [String], definitionLevel: Int, repetitionLevel: Int) -> [LevelledField] {
-            fields.map {
-                LevelledField($0, path: path, parentDefinitionLevel: definitionLevel, parentRepetitionLevel: repetitionLevel, nextLeaf: &nextLeaf)
-            }
-        }
+        let index = nodes.count
+        let definitionLevel = parentDefinitionLevel + (field.isRequired ? 0 : 1)
+        nodes.append(Node(kind: .primitive, physicalType: .boolean, isRequired: field.isRequired, definitionLevel: definitionLevel,
+                          repetitionLevel: parentRepetitionLevel, leaves: nextLeaf..<nextLeaf, childList: 0..<0))
+        paths.append(path.joined(separator: "."))
+        var childFields: [ParquetField] = []
+        var childDefinition = definitionLevel
+        var childRepetition = parentRepetitionLevel
         switch field.kind {
         case .primitive(let type, _):
-            shape = .primitive(leaf: nextLeaf, type: type)
+            nodes[index].physicalType = type
             nextLeaf += 1
         case .structure(let fields):
-            shape = .structure(children(fields, path: path, definitionLevel: definitionLevel, repetitionLevel: parentRepetitionLevel))
+            nodes[index].kind = .structure
+            childFields = fields
         case .list(let element):
-            shape = .repeated(level: parentRepetitionLevel + 1, children: children(
-                [element], path: path, definitionLevel: definitionLevel + 1, repetitionLevel: parentRepetitionLevel + 1), isMap: false)
+            nodes[index].kind = .list
+            childFields = [element]
+            childDefinition += 1
+            childRepetition += 1
         case .map(let key, let value):
-            shape = .repeated(level: parentRepetitionLevel + 1, children: children(
-                [key, value], path: path, definitionLevel: definitionLevel + 1, repetitionLevel: parentRepetitionLevel + 1), isMap: true)
+            nodes[index].kind = .map
+            childFields = [key, value]
+            childDefinition += 1
+            childRepetition += 1
         }
-        leaves = first..<nextLeaf
+        nodes[index].repetitionLevel = childRepetition
+        let childIndices = childFields.map {
+            add($0, path: path, parentDefinitionLevel: childDefinition, parentRepetitionLevel: childRepetition, nextLeaf: &nextLeaf)
+        }
+        nodes[index].childList = children.count..<children.count + childIndices.count
+        children += childIndices
+        nodes[index].leaves = nodes[index].leaves.lowerBound..<nextLeaf
+        return index
+    }
+
+    /// The `position`th child of `node`.
+    func child(_ position: Int, of node: Node) -> Int {
+        children[node.childList.lowerBound + position]
     }
 }

@@ -176,39 +176,42 @@ private struct RecordAssembler {
         cursors = Array(repeating: 0, count: entries.count)
     }
 
-    mutating func assemble(_ field: LevelledField) throws(ParquetError) -> ParquetValue? {
-        let first = field.leaves.lowerBound
-        guard cursors[first] < entries[first].values.count else { throw .corrupt("column \(field.path) has fewer entries than rows") }
+    /// The next value of `node` (0: the whole field), consuming its entries.
+    mutating func assemble(_ field: LevelledField, node index: Int = 0) throws(ParquetError) -> ParquetValue? {
+        let node = field.nodes[index]
+        let first = node.leaves.lowerBound
+        guard cursors[first] < entries[first].values.count else { throw .corrupt("column \(field.paths[index]) has fewer entries than rows") }
         let definition = level(entries[first].definitionLevels, at: cursors[first])
-        if !field.isRequired && definition < field.definitionLevel {
-            skipEntry(of: field)
+        if !node.isRequired && definition < node.definitionLevel {
+            skipEntry(of: node)
             return nil
         }
-        switch field.shape {
-        case .primitive(let leaf, _):
-            defer { cursors[leaf] += 1 }
-            return entries[leaf].values[cursors[leaf]]
-        case .structure(let children):
+        switch node.kind {
+        case .primitive:
+            defer { cursors[first] += 1 }
+            return entries[first].values[cursors[first]]
+        case .structure:
             var values: [ParquetValue?] = []
-            for child in children { values.append(try assemble(child)) }
+            for position in 0..<node.childList.count { values.append(try assemble(field, node: field.child(position, of: node))) }
             return .structure(values)
-        case .repeated(let repetition, let children, let isMap):
-            if definition <= field.definitionLevel {
-                skipEntry(of: field)
+        case .list, .map:
+            let isMap = node.kind == .map
+            if definition <= node.definitionLevel {
+                skipEntry(of: node)
                 return isMap ? .map(keys: [], values: []) : .list([])
             }
             var elements: [ParquetValue?] = []
             var keys: [ParquetValue] = []
             repeat {
                 if isMap {
-                    guard let key = try assemble(children[0]) else { throw .corrupt("a null key in map \(field.path)") }
+                    guard let key = try assemble(field, node: field.child(0, of: node)) else { throw .corrupt("a null key in map \(field.paths[index])") }
                     keys.append(key)
-                    elements.append(try assemble(children[1]))
+                    elements.append(try assemble(field, node: field.child(1, of: node)))
                 } else {
-                    elements.append(try assemble(children[0]))
+                    elements.append(try assemble(field, node: field.child(0, of: node)))
                 }
             } while cursors[first] < entries[first].values.count
-                && level(entries[first].repetitionLevels, at: cursors[first]) == repetition
+                && level(entries[first].repetitionLevels, at: cursors[first]) == node.repetitionLevel
             return isMap ? .map(keys: keys, values: elements) : .list(elements)
         }
     }
@@ -220,8 +223,8 @@ private struct RecordAssembler {
     }
 
     /// A null or empty field holds exactly one entry in each of its columns.
-    private mutating func skipEntry(of field: LevelledField) {
-        for leaf in field.leaves { cursors[leaf] += 1 }
+    private mutating func skipEntry(of node: LevelledField.Node) {
+        for leaf in node.leaves { cursors[leaf] += 1 }
     }
 
     private func level(_ levels: [UInt32], at position: Int) -> Int {

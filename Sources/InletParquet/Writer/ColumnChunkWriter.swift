@@ -9,17 +9,20 @@ struct ColumnChunkWriter {
     /// The closed pages of this row group, headers included.
     private(set) var pages: [UInt8] = []
     private(set) var uncompressedSize: Int64 = 0
+    /// The open page's PLAIN values: byte arrays length-prefixed, fixed-width numbers as their bits
+    /// (little-endian in memory, as the format stores them).
     private var pageValues: [UInt8] = []
+    private var pageWords: [UInt64] = []
+    private var pageHalfWords: [UInt32] = []
     private var pageBits: [Bool] = []
     private var pageDefinitionLevels: [UInt8] = []
     private var pageRepetitionLevels: [UInt8] = []
     /// Level entries of the open page: values and nulls (and empty lists).
     private var pageEntryCount = 0
+    /// Bytes of the open page's values, kept as they arrive (dictionary indices count two).
+    private var pageValueBytes = 0
     /// Dictionary encoding, for byte arrays, until the dictionary passes `dictionaryLimit`.
-    private var dictionaryIndex: [ParquetValue: UInt32] = [:]
-    private var dictionaryValues: [UInt8] = []
-    /// Where each dictionary entry starts in `dictionaryValues`.
-    private var dictionaryOffsets: [Int] = []
+    private var dictionary = ByteArrayDictionary()
     private var pageIndices: [UInt32] = []
     private var encodesWithDictionary: Bool
     private let usesDictionary: Bool
@@ -28,19 +31,29 @@ struct ColumnChunkWriter {
     let dictionaryLimit: Int
     private(set) var valueCount: Int64 = 0
     private(set) var nullCount: Int64 = 0
-    private var minimumValue: ParquetValue?
-    private var maximumValue: ParquetValue?
-    /// Byte-array bounds stay bytes, compared in place as values arrive.
+    /// Bounds kept in the type they compare in, updated in place as values arrive.
+    private var integerBounds: (low: Int64, high: Int64)?
+    private var floatingBounds: (low: Double, high: Double)?
+    private var booleanBounds: (low: Bool, high: Bool)?
     private var minimumBytes: [UInt8]?
     private var maximumBytes: [UInt8]?
 
-    var minimum: ParquetValue? { minimumBytes.map(boundValue) ?? minimumValue }
-    var maximum: ParquetValue? { maximumBytes.map(boundValue) ?? maximumValue }
+    var minimum: ParquetValue? { bound(low: true) }
+    var maximum: ParquetValue? { bound(low: false) }
 
-    private func boundValue(_ bytes: [UInt8]) -> ParquetValue {
-        switch column.logicalType {
-        case .string?, .json?: return .string(String(decoding: bytes, as: UTF8.self))
-        default: return .bytes(bytes)
+    private func bound(low: Bool) -> ParquetValue? {
+        switch column.physicalType {
+        case .boolean: return booleanBounds.map { .boolean(low ? $0.low : $0.high) }
+        case .int32: return integerBounds.map { .int32(Int32(truncatingIfNeeded: low ? $0.low : $0.high)) }
+        case .int64: return integerBounds.map { .int64(low ? $0.low : $0.high) }
+        case .float: return floatingBounds.map { .float(Float(low ? $0.low : $0.high)) }
+        case .double: return floatingBounds.map { .double(low ? $0.low : $0.high) }
+        case .byteArray:
+            guard let bytes = low ? minimumBytes : maximumBytes else { return nil }
+            switch column.logicalType {
+            case .string?, .json?: return .string(String(decoding: bytes, as: UTF8.self))
+            default: return .bytes(bytes)
+            }
         }
     }
 
@@ -57,8 +70,7 @@ struct ColumnChunkWriter {
 
     /// Bytes held for this column: closed pages plus the open page.
     var bufferedBytes: Int {
-        pages.count + dictionaryValues.count + pageValues.count + pageIndices.count + pageBits.count / 8
-            + (pageDefinitionLevels.count + pageRepetitionLevels.count) / 8
+        pages.count + dictionary.encoded.count + openPageBytes
     }
 
     /// Appends a value of a top-level column (nil for null).
@@ -79,97 +91,84 @@ struct ColumnChunkWriter {
             nullCount += 1
             return
         }
-        if encodesWithDictionary {
-            if let index = dictionaryIndex[value] {
-                pageIndices.append(index)
-            } else if dictionaryValues.count < dictionaryLimit && !Self.isMostlyDistinct(entries: dictionaryIndex.count, values: valueCount) {
-                let index = UInt32(dictionaryIndex.count)
-                dictionaryIndex[value] = index
-                dictionaryOffsets.append(dictionaryValues.count)
-                Self.appendPlain(value, to: &dictionaryValues)
-                pageIndices.append(index)
-            } else {
-                // The dictionary is full: the open page goes on PLAIN, its indices so far spelt out.
-                encodesWithDictionary = false
-                for index in pageIndices {
-                    let start = dictionaryOffsets[Int(index)]
-                    let end = Int(index) + 1 < dictionaryOffsets.count ? dictionaryOffsets[Int(index) + 1] : dictionaryValues.count
-                    pageValues.append(contentsOf: dictionaryValues[start..<end])
-                }
-                pageIndices.removeAll(keepingCapacity: true)
-            }
+        switch value {
+        case .boolean(let flag):
+            pageBits.append(flag)
+            pageValueBytes += 1
+            booleanBounds = booleanBounds.map { (low: $0.low && flag, high: $0.high || flag) } ?? (flag, flag)
+        case .int32(let number):
+            pageHalfWords.append(UInt32(bitPattern: number).littleEndian)
+            pageValueBytes += 4
+            updateIntegerBounds(Int64(number))
+        case .int64(let number):
+            pageWords.append(UInt64(bitPattern: number).littleEndian)
+            pageValueBytes += 8
+            updateIntegerBounds(number)
+        case .float(let number):
+            pageHalfWords.append(number.bitPattern.littleEndian)
+            pageValueBytes += 4
+            if !number.isNaN { updateFloatingBounds(Double(number)) }
+        case .double(let number):
+            pageWords.append(number.bitPattern.littleEndian)
+            pageValueBytes += 8
+            if !number.isNaN { updateFloatingBounds(number) }
+        case .string(var text):
+            text.withUTF8 { appendByteArray($0) }
+        case .bytes(let bytes):
+            bytes.withUnsafeBufferPointer { appendByteArray($0) }
+        case .list, .structure, .map:
+            break
         }
-        if !encodesWithDictionary {
-            appendValue(value)
-        }
-        updateStatistics(value)
     }
 
-    private var openPageBytes: Int {
-        pageValues.count + pageIndices.count * 2 + pageBits.count / 8 + (pageDefinitionLevels.count + pageRepetitionLevels.count) / 4
+    private mutating func updateIntegerBounds(_ number: Int64) {
+        if let bounds = integerBounds {
+            if number < bounds.low { integerBounds!.low = number } else if number > bounds.high { integerBounds!.high = number }
+        } else {
+            integerBounds = (number, number)
+        }
     }
+
+    private mutating func updateFloatingBounds(_ number: Double) {
+        if let bounds = floatingBounds {
+            if number < bounds.low { floatingBounds!.low = number } else if number > bounds.high { floatingBounds!.high = number }
+        } else {
+            floatingBounds = (number, number)
+        }
+    }
+
+    /// A byte array: a dictionary index while the dictionary pays and has room, else PLAIN.
+    private mutating func appendByteArray(_ bytes: UnsafeBufferPointer<UInt8>) {
+        updateByteBounds(bytes)
+        if encodesWithDictionary {
+            let (found, hash) = dictionary.find(bytes)
+            if let index = found {
+                pageIndices.append(index)
+                pageValueBytes += 2
+                return
+            }
+            if dictionary.encoded.count < dictionaryLimit && !Self.isMostlyDistinct(entries: dictionary.count, values: valueCount) {
+                pageIndices.append(dictionary.add(bytes, hash: hash))
+                pageValueBytes += 2
+                return
+            }
+            // The dictionary is full: the open page goes on PLAIN, its indices so far spelt out.
+            encodesWithDictionary = false
+            for index in pageIndices { pageValues.append(contentsOf: dictionary.plainEncoding(of: Int(index))) }
+            pageIndices.removeAll(keepingCapacity: true)
+            pageValueBytes = pageValues.count
+        }
+        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
+        pageValues.append(contentsOf: bytes)
+        pageValueBytes += 4 + bytes.count
+    }
+
+    private var openPageBytes: Int { pageValueBytes + pageEntryCount / 4 }
 
     /// Past the first thousand values, a dictionary holding more entries than half the values will
     /// not pay for its hashing: the chunk goes on PLAIN.
     private static func isMostlyDistinct(entries: Int, values: Int64) -> Bool {
         values >= 1024 && Int64(entries) * 2 > values
-    }
-
-    private static func appendPlain(_ value: ParquetValue, to bytes: inout [UInt8]) {
-        switch value {
-        case .boolean: break
-        case .int32(let number): withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
-        case .int64(let number): withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
-        case .float(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        case .double(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        case .string(var text):
-            text.withUTF8 { utf8 in
-                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
-                bytes.append(contentsOf: utf8)
-            }
-        case .bytes(let data):
-            withUnsafeBytes(of: UInt32(data.count).littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: data)
-        case .list, .structure, .map: break
-        }
-    }
-
-    private mutating func appendValue(_ value: ParquetValue) {
-        switch value {
-        case .boolean(let flag): pageBits.append(flag)
-        case .int32(let number): withUnsafeBytes(of: number.littleEndian) { pageValues.append(contentsOf: $0) }
-        case .int64(let number): withUnsafeBytes(of: number.littleEndian) { pageValues.append(contentsOf: $0) }
-        case .float(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { pageValues.append(contentsOf: $0) }
-        case .double(let number): withUnsafeBytes(of: number.bitPattern.littleEndian) { pageValues.append(contentsOf: $0) }
-        case .string(let text):
-            var text = text
-            text.withUTF8 { appendByteArray($0) }
-        case .bytes(let bytes):
-            bytes.withUnsafeBufferPointer { appendByteArray($0) }
-        case .list, .structure, .map: break
-        }
-    }
-
-    private mutating func updateStatistics(_ value: ParquetValue) {
-        switch value {
-        case .string(var text):
-            text.withUTF8 { updateByteBounds($0) }
-        case .bytes(let bytes):
-            bytes.withUnsafeBufferPointer { updateByteBounds($0) }
-        default:
-            guard !value.isNaN else { return }
-            if let low = minimumValue, let high = maximumValue {
-                if value.precedes(low) { minimumValue = value } else if high.precedes(value) { maximumValue = value }
-            } else {
-                minimumValue = value
-                maximumValue = value
-            }
-        }
-    }
-
-    private mutating func appendByteArray(_ bytes: UnsafeBufferPointer<UInt8>) {
-        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
-        pageValues.append(contentsOf: bytes)
     }
 
     private mutating func updateByteBounds(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -199,7 +198,7 @@ struct ColumnChunkWriter {
         let encoding: ParquetEncoding
         if !pageIndices.isEmpty {
             // Indices into the chunk's dictionary: their bit width, then the hybrid encoding.
-            let width = LevelEncoder.bitWidth(of: dictionaryIndex.count - 1)
+            let width = LevelEncoder.bitWidth(of: dictionary.count - 1)
             body.append(UInt8(width))
             body.append(contentsOf: LevelEncoder.encode(pageIndices, bitWidth: width))
             encoding = .rleDictionary
@@ -214,6 +213,8 @@ struct ColumnChunkWriter {
             encoding = .plain
         } else {
             body.append(contentsOf: pageValues)
+            pageWords.withUnsafeBytes { body.append(contentsOf: $0) }
+            pageHalfWords.withUnsafeBytes { body.append(contentsOf: $0) }
             encoding = .plain
         }
         encodings.insert(encoding.rawValue)
@@ -226,11 +227,14 @@ struct ColumnChunkWriter {
         pages.append(contentsOf: compressed)
         uncompressedSize += Int64(writer.bytes.count + body.count)
         pageValues.removeAll(keepingCapacity: true)
+        pageWords.removeAll(keepingCapacity: true)
+        pageHalfWords.removeAll(keepingCapacity: true)
         pageIndices.removeAll(keepingCapacity: true)
         pageBits.removeAll(keepingCapacity: true)
         pageDefinitionLevels.removeAll(keepingCapacity: true)
         pageRepetitionLevels.removeAll(keepingCapacity: true)
         pageEntryCount = 0
+        pageValueBytes = 0
     }
 
     var statistics: ColumnStatistics {
@@ -242,14 +246,14 @@ struct ColumnChunkWriter {
     mutating func finishChunk() throws(ParquetError) -> (bytes: [UInt8], dataPageStart: Int, encodings: [ParquetEncoding]) {
         try closePage()
         var bytes: [UInt8] = []
-        if !dictionaryIndex.isEmpty {
-            let compressed = try PageCompressor.compress(dictionaryValues, with: codec)
-            let header = PageHeader(type: .dictionaryPage, uncompressedSize: Int32(dictionaryValues.count),
-                                    compressedSize: Int32(compressed.count), valueCount: Int32(dictionaryIndex.count), encoding: .plain)
+        if !dictionary.isEmpty {
+            let compressed = try PageCompressor.compress(dictionary.encoded, with: codec)
+            let header = PageHeader(type: .dictionaryPage, uncompressedSize: Int32(dictionary.encoded.count),
+                                    compressedSize: Int32(compressed.count), valueCount: Int32(dictionary.count), encoding: .plain)
             var writer = ThriftCompactWriter()
             writer.writeStruct { header.write(to: &$0) }
             bytes = writer.bytes + compressed
-            uncompressedSize += Int64(writer.bytes.count + dictionaryValues.count)
+            uncompressedSize += Int64(writer.bytes.count + dictionary.encoded.count)
             encodings.insert(ParquetEncoding.plain.rawValue)
         }
         let dataPageStart = bytes.count
@@ -261,16 +265,15 @@ struct ColumnChunkWriter {
     /// Starts the next row group's chunk.
     mutating func reset() {
         pages.removeAll(keepingCapacity: true)
-        dictionaryIndex.removeAll(keepingCapacity: true)
-        dictionaryValues.removeAll(keepingCapacity: true)
-        dictionaryOffsets.removeAll(keepingCapacity: true)
+        dictionary.removeAll()
         encodesWithDictionary = usesDictionary
         encodings.removeAll(keepingCapacity: true)
         uncompressedSize = 0
         valueCount = 0
         nullCount = 0
-        minimumValue = nil
-        maximumValue = nil
+        integerBounds = nil
+        floatingBounds = nil
+        booleanBounds = nil
         minimumBytes = nil
         maximumBytes = nil
     }

@@ -3,63 +3,74 @@
 /// repeats, so lists, structs, maps, nulls and empty lists all survive the round trip.
 extension LevelledField {
     /// Refuses a value that does not fit the field, naming the column where it does not.
-    func check(_ value: ParquetValue?) throws(ParquetError) {
+    func check(_ value: ParquetValue?, node index: Int = 0) throws(ParquetError) {
+        let node = nodes[index]
         guard let value else {
-            if isRequired { throw .missingRequiredValue(column: path) }
+            if node.isRequired { throw .missingRequiredValue(column: paths[index]) }
             return
         }
-        switch (shape, value) {
-        case (.primitive(_, let type), _):
-            guard value.physicalType == type else { throw .typeMismatch(column: path, expected: "\(type)", got: value.kindName) }
-        case (.structure(let children), .structure(let values)):
-            guard values.count == children.count else {
-                throw .typeMismatch(column: path, expected: "struct of \(children.count) fields", got: "struct of \(values.count)")
+        switch node.kind {
+        case .primitive:
+            guard value.physicalType == node.physicalType else {
+                throw .typeMismatch(column: paths[index], expected: "\(node.physicalType)", got: value.kindName)
             }
-            for index in children.indices { try children[index].check(values[index]) }
-        case (.repeated(_, let children, false), .list(let elements)):
-            for element in elements { try children[0].check(element) }
-        case (.repeated(_, let children, true), .map(let keys, let values)):
+        case .structure:
+            guard case .structure(let values) = value else { throw .typeMismatch(column: paths[index], expected: "struct", got: value.kindName) }
+            guard values.count == node.childList.count else {
+                throw .typeMismatch(column: paths[index], expected: "struct of \(node.childList.count) fields", got: "struct of \(values.count)")
+            }
+            for position in values.indices { try check(values[position], node: child(position, of: node)) }
+        case .list:
+            guard case .list(let elements) = value else { throw .typeMismatch(column: paths[index], expected: "list", got: value.kindName) }
+            let element = child(0, of: node)
+            for entry in elements { try check(entry, node: element) }
+        case .map:
+            guard case .map(let keys, let values) = value else { throw .typeMismatch(column: paths[index], expected: "map", got: value.kindName) }
             guard keys.count == values.count else {
-                throw .typeMismatch(column: path, expected: "map with a value per key", got: "\(keys.count) keys and \(values.count) values")
+                throw .typeMismatch(column: paths[index], expected: "map with a value per key", got: "\(keys.count) keys and \(values.count) values")
             }
-            for key in keys { try children[0].check(key) }
-            for entry in values { try children[1].check(entry) }
-        case (.structure, _): throw .typeMismatch(column: path, expected: "struct", got: value.kindName)
-        case (.repeated(_, _, let isMap), _): throw .typeMismatch(column: path, expected: isMap ? "map" : "list", got: value.kindName)
+            let (keyNode, valueNode) = (child(0, of: node), child(1, of: node))
+            for key in keys { try check(key, node: keyNode) }
+            for entry in values { try check(entry, node: valueNode) }
         }
     }
 
     /// Appends a checked value to the chunks of the field's columns.
-    func shred(_ value: ParquetValue?, repetitionLevel: Int, into chunks: inout [ColumnChunkWriter]) throws(ParquetError) {
+    func shred(_ value: ParquetValue?, node index: Int = 0, repetitionLevel: Int, into chunks: inout [ColumnChunkWriter]) throws(ParquetError) {
+        let node = nodes[index]
         guard let value else {
             // Absent here: every column below records how far its path is defined.
-            for leaf in leaves { try chunks[leaf].append(nil, definitionLevel: definitionLevel - 1, repetitionLevel: repetitionLevel) }
+            for leaf in node.leaves { try chunks[leaf].append(nil, definitionLevel: node.definitionLevel - 1, repetitionLevel: repetitionLevel) }
             return
         }
-        switch (shape, value) {
-        case (.primitive(let leaf, _), _):
-            try chunks[leaf].append(value, definitionLevel: definitionLevel, repetitionLevel: repetitionLevel)
-        case (.structure(let children), .structure(let values)):
-            for index in children.indices { try children[index].shred(values[index], repetitionLevel: repetitionLevel, into: &chunks) }
-        case (.repeated(let level, let children, _), .list(let elements)):
-            guard !elements.isEmpty else { return try shredEmpty(repetitionLevel: repetitionLevel, into: &chunks) }
-            for (position, element) in elements.enumerated() {
-                try children[0].shred(element, repetitionLevel: position == 0 ? repetitionLevel : level, into: &chunks)
+        switch (node.kind, value) {
+        case (.primitive, _):
+            try chunks[node.leaves.lowerBound].append(value, definitionLevel: node.definitionLevel, repetitionLevel: repetitionLevel)
+        case (.structure, .structure(let values)):
+            for position in values.indices {
+                try shred(values[position], node: child(position, of: node), repetitionLevel: repetitionLevel, into: &chunks)
             }
-        case (.repeated(let level, let children, _), .map(let keys, let values)):
-            guard !keys.isEmpty else { return try shredEmpty(repetitionLevel: repetitionLevel, into: &chunks) }
+        case (.list, .list(let elements)):
+            guard !elements.isEmpty else { return try shredEmpty(node, repetitionLevel: repetitionLevel, into: &chunks) }
+            let element = child(0, of: node)
+            for position in elements.indices {
+                try shred(elements[position], node: element, repetitionLevel: position == 0 ? repetitionLevel : node.repetitionLevel, into: &chunks)
+            }
+        case (.map, .map(let keys, let values)):
+            guard !keys.isEmpty else { return try shredEmpty(node, repetitionLevel: repetitionLevel, into: &chunks) }
+            let (keyNode, valueNode) = (child(0, of: node), child(1, of: node))
             for position in keys.indices {
-                let repeats = position == 0 ? repetitionLevel : level
-                try children[0].shred(keys[position], repetitionLevel: repeats, into: &chunks)
-                try children[1].shred(values[position], repetitionLevel: repeats, into: &chunks)
+                let repeats = position == 0 ? repetitionLevel : node.repetitionLevel
+                try shred(keys[position], node: keyNode, repetitionLevel: repeats, into: &chunks)
+                try shred(values[position], node: valueNode, repetitionLevel: repeats, into: &chunks)
             }
         default:
-            throw .typeMismatch(column: path, expected: "a checked value", got: value.kindName)
+            throw .typeMismatch(column: paths[index], expected: "a checked value", got: value.kindName)
         }
     }
 
     /// An empty list or map: present, with no element.
-    func shredEmpty(repetitionLevel: Int, into chunks: inout [ColumnChunkWriter]) throws(ParquetError) {
-        for leaf in leaves { try chunks[leaf].append(nil, definitionLevel: definitionLevel, repetitionLevel: repetitionLevel) }
+    private func shredEmpty(_ node: Node, repetitionLevel: Int, into chunks: inout [ColumnChunkWriter]) throws(ParquetError) {
+        for leaf in node.leaves { try chunks[leaf].append(nil, definitionLevel: node.definitionLevel, repetitionLevel: repetitionLevel) }
     }
 }

@@ -28,10 +28,11 @@ public struct ParquetFileWriter {
     private let options: Options
     private var output: FileOutput
     private var chunks: [ColumnChunkWriter]
-    /// What each top-level primitive field accepts, apart from the chunk writers so that checking a
-    /// row copies nothing; nil when some field is nested and rows are shredded along `levelledFields`.
-    private let flatRules: [(physicalType: ParquetPhysicalType, isRequired: Bool)]?
-    private let levelledFields: [LevelledField]
+    /// How each top-level field is written, apart from the chunk writers so that checking a row
+    /// copies nothing: a primitive straight into its column, a nested field shredded along its
+    /// entry of `nestedFields`.
+    private let plans: [FieldPlan]
+    private let nestedFields: [LevelledField]
     private var rowGroups: [RowGroupMetadata] = []
     private var rowsInGroup: Int64 = 0
     private var totalRows: Int64 = 0
@@ -48,15 +49,21 @@ public struct ParquetFileWriter {
     public init(path: String, fields: [ParquetField], options: Options = Options()) throws(ParquetError) {
         self.fields = fields
         self.options = options
-        var levelledFields: [LevelledField] = []
+        var nestedFields: [LevelledField] = []
         var columns: [ParquetColumn] = []
+        var plans: [FieldPlan] = []
         for field in fields {
-            levelledFields.append(LevelledField(field, firstLeaf: columns.count))
+            if case .primitive(let type, _) = field.kind {
+                plans.append(FieldPlan(leaf: columns.count, physicalType: type, isRequired: field.isRequired, nested: nil))
+            } else {
+                plans.append(FieldPlan(leaf: columns.count, physicalType: .boolean, isRequired: field.isRequired, nested: nestedFields.count))
+                nestedFields.append(LevelledField(field, firstLeaf: columns.count))
+            }
             columns += field.leaves
         }
         self.columns = columns
-        self.levelledFields = levelledFields
-        flatRules = fields.allSatisfy(\.isPrimitive) ? columns.map { ($0.physicalType, $0.isRequired) } : nil
+        self.plans = plans
+        self.nestedFields = nestedFields
         output = try FileOutput(creating: path)
         chunks = columns.map {
             ColumnChunkWriter(column: $0, codec: options.compression, pageSize: options.pageBytes, dictionaryLimit: options.dictionaryBytes)
@@ -70,21 +77,27 @@ public struct ParquetFileWriter {
         guard !isClosed else { throw .closed }
         guard row.count == fields.count else { throw .rowWidth(expected: fields.count, got: row.count) }
         // The whole row is checked before any of it is written, so a refused row leaves no trace.
-        if let rules = flatRules {
-            for index in row.indices {
-                let rule = rules[index]
-                guard let type = row[index]?.physicalType else {
-                    if rule.isRequired { throw .missingRequiredValue(column: columns[index].name) }
-                    continue
-                }
-                guard type == rule.physicalType else {
-                    throw .typeMismatch(column: columns[index].name, expected: "\(rule.physicalType)", got: row[index]?.kindName ?? "")
-                }
+        for index in row.indices {
+            let plan = plans[index]
+            if let nested = plan.nested {
+                try nestedFields[nested].check(row[index])
+                continue
             }
-            for index in chunks.indices { try chunks[index].append(row[index]) }
-        } else {
-            for index in row.indices { try levelledFields[index].check(row[index]) }
-            for index in row.indices { try levelledFields[index].shred(row[index], repetitionLevel: 0, into: &chunks) }
+            guard let type = row[index]?.physicalType else {
+                if plan.isRequired { throw .missingRequiredValue(column: fields[index].name) }
+                continue
+            }
+            guard type == plan.physicalType else {
+                throw .typeMismatch(column: fields[index].name, expected: "\(plan.physicalType)", got: row[index]?.kindName ?? "")
+            }
+        }
+        for index in row.indices {
+            let plan = plans[index]
+            if let nested = plan.nested {
+                try nestedFields[nested].shred(row[index], repetitionLevel: 0, into: &chunks)
+            } else {
+                try chunks[plan.leaf].append(row[index])
+            }
         }
         rowsInGroup += 1
         totalRows += 1
@@ -132,6 +145,16 @@ public struct ParquetFileWriter {
         rowGroups.append(RowGroupMetadata(columns: metadata, rowCount: rowsInGroup))
         rowsInGroup = 0
     }
+}
+
+/// How the writer puts one top-level field into its columns.
+private struct FieldPlan {
+    /// The field's first column.
+    var leaf: Int
+    var physicalType: ParquetPhysicalType
+    var isRequired: Bool
+    /// For a list, struct or map: its position among the writer's nested fields.
+    var nested: Int?
 }
 
 /// What a finished file holds, for the table's manifest: counts, sizes and bounds per column.
