@@ -139,7 +139,8 @@ struct ColumnChunkWriter {
 
     /// A byte array: a dictionary index while the dictionary pays and has room, else PLAIN.
     private mutating func appendByteArray(_ bytes: UnsafeBufferPointer<UInt8>) {
-        updateByteBounds(bytes)
+        // A value found in the dictionary was seen before in this chunk: the bounds already allow
+        // for it, so only new entries and PLAIN values are compared with them.
         if encodesWithDictionary {
             let (found, hash) = dictionary.find(bytes)
             if let index = found {
@@ -147,6 +148,7 @@ struct ColumnChunkWriter {
                 pageValueBytes += 2
                 return
             }
+            updateByteBounds(bytes)
             if dictionary.encoded.count < dictionaryLimit && !Self.isMostlyDistinct(entries: dictionary.count, values: valueCount) {
                 pageIndices.append(dictionary.add(bytes, hash: hash))
                 pageValueBytes += 2
@@ -157,6 +159,8 @@ struct ColumnChunkWriter {
             for index in pageIndices { pageValues.append(contentsOf: dictionary.plainEncoding(of: Int(index))) }
             pageIndices.removeAll(keepingCapacity: true)
             pageValueBytes = pageValues.count
+        } else {
+            updateByteBounds(bytes)
         }
         withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
         pageValues.append(contentsOf: bytes)

@@ -36,7 +36,7 @@ extension LevelledField {
     }
 
     /// Appends a checked value to the chunks of the field's columns.
-    func shred(_ value: ParquetValue?, node index: Int = 0, repetitionLevel: Int, into chunks: inout [ColumnChunkWriter]) throws(ParquetError) {
+    func shred(_ value: ParquetValue?, node index: Int = 0, repetitionLevel: Int, into chunks: inout UnsafeMutableBufferPointer<ColumnChunkWriter>) throws(ParquetError) {
         let node = nodes[index]
         guard let value else {
             // Absent here: every column below records how far its path is defined.
@@ -70,7 +70,7 @@ extension LevelledField {
     }
 
     /// An empty list or map: present, with no element.
-    private func shredEmpty(_ node: Node, repetitionLevel: Int, into chunks: inout [ColumnChunkWriter]) throws(ParquetError) {
+    private func shredEmpty(_ node: Node, repetitionLevel: Int, into chunks: inout UnsafeMutableBufferPointer<ColumnChunkWriter>) throws(ParquetError) {
         for leaf in node.leaves { try chunks[leaf].append(nil, definitionLevel: node.definitionLevel, repetitionLevel: repetitionLevel) }
     }
 }

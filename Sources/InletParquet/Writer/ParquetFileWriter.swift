@@ -77,26 +77,28 @@ public struct ParquetFileWriter {
         guard !isClosed else { throw .closed }
         guard row.count == fields.count else { throw .rowWidth(expected: fields.count, got: row.count) }
         // The whole row is checked before any of it is written, so a refused row leaves no trace.
-        for index in row.indices {
-            let plan = plans[index]
-            if let nested = plan.nested {
-                try nestedFields[nested].check(row[index])
-                continue
+        // (Values are read in place through buffers: copying each out would cost a retain and a release.)
+        try row.withUnsafeBufferPointer { (values) throws(ParquetError) in
+            for index in values.indices {
+                let plan = plans[index]
+                if let nested = plan.nested {
+                    try nestedFields[nested].check(values[index])
+                } else if !values[index].fits(plan.physicalType) {
+                    guard let value = values[index] else { throw .missingRequiredValue(column: fields[index].name) }
+                    throw .typeMismatch(column: fields[index].name, expected: "\(plan.physicalType)", got: value.kindName)
+                } else if plan.isRequired && values[index] == nil {
+                    throw .missingRequiredValue(column: fields[index].name)
+                }
             }
-            guard let type = row[index]?.physicalType else {
-                if plan.isRequired { throw .missingRequiredValue(column: fields[index].name) }
-                continue
-            }
-            guard type == plan.physicalType else {
-                throw .typeMismatch(column: fields[index].name, expected: "\(plan.physicalType)", got: row[index]?.kindName ?? "")
-            }
-        }
-        for index in row.indices {
-            let plan = plans[index]
-            if let nested = plan.nested {
-                try nestedFields[nested].shred(row[index], repetitionLevel: 0, into: &chunks)
-            } else {
-                try chunks[plan.leaf].append(row[index])
+            try chunks.withUnsafeMutableBufferPointer { (chunks) throws(ParquetError) in
+                for index in values.indices {
+                    let plan = plans[index]
+                    if let nested = plan.nested {
+                        try nestedFields[nested].shred(values[index], repetitionLevel: 0, into: &chunks)
+                    } else {
+                        try chunks[plan.leaf].append(values[index])
+                    }
+                }
             }
         }
         rowsInGroup += 1

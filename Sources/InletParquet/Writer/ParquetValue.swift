@@ -98,3 +98,20 @@ public enum ParquetValue: Sendable, Hashable {
         }
     }
 }
+
+extension Optional where Wrapped == ParquetValue {
+    /// Whether this is null or a primitive of `type`, matched in place.
+    @inline(__always)
+    func fits(_ type: ParquetPhysicalType) -> Bool {
+        switch self {
+        case nil: return true
+        case .boolean?: return type == .boolean
+        case .int32?: return type == .int32
+        case .int64?: return type == .int64
+        case .float?: return type == .float
+        case .double?: return type == .double
+        case .string?, .bytes?: return type == .byteArray
+        case .list?, .structure?, .map?: return false
+        }
+    }
+}
