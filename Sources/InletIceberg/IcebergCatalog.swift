@@ -7,7 +7,7 @@ public protocol IcebergCatalog: Sendable {
     var storage: any TableStorage { get }
     func createNamespace(_ namespace: String) throws(IcebergError)
     func createTable(namespace: String, name: String, schema: IcebergSchema, partitionSpec: IcebergPartitionSpec,
-                     properties: JSONObject) throws(IcebergError) -> IcebergTable
+                     sortOrder: IcebergSortOrder, properties: JSONObject) throws(IcebergError) -> IcebergTable
     func loadTable(namespace: String, name: String) throws(IcebergError) -> IcebergTable
     /// Points the table at `new` if it still points at `old`; false when another writer got there first.
     func swap(namespace: String, name: String, from old: String, to new: String) throws(IcebergError) -> Bool
@@ -15,12 +15,12 @@ public protocol IcebergCatalog: Sendable {
 
 extension IcebergCatalog {
     public func createTable(namespace: String, name: String, schema: IcebergSchema) throws(IcebergError) -> IcebergTable {
-        try createTable(namespace: namespace, name: name, schema: schema, partitionSpec: .unpartitioned, properties: [:])
+        try createTable(namespace: namespace, name: name, schema: schema, partitionSpec: .unpartitioned, sortOrder: .unsorted, properties: [:])
     }
 
-    public func createTable(namespace: String, name: String, schema: IcebergSchema,
-                            partitionSpec: IcebergPartitionSpec) throws(IcebergError) -> IcebergTable {
-        try createTable(namespace: namespace, name: name, schema: schema, partitionSpec: partitionSpec, properties: [:])
+    public func createTable(namespace: String, name: String, schema: IcebergSchema, partitionSpec: IcebergPartitionSpec = .unpartitioned,
+                            sortOrder: IcebergSortOrder = .unsorted) throws(IcebergError) -> IcebergTable {
+        try createTable(namespace: namespace, name: name, schema: schema, partitionSpec: partitionSpec, sortOrder: sortOrder, properties: [:])
     }
 }
 

@@ -79,9 +79,40 @@ public struct IcebergTable: Sendable {
         get throws(IcebergError) { try ManifestLayout(schema: try metadata.currentSchema, spec: try partitionSpec) }
     }
 
+    /// How many rows are sorted together when the table has a sort order: each run of this many
+    /// rows becomes its own sorted files, which bounds the memory sorting takes.
+    public var sortedRunRows = 100_000
+
     /// Writes rows as data files under the table's location, one per partition (a writer per
-    /// partition is open at once; each holds at most a row group).
+    /// partition is open at once; each holds at most a row group). With a sort order, rows are
+    /// sorted in runs of `sortedRunRows`, each run written as files of its own.
     public func writeDataFiles(_ rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> [DataFile] {
+        let order = metadata.defaultSortOrder
+        guard !order.fields.isEmpty else { return try writeUnsortedFiles(rows, compression: compression) }
+        let schema = try metadata.currentSchema
+        let precedes = order.comparator(for: schema)
+        var files: [DataFile] = []
+        var run: [[ParquetValue?]] = []
+        do {
+            for row in rows {
+                run.append(row)
+                guard run.count >= sortedRunRows else { continue }
+                files += try writeUnsortedFiles(run.sorted(by: precedes), compression: compression)
+                run.removeAll(keepingCapacity: true)
+            }
+            if !run.isEmpty || files.isEmpty { files += try writeUnsortedFiles(run.sorted(by: precedes), compression: compression) }
+        } catch {
+            for file in files { catalog.storage.delete(file.path) }
+            throw error
+        }
+        return files.map { file in
+            var sorted = file
+            sorted.sortOrderID = order.orderID
+            return sorted
+        }
+    }
+
+    private func writeUnsortedFiles(_ rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression) throws(IcebergError) -> [DataFile] {
         let schema = try metadata.currentSchema
         let spec = try partitionSpec
         let sourcePositions = try spec.fields.map { (field) throws(IcebergError) -> Int in

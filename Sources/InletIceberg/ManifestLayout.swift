@@ -7,6 +7,8 @@ public struct DataFile: Sendable {
     public var path: String
     public var summary: ParquetFileSummary
     public var partition: [ParquetValue?]
+    /// The sort order the file's rows follow (0: unsorted).
+    public var sortOrderID: Int32 = 0
 }
 
 /// The manifest schema and metadata of one table state: its schema and partition spec decide the

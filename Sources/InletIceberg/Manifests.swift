@@ -63,6 +63,7 @@ enum Manifests {
     /// `content` 1 makes it a position-delete file's entry.
     static func addedEntry(_ dataFile: DataFile, snapshotID: Int64, layout: ManifestLayout, content: Int32 = 0) -> AvroValue {
         let file = dataFile.summary
+        let sortOrderID = dataFile.sortOrderID
         func counts(_ value: (ParquetColumnSummary) -> Int64) -> AvroValue {
             .union(branch: 1, .array(file.columns.map { .record([.int($0.fieldID), .long(value($0))]) }))
         }
@@ -78,7 +79,8 @@ enum Manifests {
             counts(\.compressedSize), counts(\.valueCount), counts(\.nullCount),
             bounds(\.minimum), bounds(\.maximum),
             .union(branch: 1, .array(file.rowGroupOffsets.map(AvroValue.long))),
-            .union(branch: 1, .int(0)),
+            // Sort orders describe data files only.
+            content == 0 ? .union(branch: 1, .int(sortOrderID)) : .union(branch: 0, .null),
         ])
         return .record([.int(1), .union(branch: 1, .long(snapshotID)), .union(branch: 0, .null), .union(branch: 0, .null), dataFile])
     }

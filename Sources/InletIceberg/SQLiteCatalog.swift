@@ -57,11 +57,13 @@ public final class SQLiteCatalog: IcebergCatalog {
 
     /// Creates an empty table at `<warehouse>/<namespace>/<table>`.
     public func createTable(namespace: String, name table: String, schema: IcebergSchema,
-                            partitionSpec: IcebergPartitionSpec, properties: JSONObject) throws(IcebergError) -> IcebergTable {
+                            partitionSpec: IcebergPartitionSpec, sortOrder: IcebergSortOrder, properties: JSONObject) throws(IcebergError) -> IcebergTable {
         let location = "\(warehouse)/\(namespace)/\(table)"
-        // Checked now, so that a spec that cannot be written never reaches the catalog.
+        // Checked now, so that a spec or order that cannot be written never reaches the catalog.
         _ = try ManifestLayout(schema: schema, spec: partitionSpec)
-        let metadata = TableMetadata.new(location: location, schema: schema, partitionSpec: partitionSpec, properties: properties, now: Self.now())
+        try sortOrder.validate(against: schema)
+        let metadata = TableMetadata.new(location: location, schema: schema, partitionSpec: partitionSpec, sortOrder: sortOrder,
+                                         properties: properties, now: Self.now())
         let metadataLocation = "\(location)/metadata/00000-\(UUIDText.random()).metadata.json"
         try storage.write(Array(JSONWriter.string(from: .object(metadata.json)).utf8), to: metadataLocation)
         let inserted: Bool = try run("creating table \(namespace).\(table)") { db in

@@ -13,9 +13,9 @@ public struct TableMetadata: Sendable {
         self.json = object
     }
 
-    /// The metadata of a new, empty, unpartitioned table.
+    /// The metadata of a new, empty table.
     public static func new(location: String, schema: IcebergSchema, partitionSpec: IcebergPartitionSpec = .unpartitioned,
-                           properties: JSONObject = [:], now: Int64) -> TableMetadata {
+                           sortOrder: IcebergSortOrder = .unsorted, properties: JSONObject = [:], now: Int64) -> TableMetadata {
         let object: JSONObject = [
             "format-version": 2,
             "table-uuid": .string(UUIDText.random()),
@@ -28,8 +28,8 @@ public struct TableMetadata: Sendable {
             "default-spec-id": .int(Int64(partitionSpec.specID)),
             "partition-specs": [partitionSpec.json],
             "last-partition-id": .int(Int64(partitionSpec.fields.map(\.fieldID).max() ?? 999)),
-            "default-sort-order-id": 0,
-            "sort-orders": [["order-id": 0, "fields": []]],
+            "default-sort-order-id": .int(Int64(sortOrder.orderID)),
+            "sort-orders": .array(sortOrder.fields.isEmpty ? [IcebergSortOrder.unsorted.json] : [IcebergSortOrder.unsorted.json, sortOrder.json]),
             "properties": .object(properties),
             "current-snapshot-id": -1,
             "refs": [:],
