@@ -107,7 +107,7 @@ extension IcebergTable {
                 var minimumSequence = Int64.max
                 for entry in entries where entry.isLive {
                     let keep: Bool
-                    if let range = selection.range,
+                    if let range = selection.range, schema.fields.first(where: { $0.id == range.fieldID })?.type.hasLittleEndianBounds == true,
                        let lower = entry.lowerBounds[range.fieldID].flatMap({ Self.bound($0, like: range.low) }),
                        let upper = entry.upperBounds[range.fieldID].flatMap({ Self.bound($0, like: range.high) }),
                        range.high.precedes(lower) || upper.precedes(range.low) {
@@ -290,8 +290,34 @@ extension IcebergTable {
         switch type {
         case .long?: return values.map { if case .int32(let number)? = $0 { return .int64(Int64(number)) } else { return $0 } }
         case .double?: return values.map { if case .float(let number)? = $0 { return .double(Double(number)) } else { return $0 } }
+        case .decimal(let precision, _)?: return values.map { $0.map { decimal($0, precision: precision) } }
         default: return values
         }
+    }
+
+    /// An unscaled decimal as Inlet stores `precision` digits: INT32 up to 9, INT64 up to 18, else
+    /// big-endian bytes (other writers, pyarrow among them, store every decimal as bytes).
+    private static func decimal(_ value: ParquetValue, precision: Int32) -> ParquetValue {
+        let unscaled: Int64
+        switch value {
+        case .int32(let number): unscaled = Int64(number)
+        case .int64(let number): unscaled = number
+        case .bytes(let bigEndian) where precision <= 18 && !bigEndian.isEmpty && bigEndian.count <= 8:
+            let negative = bigEndian[0] & 0x80 != 0
+            unscaled = Int64(bitPattern: bigEndian.reduce(negative ? UInt64.max : 0) { $0 << 8 | UInt64($1) })
+        case .bytes(let bigEndian) where precision > 18 && !bigEndian.isEmpty:
+            // Another writer's length: sign-extended, or stripped of redundant sign bytes.
+            let length = Int(decimalBytes(precision: precision))
+            let sign: UInt8 = bigEndian[0] & 0x80 != 0 ? 0xFF : 0
+            if bigEndian.count < length { return .bytes(Array(repeating: sign, count: length - bigEndian.count) + bigEndian) }
+            return .bytes(Array(bigEndian.suffix(length)))
+        default:
+            return value
+        }
+        if precision <= 9 { return .int32(Int32(truncatingIfNeeded: unscaled)) }
+        if precision <= 18 { return .int64(unscaled) }
+        let length = Int(decimalBytes(precision: precision))
+        return .bytes(Array(repeating: unscaled < 0 ? 0xFF : 0, count: max(0, length - 8)) + withUnsafeBytes(of: unscaled.bigEndian, Array.init).suffix(min(8, length)))
     }
 
     /// A bound's bytes as a value of the same type as `example`; nil when they do not decode.

@@ -3,11 +3,19 @@ public import InletJSON
 /// An Iceberg type: a primitive, or a struct, list or map whose inner fields carry their own ids.
 public indirect enum IcebergType: Sendable, Equatable {
     case boolean, int, long, float, double, date, timestamp, timestamptz, string, binary
+    /// Microseconds since midnight.
+    case time
+    case uuid
+    /// Byte arrays of one length.
+    case fixed(Int32)
+    /// Numbers of `precision` digits, `scale` of them after the point (precision at most 38).
+    case decimal(precision: Int32, scale: Int32)
     case structure([IcebergField])
     case list(elementID: Int32, element: IcebergType, elementRequired: Bool = false)
     case map(keyID: Int32, key: IcebergType, valueID: Int32, value: IcebergType, valueRequired: Bool = false)
 
-    static let primitives: [IcebergType] = [.boolean, .int, .long, .float, .double, .date, .timestamp, .timestamptz, .string, .binary]
+    static let primitives: [IcebergType] = [.boolean, .int, .long, .float, .double, .date, .timestamp, .timestamptz, .string, .binary,
+                                            .time, .uuid]
 
     /// The type's name in table metadata, for a primitive.
     public var primitiveName: String? {
@@ -22,7 +30,19 @@ public indirect enum IcebergType: Sendable, Equatable {
         case .timestamptz: return "timestamptz"
         case .string: return "string"
         case .binary: return "binary"
+        case .time: return "time"
+        case .uuid: return "uuid"
+        case .fixed(let length): return "fixed[\(length)]"
+        case .decimal(let precision, let scale): return "decimal(\(precision), \(scale))"
         case .structure, .list, .map: return nil
+        }
+    }
+
+    /// Whether a bound of this type is the little-endian number Inlet's merges can compare.
+    var hasLittleEndianBounds: Bool {
+        switch self {
+        case .int, .long, .float, .double, .date, .time, .timestamp, .timestamptz: return true
+        default: return false
         }
     }
 
@@ -53,10 +73,26 @@ public indirect enum IcebergType: Sendable, Equatable {
         }
     }
 
+    /// `fixed[L]` or `decimal(P, S)` (spaces optional).
+    private static func parameterized(_ name: String) -> IcebergType? {
+        let compact = name.filter { $0 != " " }
+        func numbers(_ prefix: String, _ suffix: String) -> [Int32]? {
+            guard compact.hasPrefix(prefix), compact.hasSuffix(suffix), compact.count > prefix.count + suffix.count else { return nil }
+            let inner = compact.dropFirst(prefix.count).dropLast(suffix.count)
+            let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int32($0) }
+            return parts.contains(nil) ? nil : parts.compactMap { $0 }
+        }
+        if let length = numbers("fixed[", "]"), length.count == 1, length[0] > 0 { return .fixed(length[0]) }
+        if let digits = numbers("decimal(", ")"), digits.count == 2, (1...38).contains(digits[0]), (0...digits[0]).contains(digits[1]) {
+            return .decimal(precision: digits[0], scale: digits[1])
+        }
+        return nil
+    }
+
     /// Reads a type from table metadata; `path` names the field for errors.
     init(json: JSONValue, path: String) throws(IcebergError) {
         if let name = json.stringValue {
-            guard let primitive = Self.primitives.first(where: { $0.primitiveName == name }) else {
+            guard let primitive = Self.primitives.first(where: { $0.primitiveName == name }) ?? Self.parameterized(name) else {
                 throw .unsupported("column '\(path)' of type \(name)")
             }
             self = primitive

@@ -26,7 +26,26 @@ public struct IcebergTable: Sendable {
     }
 
     static func parquetField(_ field: IcebergField) -> ParquetField {
-        ParquetField(name: field.name, fieldID: field.id, isRequired: field.isRequired, kind: parquetKind(field.type))
+        ParquetField(name: field.name, fieldID: field.id, isRequired: field.isRequired, kind: parquetKind(field.type),
+                     typeLength: fixedLength(of: field.type))
+    }
+
+    /// The byte length of a type stored as a FIXED_LEN_BYTE_ARRAY.
+    private static func fixedLength(of type: IcebergType) -> Int32? {
+        switch type {
+        case .uuid: return 16
+        case .fixed(let length): return length
+        case .decimal(let precision, _) where precision > 18: return decimalBytes(precision: precision)
+        default: return nil
+        }
+    }
+
+    /// The fewest bytes whose two's complement holds every number of `precision` digits.
+    static func decimalBytes(precision: Int32) -> Int32 {
+        var bytes: Int32 = 1
+        // 2^(8·bytes − 1) must exceed 10^precision − 1, i.e. (8·bytes − 1)·log10(2) ≥ precision.
+        while Double(8 * bytes - 1) * 0.301_029_995_663_981_2 < Double(precision) { bytes += 1 }
+        return bytes
     }
 
     private static func parquetKind(_ type: IcebergType) -> ParquetField.Kind {
@@ -41,12 +60,19 @@ public struct IcebergTable: Sendable {
         case .timestamptz: return .primitive(.int64, .timestampMicros(adjustedToUTC: true))
         case .string: return .primitive(.byteArray, .string)
         case .binary: return .primitive(.byteArray, nil)
+        case .time: return .primitive(.int64, .timeMicros)
+        case .uuid: return .primitive(.fixedLengthByteArray, .uuid)
+        case .fixed: return .primitive(.fixedLengthByteArray, nil)
+        case .decimal(let precision, let scale):
+            let physical: ParquetPhysicalType = precision <= 9 ? .int32 : precision <= 18 ? .int64 : .fixedLengthByteArray
+            return .primitive(physical, .decimal(precision: precision, scale: scale))
         case .structure(let fields): return .structure(fields.map(parquetField))
         case .list(let elementID, let element, let elementRequired):
             return .list(element: ParquetField(name: "element", fieldID: elementID, isRequired: elementRequired, kind: parquetKind(element)))
         case .map(let keyID, let key, let valueID, let value, let valueRequired):
-            return .map(key: ParquetField(name: "key", fieldID: keyID, isRequired: true, kind: parquetKind(key)),
-                        value: ParquetField(name: "value", fieldID: valueID, isRequired: valueRequired, kind: parquetKind(value)))
+            return .map(key: ParquetField(name: "key", fieldID: keyID, isRequired: true, kind: parquetKind(key), typeLength: fixedLength(of: key)),
+                        value: ParquetField(name: "value", fieldID: valueID, isRequired: valueRequired, kind: parquetKind(value),
+                                            typeLength: fixedLength(of: value)))
         }
     }
 

@@ -19,15 +19,27 @@ struct ManifestLayout {
     let partitionTypes: [IcebergType]
     let partitionSchema: AvroSchema
     let entrySchema: AvroSchema
+    /// The ids of decimal columns, whose bounds Iceberg stores big-endian.
+    let decimalFieldIDs: Set<Int32>
 
     init(schema: IcebergSchema, spec: IcebergPartitionSpec) throws(IcebergError) {
         self.schema = schema
         self.spec = spec
         partitionTypes = try spec.fields.map { (field) throws(IcebergError) in try spec.resultType(of: field, in: schema) }
         partitionSchema = .record(name: "r102", fields: zip(spec.fields, partitionTypes).map { field, type in
-            AvroField(field.name, .optional(Self.avroType(type)), fieldID: field.fieldID, defaultValue: .null)
+            AvroField(field.name, .optional(Self.avroType(type) ?? .null), fieldID: field.fieldID, defaultValue: .null)
         })
         entrySchema = Manifests.entrySchema(partition: partitionSchema)
+        func decimals(_ fields: [IcebergField]) -> [Int32] {
+            fields.flatMap { field -> [Int32] in
+                switch field.type {
+                case .decimal: return [field.id]
+                case .structure(let children): return decimals(children)
+                default: return []
+                }
+            }
+        }
+        decimalFieldIDs = Set(decimals(schema.fields))
     }
 
     /// The key-value metadata every data manifest of this layout carries.
@@ -40,7 +52,9 @@ struct ManifestLayout {
          ("format-version", "2"), ("content", content)]
     }
 
-    static func avroType(_ type: IcebergType) -> AvroSchema {
+    /// How a partition value of `type` is stored in manifests; nil for the types Inlet does not
+    /// partition by yet.
+    static func avroType(_ type: IcebergType) -> AvroSchema? {
         switch type {
         case .boolean: return .boolean
         case .int, .date: return .int
@@ -49,8 +63,26 @@ struct ManifestLayout {
         case .double: return .double
         case .string: return .string
         case .binary: return .bytes
-        case .structure, .list, .map: return .null   // partition values are primitives (see resultType)
+        case .time, .uuid, .fixed, .decimal, .structure, .list, .map: return nil
         }
+    }
+
+    /// A column bound as Iceberg serialises single values (spec appendix D): little-endian numbers,
+    /// UTF-8 text, raw bytes, and decimals as their unscaled value in the fewest big-endian
+    /// two's-complement bytes.
+    func boundBytes(_ value: ParquetValue, fieldID: Int32) -> [UInt8] {
+        guard decimalFieldIDs.contains(fieldID) else { return value.singleValueBytes }
+        var bytes: [UInt8]
+        switch value {
+        case .int32(let unscaled): bytes = withUnsafeBytes(of: Int64(unscaled).bigEndian, Array.init)
+        case .int64(let unscaled): bytes = withUnsafeBytes(of: unscaled.bigEndian, Array.init)
+        case .bytes(let bigEndian): bytes = bigEndian
+        default: return value.singleValueBytes
+        }
+        while bytes.count > 1 && ((bytes[0] == 0 && bytes[1] & 0x80 == 0) || (bytes[0] == 0xFF && bytes[1] & 0x80 != 0)) {
+            bytes.removeFirst()
+        }
+        return bytes
     }
 
     func partitionRecord(_ values: [ParquetValue?]) -> AvroValue {

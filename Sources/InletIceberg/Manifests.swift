@@ -70,7 +70,7 @@ enum Manifests {
         // Elements of lists and maps get counts but no bounds, as Java's writer does.
         func bounds(_ value: (ParquetColumnSummary) -> ParquetValue?) -> AvroValue {
             .union(branch: 1, .array(file.columns.compactMap { column in
-                column.isRepeated ? nil : value(column).map { .record([.int(column.fieldID), .bytes($0.singleValueBytes)]) }
+                column.isRepeated ? nil : value(column).map { .record([.int(column.fieldID), .bytes(layout.boundBytes($0, fieldID: column.fieldID))]) }
             }))
         }
         let dataFile = AvroValue.record([

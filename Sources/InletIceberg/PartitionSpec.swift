@@ -61,6 +61,7 @@ public struct IcebergPartitionSpec: Sendable, Equatable {
         switch field.transform {
         case .identity:
             guard source.type.isPrimitive else { throw .invalidMetadata("identity(\(source.name)) needs a primitive column") }
+            guard ManifestLayout.avroType(source.type) != nil else { throw .unsupported("partitioning by \(source.type) column '\(source.name)'") }
             return source.type
         case .day:
             guard [.date, .timestamp, .timestamptz].contains(source.type) else { throw .invalidMetadata("day(\(source.name)) needs a date or timestamp") }

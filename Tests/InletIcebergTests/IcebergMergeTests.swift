@@ -19,12 +19,11 @@ struct IcebergMergeTests {
 
     /// Rows as pyiceberg sees them: id → (name, version).
     private func tableRows(_ lake: TestWarehouse, _ table: String) throws -> [Int: [String]] {
-        let output = try TestWarehouse.runPython(["-c", """
+        let output = try lake.pyiceberg("""
             import json
-            from pyiceberg.catalog.sql import SqlCatalog
-            t = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)").load_table("ns.\(table)")
+            t = catalog.load_table("ns.\(table)")
             print(json.dumps([[r["id"], r["name"], r["version"]] for r in t.scan().to_arrow().to_pylist()]))
-            """])
+            """)
         var rows: [Int: [String]] = [:]
         for row in try JSONParser.parse(output).arrayValue ?? [] {
             guard let id = row[0]?.intValue else { continue }
@@ -112,12 +111,10 @@ struct IcebergMergeTests {
     @Test func mergesIntoFilesPyicebergWrote() throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
-        try TestWarehouse.runPython(["-c", """
+        try lake.pyiceberg("""
             import pyarrow as pa
-            from pyiceberg.catalog.sql import SqlCatalog
             from pyiceberg.schema import Schema
             from pyiceberg.types import NestedField, LongType, StringType, IntegerType
-            catalog = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)")
             catalog.create_namespace("ns")
             table = catalog.create_table("ns.p", schema=Schema(
                 NestedField(1, "id", LongType(), required=True), NestedField(2, "name", StringType(), required=False),
@@ -127,11 +124,43 @@ struct IcebergMergeTests {
                                    "version": pa.array([1] * n, pa.int32())},
                                   schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("name", pa.string()),
                                                     pa.field("version", pa.int32())])))
-            """])
+            """)
         var table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "ns", name: "p")
         try table.merge(rows: [row(10, "swift 10", version: 2), row(2000, "swift 2000", version: 2)])
         try lake.verify("p", rows: 1001, snapshots: 2)
         let rows = try tableRows(lake, "p")
         #expect(rows[10] == ["swift 10", "2"] && rows[2000] == ["swift 2000", "2"] && rows[11] == ["py 1", "1"])
+    }
+}
+
+extension IcebergMergeTests {
+    /// pyarrow stores every decimal as fixed bytes; Inlet stores small ones as integers. A merge that
+    /// rewrites pyiceberg's file converts them, and the values read back unchanged.
+    @Test func mergesRewriteDecimalsPyicebergStoredAsBytes() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        try lake.pyiceberg("""
+            import pyarrow as pa
+            from decimal import Decimal
+            from pyiceberg.schema import Schema
+            from pyiceberg.types import NestedField, LongType, DecimalType
+            catalog.create_namespace("ns")
+            table = catalog.create_table("ns.m", schema=Schema(
+                NestedField(1, "id", LongType(), required=True), NestedField(2, "price", DecimalType(9, 2)),
+                NestedField(3, "total", DecimalType(18, 3)), NestedField(4, "huge", DecimalType(30, 5)), identifier_field_ids=[1]))
+            table.append(pa.Table.from_pylist([{"id": i, "price": Decimal(i * 125 - 300) / 100, "total": Decimal(-i * 10**12 - 7) / 1000,
+                                                "huge": Decimal(i * 10**20 - 1) / 10**5} for i in range(5)], schema=table.schema().as_arrow()))
+            """)
+        var table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "ns", name: "m")
+        try table.merge(rows: [[.int64(9), .int32(12345), .int64(-5), .bytes(Array(repeating: 0xFF, count: 12) + [0xFE])]])
+        try lake.verify("m", rows: 6, snapshots: 2)
+        let output = try lake.pyiceberg("""
+            import json
+            t = catalog.load_table("ns.m")
+            print(json.dumps({str(r["id"]): [str(r["price"]), str(r["total"]), str(r["huge"])] for r in t.scan().to_arrow().to_pylist()}))
+            """)
+        let rows = try JSONParser.parse(output.split(separator: "\n").last.map(String.init) ?? "")
+        #expect(rows["1"] == ["-1.75", "-1000000000.007", "999999999999999.99999"])
+        #expect(rows["9"] == ["123.45", "-0.005", "-0.00002"])
     }
 }

@@ -34,17 +34,16 @@ struct IcebergNestedTests {
 
     /// pyiceberg's view of the table: rows by id, maps as objects, in canonical JSON.
     private func pyicebergRows(_ lake: TestWarehouse, _ table: String) throws -> [Int64: JSONValue] {
-        let output = try TestWarehouse.runPython(["-c", """
+        let output = try lake.pyiceberg("""
             import json
-            from pyiceberg.catalog.sql import SqlCatalog
-            t = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)").load_table("ns.\(table)")
+            t = catalog.load_table("ns.\(table)")
             def canon(v):
                 if isinstance(v, list) and v and all(isinstance(e, tuple) for e in v): return {k: canon(x) for k, x in v}
                 if isinstance(v, dict): return {k: canon(x) for k, x in v.items()}
                 if isinstance(v, list): return [canon(x) for x in v]
                 return v
             print(json.dumps([canon(r) for r in t.scan().to_arrow().to_pylist()]))
-            """])
+            """)
         let rows = try JSONParser.parse(output.split(separator: "\n").last.map(String.init) ?? "").arrayValue ?? []
         return Dictionary(rows.map { ($0["id"]?.intValue ?? -1, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -89,12 +88,10 @@ struct IcebergNestedTests {
     @Test func inletMergesIntoNestedFilesPyicebergWrote() throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
-        try TestWarehouse.runPython(["-c", """
+        try lake.pyiceberg("""
             import pyarrow as pa
-            from pyiceberg.catalog.sql import SqlCatalog
             from pyiceberg.schema import Schema
             from pyiceberg.types import NestedField, LongType, StringType, IntegerType, StructType, ListType, MapType
-            catalog = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)")
             catalog.create_namespace("ns")
             table = catalog.create_table("ns.py", schema=Schema(
                 NestedField(1, "id", LongType(), required=True),
@@ -110,7 +107,7 @@ struct IcebergNestedTests {
                 "tags": None if i % 4 == 0 else [f"t{j}" for j in range(i % 3)],
                 "counters": None if i % 6 == 0 else [(f"c{j}", i + j) for j in range(i % 3)],
             } for i in range(n)], schema=arrow))
-            """])
+            """)
         var table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "ns", name: "py")
         let fields = try table.metadata.currentSchema.fields
         #expect(fields.map(\.name) == ["id", "customer", "tags", "counters"])

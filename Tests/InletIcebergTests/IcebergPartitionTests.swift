@@ -39,12 +39,11 @@ struct IcebergPartitionTests {
         try table.merge(rows: rows(100..<110).map { row in var changed = row; changed[1] = .string("FR"); return changed })
         try lake.verify("p", rows: 600, snapshots: 2)
         // pyiceberg sees the partition values and filters on them.
-        let output = try TestWarehouse.runPython(["-c", """
-            from pyiceberg.catalog.sql import SqlCatalog
-            t = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)").load_table("ns.p")
+        let output = try lake.pyiceberg("""
+            t = catalog.load_table("ns.p")
             print(t.spec())
             print(len(t.scan(row_filter="country == 'FR'").to_arrow()), len(t.scan(row_filter="country == 'US'").to_arrow()))
-            """])
+            """)
         #expect(output.contains("1000: country: identity(2)") && output.contains("month(3)") && output.contains("day(4)"), "\(output)")
         let counts = output.split(separator: "\n").last.map(String.init) ?? ""
         let us = rows(0..<600).enumerated().filter { $0.offset % 10 != 0 && $0.offset % 3 == 0 && !(100..<110).contains($0.offset) }.count

@@ -28,10 +28,9 @@ struct IcebergSortOrderTests {
         }
         try table.append(rows: rows)
         try lake.verify("s", rows: 1000, snapshots: 1)
-        let output = try TestWarehouse.runPython(["-c", """
+        let output = try lake.pyiceberg("""
             import json, pyarrow.parquet as pq
-            from pyiceberg.catalog.sql import SqlCatalog
-            t = SqlCatalog("default", uri="sqlite:///\(lake.database)", warehouse="file://\(lake.warehouse)").load_table("ns.s")
+            t = catalog.load_table("ns.s")
             order = [(f.source_id, str(f.transform), f.direction.name, f.null_order.name) for f in t.sort_order().fields]
             files = []
             for task in t.scan().plan_files():
@@ -39,7 +38,7 @@ struct IcebergSortOrderTests {
                 keys = [(r["country"] is not None, r["country"] or "", -r["amount"]) for r in rows]
                 files.append({"sort_order_id": task.file.sort_order_id, "rows": len(rows), "sorted": keys == sorted(keys)})
             print(json.dumps({"order": order, "files": sorted(files, key=lambda f: f["rows"])}))
-            """])
+            """)
         let result = try JSONParser.parse(output.split(separator: "\n").last.map(String.init) ?? "")
         #expect(result["order"] == [[2, "identity", "ASC", "NULLS_FIRST"], [3, "identity", "DESC", "NULLS_LAST"]])
         let files = result["files"]?.arrayValue ?? []

@@ -55,3 +55,14 @@ struct TestWarehouse {
         return text
     }
 }
+
+extension TestWarehouse {
+    /// Runs a Python script with `catalog` bound to this warehouse's catalog as pyiceberg opens it.
+    @discardableResult
+    func pyiceberg(_ script: String) throws -> String {
+        try Self.runPython(["-c", """
+            from pyiceberg.catalog.sql import SqlCatalog
+            catalog = SqlCatalog("default", uri="sqlite:///\(database)", warehouse="file://\(warehouse)")
+            """ + "\n" + script])
+    }
+}

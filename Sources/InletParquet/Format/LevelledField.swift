@@ -9,8 +9,9 @@ struct LevelledField {
 
     struct Node {
         var kind: Kind
-        /// The stored type of a primitive.
+        /// The stored type of a primitive, and the length of its values when they are of one length.
         var physicalType: ParquetPhysicalType
+        var typeLength: Int32?
         var isRequired: Bool
         /// The definition level of the node's columns when the node itself is present.
         var definitionLevel: Int
@@ -40,7 +41,7 @@ struct LevelledField {
         let path = parentPath + [field.name]
         let index = nodes.count
         let definitionLevel = parentDefinitionLevel + (field.isRequired ? 0 : 1)
-        nodes.append(Node(kind: .primitive, physicalType: .boolean, isRequired: field.isRequired, definitionLevel: definitionLevel,
+        nodes.append(Node(kind: .primitive, physicalType: .boolean, typeLength: field.typeLength, isRequired: field.isRequired, definitionLevel: definitionLevel,
                           repetitionLevel: parentRepetitionLevel, leaves: nextLeaf..<nextLeaf, childList: 0..<0))
         paths.append(path.joined(separator: "."))
         var childFields: [ParquetField] = []

@@ -7,6 +7,8 @@ public struct ParquetColumn: Sendable, Equatable {
     public var physicalType: ParquetPhysicalType
     public var logicalType: ParquetLogicalType?
     public var isRequired: Bool
+    /// The length of every value of a FIXED_LEN_BYTE_ARRAY column.
+    public var typeLength: Int32?
     /// The names from the top-level field down to this column (the footer's `path_in_schema`).
     public internal(set) var path: [String]
     /// How many optional or repeated fields on the path are defined when the value is present.
@@ -16,7 +18,8 @@ public struct ParquetColumn: Sendable, Equatable {
 
     /// A top-level column.
     public init(name: String, fieldID: Int32, physicalType: ParquetPhysicalType, logicalType: ParquetLogicalType? = nil,
-                isRequired: Bool = false) {
+                isRequired: Bool = false, typeLength: Int32? = nil) {
+        self.typeLength = typeLength
         self.name = name
         self.fieldID = fieldID
         self.physicalType = physicalType

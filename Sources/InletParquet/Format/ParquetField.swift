@@ -15,18 +15,21 @@ public struct ParquetField: Sendable, Equatable {
     public var fieldID: Int32?
     public var isRequired: Bool
     public var kind: Kind
+    /// The length of every value of a FIXED_LEN_BYTE_ARRAY primitive.
+    public var typeLength: Int32?
 
-    public init(name: String, fieldID: Int32?, isRequired: Bool = false, kind: Kind) {
+    public init(name: String, fieldID: Int32?, isRequired: Bool = false, kind: Kind, typeLength: Int32? = nil) {
         self.name = name
         self.fieldID = fieldID
         self.isRequired = isRequired
         self.kind = kind
+        self.typeLength = typeLength
     }
 
     /// A top-level primitive field from a flat column description.
     public init(_ column: ParquetColumn) {
         self.init(name: column.name, fieldID: column.fieldID, isRequired: column.isRequired,
-                  kind: .primitive(column.physicalType, column.logicalType))
+                  kind: .primitive(column.physicalType, column.logicalType), typeLength: column.typeLength)
     }
 
     public var isPrimitive: Bool {
@@ -44,7 +47,8 @@ public struct ParquetField: Sendable, Equatable {
         let definition = definitionLevel + (isRequired ? 0 : 1)
         switch kind {
         case .primitive(let physical, let logical):
-            var column = ParquetColumn(name: name, fieldID: fieldID ?? -1, physicalType: physical, logicalType: logical, isRequired: isRequired)
+            var column = ParquetColumn(name: name, fieldID: fieldID ?? -1, physicalType: physical, logicalType: logical, isRequired: isRequired,
+                                       typeLength: typeLength)
             column.path = path
             column.maxDefinitionLevel = definition
             column.maxRepetitionLevel = repetitionLevel
@@ -67,8 +71,8 @@ public struct ParquetField: Sendable, Equatable {
         let repetition: SchemaElement.Repetition = isRequired ? .required : .optional
         switch kind {
         case .primitive(let physical, let logical):
-            return [SchemaElement(name: name, repetition: repetition, physicalType: physical, logicalType: logical.map(SchemaElement.Annotation.value),
-                                  fieldID: fieldID)]
+            return [SchemaElement(name: name, repetition: repetition, physicalType: physical, typeLength: typeLength,
+                                  logicalType: logical.map(SchemaElement.Annotation.value), fieldID: fieldID)]
         case .structure(let children):
             return [SchemaElement(name: name, repetition: repetition, childCount: children.count, fieldID: fieldID)]
                 + children.flatMap { $0.schemaElements() }
@@ -97,17 +101,24 @@ struct SchemaElement {
     var name: String
     var repetition: Repetition?
     var physicalType: ParquetPhysicalType?
+    var typeLength: Int32?
     var childCount: Int?
     var logicalType: Annotation?
     var fieldID: Int32?
 
     func write(to writer: inout ThriftCompactWriter) {
         if let physicalType { writer.field(1, physicalType.rawValue) }
+        if let typeLength { writer.field(2, typeLength) }
         if let repetition { writer.field(3, repetition.rawValue) }
         writer.field(4, name)
         if let childCount { writer.field(5, Int32(childCount)) }
         switch logicalType {
-        case .value(let logical)?: writer.field(6, logical.convertedType)
+        case .value(let logical)?:
+            if let converted = logical.convertedType { writer.field(6, converted) }
+            if case .decimal(let precision, let scale) = logical {
+                writer.field(7, scale)
+                writer.field(8, precision)
+            }
         case .list?: writer.field(6, Int32(3))   // LIST
         case .map?: writer.field(6, Int32(1))    // MAP
         case nil: break

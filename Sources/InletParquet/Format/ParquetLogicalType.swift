@@ -7,13 +7,23 @@ public enum ParquetLogicalType: Sendable, Equatable {
     case date
     /// Microseconds since the epoch in an INT64; `adjustedToUTC` is Iceberg's `timestamptz`.
     case timestampMicros(adjustedToUTC: Bool)
+    /// Microseconds since midnight in an INT64.
+    case timeMicros
+    /// An unscaled integer (INT32, INT64, or big-endian two's complement in a FIXED_LEN_BYTE_ARRAY).
+    case decimal(precision: Int32, scale: Int32)
+    /// Sixteen bytes in a FIXED_LEN_BYTE_ARRAY.
+    case uuid
 
-    var convertedType: Int32 {
+    /// The older annotation, where there is one.
+    var convertedType: Int32? {
         switch self {
         case .string: return 0          // UTF8
         case .json: return 19           // JSON
         case .date: return 6            // DATE
         case .timestampMicros: return 10 // TIMESTAMP_MICROS
+        case .timeMicros: return 8      // TIME_MICROS
+        case .decimal: return 5         // DECIMAL
+        case .uuid: return nil
         }
     }
 
@@ -27,6 +37,41 @@ public enum ParquetLogicalType: Sendable, Equatable {
                 timestamp.field(1, adjustedToUTC)
                 timestamp.field(2) { unit in unit.field(2, structure: { _ in }) }
             }
+        case .timeMicros:
+            writer.field(7) { time in
+                time.field(1, false)
+                time.field(2) { unit in unit.field(2, structure: { _ in }) }
+            }
+        case .decimal(let precision, let scale):
+            writer.field(5) { decimal in
+                decimal.field(1, scale)
+                decimal.field(2, precision)
+            }
+        case .uuid: writer.field(14, structure: { _ in })
+        }
+    }
+
+    /// Reads the annotation of a footer schema element (the logical type, else the converted type).
+    static func read(from element: ThriftValue) -> ParquetLogicalType? {
+        if let logical = element[10] {
+            if logical[1] != nil { return .string }
+            if logical[12] != nil { return .json }
+            if logical[6] != nil { return .date }
+            if let timestamp = logical[8], timestamp[2]?[2] != nil { return .timestampMicros(adjustedToUTC: timestamp[1]?.bool ?? false) }
+            if let time = logical[7], time[2]?[2] != nil { return .timeMicros }
+            if let decimal = logical[5] {
+                return .decimal(precision: Int32(decimal[2]?.integer ?? 0), scale: Int32(decimal[1]?.integer ?? 0))
+            }
+            if logical[14] != nil { return .uuid }
+        }
+        switch element[6]?.integer {
+        case 0?: return .string
+        case 19?: return .json
+        case 6?: return .date
+        case 10?: return .timestampMicros(adjustedToUTC: true)
+        case 8?: return .timeMicros
+        case 5?: return .decimal(precision: Int32(element[8]?.integer ?? 0), scale: Int32(element[7]?.integer ?? 0))
+        default: return nil
         }
     }
 }

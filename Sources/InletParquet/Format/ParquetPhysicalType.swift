@@ -6,4 +6,6 @@ public enum ParquetPhysicalType: Int32, Sendable {
     case float = 4
     case double = 5
     case byteArray = 6
+    /// Byte arrays of one length, given by the column's `typeLength`.
+    case fixedLengthByteArray = 7
 }

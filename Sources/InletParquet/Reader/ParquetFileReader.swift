@@ -120,8 +120,12 @@ private struct SchemaTreeReader {
             guard let type = element[1]?.integer, let physical = ParquetPhysicalType(rawValue: Int32(type)) else {
                 throw .unsupported("\(path): column '\(name)' of physical type \(element[1]?.integer ?? -1)")
             }
+            if physical == .fixedLengthByteArray && (element[2]?.integer ?? 0) <= 0 {
+                throw .corrupt("\(path): fixed-length column '\(name)' has no length")
+            }
             return ParquetField(name: name, fieldID: fieldID, isRequired: repetition == 0,
-                                kind: .primitive(physical, Self.logicalType(of: element)))
+                                kind: .primitive(physical, ParquetLogicalType.read(from: element)),
+                                typeLength: physical == .fixedLengthByteArray ? element[2]?.integer.map { Int32(truncatingIfNeeded: $0) } : nil)
         }
         let annotation = element[10]
         let converted = element[6]?.integer
@@ -139,22 +143,6 @@ private struct SchemaTreeReader {
         let contents = try children(count: Int(inner))
         return ParquetField(name: name, fieldID: fieldID, isRequired: repetition == 0,
                             kind: isList ? .list(element: contents[0]) : .map(key: contents[0], value: contents[1]))
-    }
-
-    private static func logicalType(of element: ThriftValue) -> ParquetLogicalType? {
-        if let logical = element[10] {
-            if logical[1] != nil { return .string }
-            if logical[12] != nil { return .json }
-            if logical[6] != nil { return .date }
-            if let timestamp = logical[8], timestamp[2]?[2] != nil { return .timestampMicros(adjustedToUTC: timestamp[1]?.bool ?? false) }
-        }
-        switch element[6]?.integer {
-        case 0?: return .string
-        case 19?: return .json
-        case 6?: return .date
-        case 10?: return .timestampMicros(adjustedToUTC: true)
-        default: return nil
-        }
     }
 }
 
@@ -381,6 +369,11 @@ private struct PlainDecoder {
         case .int64: return .int64(Int64(bitPattern: try littleEndian(8)))
         case .float: return .float(Float(bitPattern: UInt32(try littleEndian(4))))
         case .double: return .double(Double(bitPattern: try littleEndian(8)))
+        case .fixedLengthByteArray:
+            let length = Int(column.typeLength ?? 0)
+            guard position + length <= data.endIndex else { throw .corrupt("a value of \(column.dottedPath) runs past its page") }
+            defer { position += length }
+            return .bytes(Array(data[position..<position + length]))
         case .byteArray:
             let length = Int(try littleEndian(4))
             guard position + length <= data.endIndex else { throw .corrupt("a value of \(column.dottedPath) runs past its page") }

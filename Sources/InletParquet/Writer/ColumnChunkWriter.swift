@@ -48,7 +48,7 @@ struct ColumnChunkWriter {
         case .int64: return integerBounds.map { .int64(low ? $0.low : $0.high) }
         case .float: return floatingBounds.map { .float(Float(low ? $0.low : $0.high)) }
         case .double: return floatingBounds.map { .double(low ? $0.low : $0.high) }
-        case .byteArray:
+        case .byteArray, .fixedLengthByteArray:
             guard let bytes = low ? minimumBytes : maximumBytes else { return nil }
             switch column.logicalType {
             case .string?, .json?: return .string(String(decoding: bytes, as: UTF8.self))
@@ -162,9 +162,13 @@ struct ColumnChunkWriter {
         } else {
             updateByteBounds(bytes)
         }
-        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
+        // Fixed-length values go without a length.
+        if column.physicalType == .byteArray {
+            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { pageValues.append(contentsOf: $0) }
+            pageValueBytes += 4
+        }
         pageValues.append(contentsOf: bytes)
-        pageValueBytes += 4 + bytes.count
+        pageValueBytes += bytes.count
     }
 
     private var openPageBytes: Int { pageValueBytes + pageEntryCount / 4 }
@@ -177,15 +181,27 @@ struct ColumnChunkWriter {
 
     private mutating func updateByteBounds(_ bytes: UnsafeBufferPointer<UInt8>) {
         if let low = minimumBytes, let high = maximumBytes {
-            if ParquetValue.bytesPrecede(bytes, low) {
+            if precedes(bytes, low) {
                 minimumBytes = Array(bytes)
-            } else if high.withUnsafeBufferPointer({ ParquetValue.bytesPrecede($0, bytes) }) {
+            } else if high.withUnsafeBufferPointer({ precedes($0, bytes) }) {
                 maximumBytes = Array(bytes)
             }
         } else {
             minimumBytes = Array(bytes)
             maximumBytes = minimumBytes
         }
+    }
+
+    private func precedes(_ left: UnsafeBufferPointer<UInt8>, _ right: [UInt8]) -> Bool {
+        right.withUnsafeBufferPointer { precedes(left, $0) }
+    }
+
+    /// Byte arrays compare as unsigned bytes; big-endian decimals of one length, as signed numbers.
+    private func precedes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        if case .decimal? = column.logicalType, let first = left.first, let other = right.first, (first ^ other) & 0x80 != 0 {
+            return first & 0x80 != 0
+        }
+        return ParquetValue.bytesPrecede(left, right)
     }
 
     /// Closes the open page, if it holds any rows.

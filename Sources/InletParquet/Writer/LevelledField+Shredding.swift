@@ -11,9 +11,7 @@ extension LevelledField {
         }
         switch node.kind {
         case .primitive:
-            guard value.physicalType == node.physicalType else {
-                throw .typeMismatch(column: paths[index], expected: "\(node.physicalType)", got: value.kindName)
-            }
+            try value.check(node.physicalType, length: node.typeLength, column: paths[index])
         case .structure:
             guard case .structure(let values) = value else { throw .typeMismatch(column: paths[index], expected: "struct", got: value.kindName) }
             guard values.count == node.childList.count else {

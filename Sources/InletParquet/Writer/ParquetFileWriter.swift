@@ -54,7 +54,7 @@ public struct ParquetFileWriter {
         var plans: [FieldPlan] = []
         for field in fields {
             if case .primitive(let type, _) = field.kind {
-                plans.append(FieldPlan(leaf: columns.count, physicalType: type, isRequired: field.isRequired, nested: nil))
+                plans.append(FieldPlan(leaf: columns.count, physicalType: type, typeLength: field.typeLength, isRequired: field.isRequired, nested: nil))
             } else {
                 plans.append(FieldPlan(leaf: columns.count, physicalType: .boolean, isRequired: field.isRequired, nested: nestedFields.count))
                 nestedFields.append(LevelledField(field, firstLeaf: columns.count))
@@ -83,9 +83,9 @@ public struct ParquetFileWriter {
                 let plan = plans[index]
                 if let nested = plan.nested {
                     try nestedFields[nested].check(values[index])
-                } else if !values[index].fits(plan.physicalType) {
-                    guard let value = values[index] else { throw .missingRequiredValue(column: fields[index].name) }
-                    throw .typeMismatch(column: fields[index].name, expected: "\(plan.physicalType)", got: value.kindName)
+                } else if !values[index].fits(plan.physicalType) || plan.typeLength != nil {
+                    guard let value = values[index] else { continue }
+                    try value.check(plan.physicalType, length: plan.typeLength, column: fields[index].name)
                 } else if plan.isRequired && values[index] == nil {
                     throw .missingRequiredValue(column: fields[index].name)
                 }
@@ -154,6 +154,7 @@ private struct FieldPlan {
     /// The field's first column.
     var leaf: Int
     var physicalType: ParquetPhysicalType
+    var typeLength: Int32? = nil
     var isRequired: Bool
     /// For a list, struct or map: its position among the writer's nested fields.
     var nested: Int?

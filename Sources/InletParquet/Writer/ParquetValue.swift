@@ -110,8 +110,20 @@ extension Optional where Wrapped == ParquetValue {
         case .int64?: return type == .int64
         case .float?: return type == .float
         case .double?: return type == .double
-        case .string?, .bytes?: return type == .byteArray
+        case .string?: return type == .byteArray
+        case .bytes?: return type == .byteArray || type == .fixedLengthByteArray
         case .list?, .structure?, .map?: return false
+        }
+    }
+}
+
+extension ParquetValue {
+    /// Refuses a non-null value that a primitive column of `type` (values of `length` bytes, for
+    /// fixed-length columns) cannot store.
+    func check(_ type: ParquetPhysicalType, length: Int32?, column: String) throws(ParquetError) {
+        guard Optional(self).fits(type) else { throw .typeMismatch(column: column, expected: "\(type)", got: kindName) }
+        if let length, case .bytes(let bytes) = self, bytes.count != Int(length) {
+            throw .typeMismatch(column: column, expected: "\(length)-byte", got: "\(bytes.count)-byte")
         }
     }
 }
