@@ -41,46 +41,61 @@ struct IcebergBenchmark {
                 IcebergField(id: 18, name: "tags", type: .list(elementID: 19, element: .string)), IcebergField(id: 20, name: "source", type: .string),
             ])),
         ], identifierFieldIDs: [1])
-        let statuses = ["active", "pending", "closed", "archived"]
-        let countries = ["US", "DE", "FR", "JP", "BR", "IN"]
-        func rows(_ range: Range<Int>) -> LazyMapSequence<Range<Int>, [ParquetValue?]> {
-            range.lazy.map { index -> [ParquetValue?] in
-            let n = Int64(index)
-            return [
-                .int64(n), .int64(n / 7), .int64(n % 97), .int64(n % 5),
-                .string("Customer \(index)"), .string("user\(index)@example.com"), .string(statuses[index % 4]),
-                .string(countries[index % 6]), .string("Lorem ipsum dolor sit amet, consectetur adipiscing elit."),
-                .int64(1_704_067_200_000_000 + n * 1_000_000), .int64(1_717_200_000_000_000 + n * 1_000_000),
-                .double(Double(index % 10_000) * 1.37), .double(Double((index * 31) % 1000) / 10), .double(Double(index % 100) / 100),
-                .structure([.string("pro"), .int64(n % 50), .list([.string("t\(index % 10)"), .string("g\(index % 7)")]), .string("api")]),
-            ]
-            }
-        }
-        let started = ContinuousClock.now
         let catalog = try SQLiteCatalog(path: directory + "/catalog.db", warehouse: "file://" + directory + "/warehouse")
         try catalog.createNamespace("bench")
+
+        // On one thread: rows produced and written in turn.
+        var single = try catalog.createTable(namespace: "bench", name: "records_one_thread", schema: schema)
+        let singleStarted = ContinuousClock.now
+        try single.append(rows: (0..<count).lazy.map(row))
+        let singleSeconds = seconds(since: singleStarted)
+        print("inlet append rows/s (one thread): \(Int(Double(count) / singleSeconds))")
+
+        // On two threads: batches of rows produced and written by two workers, one file each.
+        let started = ContinuousClock.now
         var table = try catalog.createTable(namespace: "bench", name: "records", schema: schema)
         let batchSize = count / batches
         for batch in 0..<batches {
-            try table.append(rows: rows(batch * batchSize..<(batch == batches - 1 ? count : (batch + 1) * batchSize)))
+            let range = batch * batchSize..<(batch == batches - 1 ? count : (batch + 1) * batchSize)
+            let chunks = stride(from: range.lowerBound, to: range.upperBound, by: 8192).map { $0..<min($0 + 8192, range.upperBound) }
+            try table.append(batches: chunks, workers: 2) { chunk in chunk.map(row) }
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("inlet append rows: \(count) in \(String(format: "%.2f", seconds)) s")
-        print("inlet append rows/s: \(Int(Double(count) / seconds))")
+        let elapsed = seconds(since: started)
+        print("inlet append rows: \(count) in \(String(format: "%.2f", elapsed)) s")
+        print("inlet append rows/s: \(Int(Double(count) / elapsed))")
         guard merged > 0 else { return }
         // Updates of the newest ids with a new version, and as many new ids after them.
         let updates = (count - merged / 2..<count).map { index -> [ParquetValue?] in
-            var row = Array(rows(index..<index + 1))[0]
-            row[3] = .int64(99)
-            return row
+            var updated = row(index)
+            updated[3] = .int64(99)
+            return updated
         }
-        let inserts = Array(rows(count..<count + merged - merged / 2))
+        let inserts = (count..<count + merged - merged / 2).map(row)
         let mergeStarted = ContinuousClock.now
         try table.merge(rows: updates + inserts, removal: removal)
-        let mergeElapsed = ContinuousClock.now - mergeStarted
-        let mergeSeconds = Double(mergeElapsed.components.seconds) + Double(mergeElapsed.components.attoseconds) / 1e18
+        let mergeSeconds = seconds(since: mergeStarted)
         print("inlet merge rows: \(merged) into \(count) in \(String(format: "%.2f", mergeSeconds)) s")
         print("inlet merge rows/s: \(Int(Double(merged) / mergeSeconds))")
+    }
+
+    private static let statuses = ["active", "pending", "closed", "archived"]
+    private static let countries = ["US", "DE", "FR", "JP", "BR", "IN"]
+
+    /// The generated API-like row number `index`.
+    @Sendable static func row(_ index: Int) -> [ParquetValue?] {
+        let n = Int64(index)
+        return [
+            .int64(n), .int64(n / 7), .int64(n % 97), .int64(n % 5),
+            .string("Customer \(index)"), .string("user\(index)@example.com"), .string(statuses[index % 4]),
+            .string(countries[index % 6]), .string("Lorem ipsum dolor sit amet, consectetur adipiscing elit."),
+            .int64(1_704_067_200_000_000 + n * 1_000_000), .int64(1_717_200_000_000_000 + n * 1_000_000),
+            .double(Double(index % 10_000) * 1.37), .double(Double((index * 31) % 1000) / 10), .double(Double(index % 100) / 100),
+            .structure([.string("pro"), .int64(n % 50), .list([.string("t\(index % 10)"), .string("g\(index % 7)")]), .string("api")]),
+        ]
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

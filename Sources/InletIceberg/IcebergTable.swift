@@ -131,62 +131,17 @@ public struct IcebergTable: Sendable {
             for file in files { catalog.storage.delete(file.path) }
             throw error
         }
-        return files.map { file in
-            var sorted = file
-            sorted.sortOrderID = order.orderID
-            return sorted
-        }
+        return files.map { $0.sorted(by: order.orderID) }
     }
 
     private func writeUnsortedFiles(_ rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression) throws(IcebergError) -> [DataFile] {
-        let schema = try metadata.currentSchema
-        let spec = try partitionSpec
-        let sourcePositions = try spec.fields.map { (field) throws(IcebergError) -> Int in
-            guard let position = schema.fields.firstIndex(where: { $0.id == field.sourceID }) else {
-                throw .invalidMetadata("partition field \(field.name) has no source column")
-            }
-            return position
-        }
-        let fields = try parquetFields
-        let storage = catalog.storage
-        let location = metadata.location
-        var finished: [[ParquetValue?]: (path: String, writer: ParquetFileWriter)] = [:]
-        var order: [[ParquetValue?]] = []
-        // The partition being written stays out of the dictionary, so runs of rows of one partition
-        // (all rows, when unpartitioned) cost no lookup.
-        var current: (key: [ParquetValue?], path: String, writer: ParquetFileWriter)?
-        func start(_ key: [ParquetValue?]) throws -> (key: [ParquetValue?], path: String, writer: ParquetFileWriter) {
-            if let existing = finished.removeValue(forKey: key) { return (key, existing.path, existing.writer) }
-            let number = String(order.count)
-            let path = "\(location)/data/\(String(repeating: "0", count: max(0, 5 - number.count)) + number)-0-\(UUIDText.random()).parquet"
-            order.append(key)
-            return (key, path, try ParquetFileWriter(path: try storage.localPath(of: path), fields: fields, options: .init(compression: compression)))
-        }
+        var writer = try PartitionedDataWriter(table: self, compression: compression)
         do {
-            try storage.createDirectory("\(location)/data")
-            for row in rows {
-                let key = spec.fields.isEmpty ? [] : spec.key(of: row, positions: sourcePositions)
-                if current?.key != key {
-                    if let previous = current { finished[previous.key] = (previous.path, previous.writer) }
-                    current = try start(key)
-                }
-                try current!.writer.write(row: row)
-            }
-            // No rows at all still make one (empty) file, so that an overwrite with nothing empties the table.
-            if current == nil && order.isEmpty { current = try start(spec.fields.map { _ in nil }) }
-            if let last = current { finished[last.key] = (last.path, last.writer) }
-            var files: [DataFile] = []
-            for key in order {
-                guard var entry = finished[key] else { continue }
-                files.append(DataFile(path: entry.path, summary: try entry.writer.close(), partition: key))
-            }
-            return files
+            for row in rows { try writer.write(row) }
+            return try writer.finish()
         } catch {
-            // A refused row or a failed write: the files begun here belong to no table state.
-            if let open = current { finished[open.key] = (open.path, open.writer) }
-            for entry in finished.values { storage.delete(entry.path) }
-            if let error = error as? IcebergError { throw error }
-            throw .io("writing data files of \(namespace).\(name): \(error)")
+            writer.abandon()
+            throw error
         }
     }
 

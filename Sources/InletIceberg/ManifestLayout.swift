@@ -9,6 +9,13 @@ public struct DataFile: Sendable {
     public var partition: [ParquetValue?]
     /// The sort order the file's rows follow (0: unsorted).
     public var sortOrderID: Int32 = 0
+
+    /// The same file, declared sorted by the order with id `orderID`.
+    func sorted(by orderID: Int32) -> DataFile {
+        var file = self
+        file.sortOrderID = orderID
+        return file
+    }
 }
 
 /// The manifest schema and metadata of one table state: its schema and partition spec decide the

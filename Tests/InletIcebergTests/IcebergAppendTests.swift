@@ -255,3 +255,42 @@ extension IcebergAppendTests {
         #expect(bounds["huge"]?.arrayValue?.contains(["-3000.0000000000", "3300.0000000000"]) == true, "\(bounds)")
     }
 }
+
+extension IcebergAppendTests {
+    @Test func batchesWrittenByThreeWorkersLandInOneSnapshot() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "w", schema: schema)
+        let chunks = stride(from: 0, to: 5000, by: 400).map { $0..<min($0 + 400, 5000) }
+        try table.append(batches: chunks, workers: 3) { chunk in
+            chunk.map { index in
+                [.int64(Int64(index)), .string("name \(index)"), .double(Double(index) * 0.25), nil, .int32(Int32(index % 1000)), nil, nil]
+            }
+        }
+        try lake.verify("w", rows: 5000, snapshots: 1)
+        let data = try FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/w/data")
+        #expect(data.count == 3, "\(data)")
+        let rows = try lake.pyiceberg("""
+            t = catalog.load_table("ns.w")
+            print(sorted(r["id"] for r in t.scan().to_arrow().to_pylist()) == list(range(5000)))
+            """)
+        #expect(rows.hasSuffix("True\n"))
+    }
+
+    @Test func aBatchThatCannotBeConvertedFailsTheWriteAndLeavesNoFile() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "f", schema: schema)
+        try table.append(rows: rows(0..<10))
+        let chunks = stride(from: 0, to: 4000, by: 100).map { $0..<($0 + 100) }
+        #expect(throws: IcebergError.invalidMetadata("record 2345 has no id")) {
+            try table.append(batches: chunks, workers: 2) { (chunk) throws(IcebergError) -> [[ParquetValue?]] in
+                if chunk.contains(2345) { throw .invalidMetadata("record 2345 has no id") }
+                return chunk.map { [.int64(Int64($0)), nil, nil, nil, nil, nil, nil] }
+            }
+        }
+        let data = try FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/f/data")
+        #expect(data.count == 1, "\(data)")
+        try lake.verify("f", rows: 10, snapshots: 1)
+    }
+}

@@ -54,3 +54,26 @@ struct IcebergSortOrderTests {
         }
     }
 }
+
+extension IcebergSortOrderTests {
+    @Test func workersSortTheirOwnRuns() throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        var table = try lake.catalog().createTable(namespace: "ns", name: "w", schema: schema,
+                                                   sortOrder: IcebergSortOrder(fields: [.init(sourceID: 3, descending: true)]))
+        table.sortedRunRows = 500
+        let chunks = stride(from: 0, to: 2000, by: 250).map { $0..<($0 + 250) }
+        try table.append(batches: chunks, workers: 2) { chunk in chunk.map { [.int64(Int64($0)), nil, .double(Double(($0 * 7919) % 2000))] } }
+        try lake.verify("w", rows: 2000, snapshots: 1)
+        let output = try lake.pyiceberg("""
+            import json, pyarrow.parquet as pq
+            t = catalog.load_table("ns.w")
+            files = []
+            for task in t.scan().plan_files():
+                amounts = [r["amount"] for r in pq.read_table(task.file.file_path[len("file://"):]).to_pylist()]
+                files.append([len(amounts), amounts == sorted(amounts, reverse=True), task.file.sort_order_id])
+            print(json.dumps(sorted(files)))
+            """)
+        #expect(output.hasSuffix("[[500, true, 1], [500, true, 1], [500, true, 1], [500, true, 1]]\n"), "\(output)")
+    }
+}
