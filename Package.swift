@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "InletParquet", targets: ["InletParquet"]),
         .library(name: "InletAvro", targets: ["InletAvro"]),
         .library(name: "InletIceberg", targets: ["InletIceberg"]),
+        .library(name: "InletPipeline", targets: ["InletPipeline"]),
+        .library(name: "InletIcebergDestination", targets: ["InletIcebergDestination"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,7 +73,8 @@ let package = Package(
         .target(
             name: "InletCLI",
             dependencies: [
-                "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative",
+                "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
+                "InletIcebergDestination",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -85,6 +88,22 @@ let package = Package(
         .target(
             name: "InletIceberg",
             dependencies: ["InletJSON", "InletAvro", "InletParquet", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcomingFeatures
+        ),
+
+        // The record pipeline: any connector's records, prepared, committed in batches, checkpointed.
+        .target(
+            name: "InletPipeline",
+            dependencies: [
+                "InletJSON", "InletProtocol", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // Destinations: Iceberg tables.
+        .target(
+            name: "InletIcebergDestination",
+            dependencies: ["InletPipeline", "InletIceberg", "InletParquet", "InletJSON", "InletProtocol"],
             swiftSettings: upcomingFeatures
         ),
 

@@ -11,6 +11,12 @@ public enum CommandRunner {
             if let connectorCommand = command as? any ConnectorCommand {
                 return await connectorCommand.execute(in: environment)
             }
+            if let sync = command as? SyncCommand {
+                return await sync.execute(in: environment)
+            }
+            if let decrypt = command as? DecryptCommand {
+                return decrypt.execute(in: environment)
+            }
             if command is InletCommand {
                 // `inlet` alone: there is nothing to run.
                 environment.standardError.write(line: InletCommand.helpMessage())

@@ -1,0 +1,233 @@
+import ArgumentParser
+import Foundation
+import InletIceberg
+import InletIcebergDestination
+import InletJSON
+import InletPipeline
+import InletProtocol
+
+/// `inlet sync`: reads a connector's streams into Iceberg tables, checkpointing as it commits.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync a connector's streams into Iceberg tables (local warehouse and SQLite catalog by default).",
+        discussion: """
+            Every selected stream lands as the table <namespace>.<stream>. State is saved only after the \
+            records before it are committed, so a sync that stops (even killed) resumes where it left off.
+            """
+    )
+
+    @OptionGroup var connectorOptions: ConnectorSelectionOptions
+
+    @Option(name: .long, help: "Path to the JSON config file.")
+    var config: String
+
+    @Option(name: .long, help: "A configured catalog (JSON) to sync; default: every stream the connector discovers.")
+    var catalog: String?
+
+    @Option(name: .long, help: "Only these streams (comma-separated), of the discovered ones.")
+    var streams: String?
+
+    @Option(name: .long, help: "Where Inlet keeps its warehouse, catalog, state and keys.")
+    var dataDir = "inlet-data"
+
+    @Option(name: .long, help: "The warehouse directory (default: <data-dir>/warehouse).")
+    var warehouse: String?
+
+    @Option(name: .long, help: "The namespace the tables go to.")
+    var namespace = "raw"
+
+    @Option(name: .long, help: "append, overwrite or merge; default: overwrite for full refresh, merge for incremental streams with a primary key, else append.")
+    var mode: String?
+
+    @Option(name: .long, help: "Merge key columns (comma-separated); default: the stream's primary key.")
+    var merge: String?
+
+    @Option(name: .long, help: "A JSON file of column transformations (cast, drop, encrypt, rename).")
+    var transform: String?
+
+    @Flag(name: .long, help: "Leave out the ingestion metadata columns.")
+    var noIngestionMetadata = false
+
+    @Flag(name: .long, help: "Write nested objects and arrays as JSON strings instead of structs and lists.")
+    var nestedAsJson = false
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Keep committed staging batches under <warehouse>/archive/<run_id>/.")
+    var archiveStaging = true
+
+    @Option(name: .long, help: "Names the connection whose checkpoint is kept; default: the connector's name.")
+    var connection: String?
+
+    @Option(name: .long, help: "Commit once this many records are buffered.")
+    var commitRecords = 100_000
+
+    @Option(name: .long, help: "Commit at least this often (seconds).")
+    var commitSeconds = 30
+
+    @Option(name: .long, help: "Written to the dag_job_id column (default: $INLET_DAG_JOB_ID).")
+    var dagJobId: String?
+
+    @Option(name: .long, help: "Threads writing data files.")
+    var workers = 2
+
+    func execute(in environment: CommandEnvironment) async -> Int32 {
+        do {
+            let summary = try await sync(environment: environment)
+            environment.standardOutput.write(line: summary)
+            return 0
+        } catch {
+            environment.standardError.write(line: "inlet: sync failed: \(error)")
+            return 1
+        }
+    }
+
+    private func sync(environment: CommandEnvironment) async throws -> String {
+        let connector = try environment.resolver.connector(for: connectorOptions.selection)
+        let configObject = try InputFiles.config(at: config)
+        let writeMode = try mode.map { (name) throws(CLIError) -> WriteMode in
+            guard let mode = WriteMode(rawValue: name) else { throw CLIError("--mode \(name): expected append, overwrite or merge") }
+            return mode
+        }
+        let transformations = try transform.map { (path) throws -> [ColumnTransformation] in
+            try ColumnTransformation.list(from: try InputFiles.json(at: path, role: "transformations"))
+        } ?? []
+
+        let warehouseDirectory = URL(fileURLWithPath: warehouse ?? dataDir + "/warehouse").standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: warehouseDirectory, withIntermediateDirectories: true)
+        let icebergCatalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: "file://" + warehouseDirectory)
+        let stateStore = try SQLiteStateStore(path: dataDir + "/state.db")
+        let keyStore = try KeyStore(path: dataDir + "/keys.json")
+        let runID = UUID().uuidString.lowercased()
+
+        let configured = try await configuredStreams(connector: connector, config: configObject)
+        let unknownStreams = Set(transformations.map(\.stream)).subtracting(configured.map(\.stream.name))
+        if !unknownStreams.isEmpty {
+            throw CLIError("transformations name streams that are not synced: \(unknownStreams.sorted().joined(separator: ", "))")
+        }
+        let selected = configured.map { stream -> SyncStream in
+            let mode = writeMode ?? Self.defaultMode(for: stream)
+            let preparer = RecordPreparer(
+                transformations: transformations.filter { $0.stream == stream.stream.name },
+                metadata: noIngestionMetadata ? nil : .init(runID: runID, mode: mode,
+                                                           dagJobID: dagJobId ?? ProcessInfo.processInfo.environment["INLET_DAG_JOB_ID"]),
+                keyStore: keyStore)
+            let keys = merge.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+                ?? (stream.primaryKey ?? stream.stream.sourceDefinedPrimaryKey ?? []).compactMap { $0.count == 1 ? $0[0] : nil }
+            let cursor = (stream.cursorField ?? stream.stream.defaultCursorField)?.first
+            let plan = StreamPlan(descriptor: stream.stream.descriptor, jsonSchema: preparer.schema(from: stream.stream.jsonSchema),
+                                  writeMode: mode, mergeKeys: keys, cursorField: cursor)
+            return SyncStream(configured: stream, plan: plan, preparer: preparer)
+        }
+
+        let destination = IcebergDestination(catalog: icebergCatalog, namespace: namespace,
+                                             mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJson), workers: max(1, workers))
+        let options = SyncOptions(connection: connection ?? connector.name, runID: runID, commitRecords: max(1, commitRecords),
+                                  commitInterval: .seconds(max(1, commitSeconds)),
+                                  stagingDirectory: warehouseDirectory + "/staging/" + runID,
+                                  archiveDirectory: archiveStaging ? warehouseDirectory + "/archive/" + runID : nil)
+        let display = ProgressDisplay(output: environment.standardError)
+        let pipeline = SyncPipeline(connector: connector, destination: destination, stateStore: stateStore, options: options,
+                                    progress: { display.show($0) })
+        do {
+            let progress = try await pipeline.run(config: configObject, streams: selected)
+            display.finish()
+            try? FileManager.default.removeItem(atPath: warehouseDirectory + "/staging/" + runID)
+            return Self.summary(progress, namespace: namespace, runID: runID, warehouse: warehouseDirectory)
+        } catch {
+            display.finish()
+            environment.standardError.write(line: Self.summary(error.progress, namespace: namespace, runID: runID, warehouse: warehouseDirectory))
+            throw error
+        }
+    }
+
+    /// The streams to sync: the catalog file's, or the discovered ones (all, or those named).
+    private func configuredStreams(connector: any Connector, config: JSONObject) async throws -> [ConfiguredAirbyteStream] {
+        if let catalog { return try InputFiles.catalog(at: catalog).streams }
+        let discovered = try await connector.catalog(config: config).streams
+        let wanted = streams.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
+        if let wanted {
+            let missing = wanted.subtracting(discovered.map(\.name))
+            if !missing.isEmpty {
+                throw CLIError("--streams names streams the connector does not have: \(missing.sorted().joined(separator: ", "))"
+                               + " (it has \(discovered.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        return discovered.filter { wanted?.contains($0.name) ?? true }.map { stream in
+            let incremental = stream.supportedSyncModes.contains(.incremental)
+            return ConfiguredAirbyteStream(
+                stream: stream, syncMode: incremental ? .incremental : .fullRefresh,
+                destinationSyncMode: incremental ? (stream.sourceDefinedPrimaryKey?.isEmpty == false ? .appendDedup : .append) : .overwrite,
+                cursorField: stream.defaultCursorField, primaryKey: stream.sourceDefinedPrimaryKey)
+        }
+    }
+
+    static func defaultMode(for stream: ConfiguredAirbyteStream) -> WriteMode {
+        switch stream.destinationSyncMode {
+        case .overwrite: return .overwrite
+        case .appendDedup: return .merge
+        default: return stream.syncMode == .fullRefresh ? .overwrite : .append
+        }
+    }
+
+    static func summary(_ progress: SyncProgress, namespace: String, runID: String, warehouse: String) -> String {
+        let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
+        let records = progress.streams.reduce(0) { $0 + $1.received }
+        var lines = ["sync \(runID): \(records) records in \(String(format: "%.2f", seconds)) s"
+                     + " (\(Int(Double(records) / max(seconds, 0.001))) records/s), warehouse \(warehouse)"]
+        for stream in progress.streams {
+            var line = "  \(namespace).\(IcebergDestination.tableName(for: stream.name)): \(stream.received) read, \(stream.committed) committed, "
+                + "\(stream.snapshots) snapshot\(stream.snapshots == 1 ? "" : "s"), \(ByteCountText.text(stream.bytes))"
+            if stream.nulledValues > 0 { line += ", \(stream.nulledValues) values that did not fit their column written as null" }
+            lines.append(line)
+        }
+        lines.append("  \(progress.statesSaved) checkpoint\(progress.statesSaved == 1 ? "" : "s") saved")
+        for (stream, count) in progress.rereadAfterRestart.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(stream): the previous sync stopped after committing \(count) records past its last checkpoint;"
+                         + " they were read again (an append table may hold them twice)")
+        }
+        if progress.ignoredRecords > 0 { lines.append("  \(progress.ignoredRecords) records of streams not selected were ignored") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum ByteCountText {
+    static func text(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
+
+/// Records/s per stream on one line of stderr, redrawn each second, when stderr is a terminal.
+final class ProgressDisplay: @unchecked Sendable {
+    private let output: any OutputSink
+    private let isTerminal = isatty(2) == 1
+    private let lock = NSLock()
+    private var shown = false
+
+    init(output: any OutputSink) {
+        self.output = output
+    }
+
+    func show(_ progress: SyncProgress) {
+        guard isTerminal else { return }
+        let seconds = max(Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18, 0.001)
+        let parts = progress.streams.map { "\($0.name) \($0.received) (\(Int(Double($0.received) / seconds))/s)" }
+        lock.lock()
+        defer { lock.unlock() }
+        output.write(Array(("\r\u{1B}[K" + parts.joined(separator: " · ")).utf8))
+        shown = true
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown { output.write(Array("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,87 @@
+public import InletJSON
+public import InletProtocol
+
+/// How a stream's records land in its table.
+public enum WriteMode: String, Sendable, CaseIterable {
+    /// Every record becomes a row.
+    case append
+    /// The stream's records replace the table's rows, in one snapshot once the stream has completed.
+    case overwrite
+    /// Upsert on the merge keys: a record replaces the row with its keys, or adds one.
+    case merge
+}
+
+/// What the destination needs to know of one selected stream.
+public struct StreamPlan: Sendable {
+    public var descriptor: StreamDescriptor
+    /// The stream's records' JSON schema after the column transformations, metadata columns included.
+    public var jsonSchema: JSONObject
+    public var writeMode: WriteMode
+    /// Top-level columns a merge matches rows on.
+    public var mergeKeys: [String]
+    /// The column whose greatest value wins among records of one key within a batch (else arrival order).
+    public var cursorField: String?
+
+    public init(descriptor: StreamDescriptor, jsonSchema: JSONObject, writeMode: WriteMode, mergeKeys: [String] = [],
+                cursorField: String? = nil) {
+        self.descriptor = descriptor
+        self.jsonSchema = jsonSchema
+        self.writeMode = writeMode
+        self.mergeKeys = mergeKeys
+        self.cursorField = cursorField
+    }
+}
+
+/// Where synced records end up: Iceberg tables, or JSON-lines files for debugging.
+public protocol Destination: Sendable {
+    /// Names the destination in messages, e.g. `iceberg (file:///data/warehouse)`.
+    var name: String { get }
+    /// Prepares the stream's table (creating it, or evolving its schema) and returns its writer.
+    func open(_ plan: StreamPlan) throws(DestinationError) -> any StreamWriter
+}
+
+/// Writes one stream's records. The pipeline calls it from one task at a time.
+public protocol StreamWriter: AnyObject, Sendable {
+    /// Makes `records` durable in the table: append and merge commit a snapshot now; overwrite
+    /// writes them but holds its files back until `complete`.
+    func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport
+    /// The stream has ended: an overwrite replaces the table now.
+    func complete() throws(DestinationError) -> WriteReport
+    /// The sync failed: files held back are removed, the table stays as it was.
+    func abandon()
+}
+
+/// What a write did.
+public struct WriteReport: Sendable, Equatable {
+    /// Records now committed (for an overwrite, only once complete).
+    public var committedRecords = 0
+    public var snapshots = 0
+    public var bytes: Int64 = 0
+    /// Values that did not fit their column and were written as null.
+    public var nulledValues = 0
+
+    public init(committedRecords: Int = 0, snapshots: Int = 0, bytes: Int64 = 0, nulledValues: Int = 0) {
+        self.committedRecords = committedRecords
+        self.snapshots = snapshots
+        self.bytes = bytes
+        self.nulledValues = nulledValues
+    }
+
+    public static func + (lhs: WriteReport, rhs: WriteReport) -> WriteReport {
+        WriteReport(committedRecords: lhs.committedRecords + rhs.committedRecords, snapshots: lhs.snapshots + rhs.snapshots,
+                    bytes: lhs.bytes + rhs.bytes, nulledValues: lhs.nulledValues + rhs.nulledValues)
+    }
+}
+
+/// Why a destination could not write, naming the stream.
+public struct DestinationError: Error, Sendable, CustomStringConvertible {
+    public var stream: String
+    public var message: String
+
+    public init(stream: String, message: String) {
+        self.stream = stream
+        self.message = message
+    }
+
+    public var description: String { "stream \(stream): \(message)" }
+}

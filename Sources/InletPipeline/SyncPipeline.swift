@@ -1,0 +1,308 @@
+import Foundation
+public import InletJSON
+public import InletProtocol
+
+/// Settings of one sync run.
+public struct SyncOptions: Sendable {
+    /// Names the connection whose checkpoint is read and written.
+    public var connection: String
+    public var runID: String
+    /// A stream's buffered records are committed once this many have arrived (across streams)...
+    public var commitRecords: Int
+    /// ...or once this long has passed since the last commit.
+    public var commitInterval: Duration
+    /// Where each batch is staged (as JSON lines) before it is committed: `staging/<run_id>/`.
+    public var stagingDirectory: String?
+    /// Where staged batches go once committed: `archive/<run_id>/`; nil deletes them.
+    public var archiveDirectory: String?
+
+    public init(connection: String, runID: String, commitRecords: Int = 100_000, commitInterval: Duration = .seconds(30),
+                stagingDirectory: String? = nil, archiveDirectory: String? = nil) {
+        self.connection = connection
+        self.runID = runID
+        self.commitRecords = commitRecords
+        self.commitInterval = commitInterval
+        self.stagingDirectory = stagingDirectory
+        self.archiveDirectory = archiveDirectory
+    }
+}
+
+/// One selected stream: where its records go and how they are prepared.
+public struct SyncStream: Sendable {
+    public var configured: ConfiguredAirbyteStream
+    public var plan: StreamPlan
+    public var preparer: RecordPreparer
+
+    public init(configured: ConfiguredAirbyteStream, plan: StreamPlan, preparer: RecordPreparer) {
+        self.configured = configured
+        self.plan = plan
+        self.preparer = preparer
+    }
+}
+
+/// Counts of a sync so far, per stream, for the progress display and the final summary.
+public struct SyncProgress: Sendable {
+    public struct Stream: Sendable {
+        public var name: String
+        public var received = 0
+        public var committed = 0
+        public var bytes: Int64 = 0
+        public var snapshots = 0
+        public var nulledValues = 0
+    }
+
+    public var streams: [Stream]
+    public var elapsed: Duration
+    public var statesSaved = 0
+    /// Per stream, records the previous sync committed after its last checkpoint: this run read them
+    /// again (an append table holds them twice; a merge table does not).
+    public var rereadAfterRestart: [String: Int] = [:]
+    /// Records of streams the catalog did not select.
+    public var ignoredRecords = 0
+}
+
+/// Why a sync stopped: the connector failed, a record could not be prepared, the destination or the
+/// state store failed. Whatever was committed before stays, with its checkpoint.
+public struct SyncError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public var progress: SyncProgress
+}
+
+/// Runs a connector's read into a destination: prepares each record, buffers it per stream, commits
+/// batches by size and time, and saves a source's STATE only once every record before it is
+/// committed, so that a rerun after any crash resumes without losing a row.
+public final class SyncPipeline: @unchecked Sendable {
+    private let connector: any Connector
+    private let destination: any Destination
+    private let stateStore: any StateStore
+    private let options: SyncOptions
+    private let report: @Sendable (SyncProgress) -> Void
+
+    private struct StreamRun {
+        var setup: SyncStream
+        var writer: any StreamWriter
+        var buffer: [JSONObject] = []
+        var counts = SyncProgress.Stream(name: "")
+        /// Records committed (for an overwrite: once complete).
+        var committed = 0
+        /// Records received when the last saved state covering this stream arrived.
+        var checkpointed = 0
+        var batches = 0
+    }
+
+    private struct PendingState {
+        var message: AirbyteStateMessage
+        /// Records received per stream when it arrived.
+        var marks: [String: Int]
+    }
+
+    private var streams: [String: StreamRun] = [:]
+    private var order: [String] = []
+    private var pending: [PendingState] = []
+    private var buffered = 0
+    private var statesSaved = 0
+    private var ignored = 0
+    private var reread: [String: Int] = [:]
+    private let clock = ContinuousClock()
+    private var started: ContinuousClock.Instant
+    private var lastCommit: ContinuousClock.Instant
+
+    public init(connector: any Connector, destination: any Destination, stateStore: any StateStore, options: SyncOptions,
+                progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) {
+        self.connector = connector
+        self.destination = destination
+        self.stateStore = stateStore
+        self.options = options
+        report = progress
+        started = clock.now
+        lastCommit = started
+    }
+
+    static func key(_ descriptor: StreamDescriptor) -> String {
+        (descriptor.namespace.map { $0 + "." } ?? "") + descriptor.name
+    }
+
+    /// Syncs the streams; returns the final counts, or throws a `SyncError` after committing and
+    /// checkpointing what arrived before the failure (overwrites are abandoned).
+    public func run(config: JSONObject, streams selected: [SyncStream]) async throws(SyncError) -> SyncProgress {
+        started = clock.now
+        lastCommit = started
+        let inputState: [AirbyteStateMessage]
+        do {
+            inputState = try stateStore.states(connection: options.connection)
+            reread = try stateStore.uncheckpointedRecords(connection: options.connection).filter { $0.value > 0 }
+            for setup in selected {
+                let key = Self.key(setup.plan.descriptor)
+                var run = StreamRun(setup: setup, writer: try destination.open(setup.plan))
+                run.counts.name = key
+                streams[key] = run
+                order.append(key)
+            }
+        } catch {
+            throw failure("\(error)")
+        }
+        let catalog = ConfiguredAirbyteCatalog(streams: selected.map(\.configured))
+        var iterator = connector.read(config: config, catalog: catalog, state: inputState).makeAsyncIterator()
+        var lastReport = clock.now
+        do {
+            while let batch = try await iterator.nextBatch() {
+                let ingestionTime = Self.isoNow()
+                for message in batch { try handle(message, ingestionTime: ingestionTime) }
+                if buffered >= options.commitRecords || clock.now - lastCommit >= options.commitInterval {
+                    try commit(final: false)
+                }
+                if clock.now - lastReport >= .seconds(1) {
+                    lastReport = clock.now
+                    report(progress)
+                }
+            }
+            try commit(final: true)
+        } catch let error as SyncError {
+            abandon()
+            throw error
+        } catch {
+            // The connector failed: what arrived before is still committed and checkpointed.
+            let reason = (error as? ConnectorError)?.message ?? "\(error)"
+            do { try commit(final: false) } catch let commitError {
+                abandon()
+                throw failure("\(reason); committing what arrived before also failed: \(commitError)")
+            }
+            abandon()
+            throw failure("the connector \(connector.name) failed: \(reason)")
+        }
+        return progress
+    }
+
+    public var progress: SyncProgress {
+        SyncProgress(streams: order.compactMap { streams[$0]?.counts }, elapsed: clock.now - started, statesSaved: statesSaved,
+                     rereadAfterRestart: reread, ignoredRecords: ignored)
+    }
+
+    private func failure(_ message: String) -> SyncError {
+        SyncError(description: message, progress: progress)
+    }
+
+    private func handle(_ message: AirbyteMessage, ingestionTime: String) throws(SyncError) {
+        switch message.content {
+        case .record(let record):
+            let key = Self.key(StreamDescriptor(name: record.stream, namespace: record.namespace))
+            guard var run = streams[key] ?? streams[record.stream] else {
+                ignored += 1
+                return
+            }
+            let prepared: JSONObject
+            do { prepared = try run.setup.preparer.prepare(record, ingestionTime: ingestionTime) } catch {
+                throw failure("stream \(key): \(error)")
+            }
+            run.buffer.append(prepared)
+            run.counts.received += 1
+            streams[run.counts.name] = run
+            buffered += 1
+        case .state(let state):
+            pending.append(PendingState(message: state, marks: streams.mapValues(\.counts.received)))
+        default:
+            break
+        }
+    }
+
+    /// Commits every stream's buffered records, completes the streams at the end, then saves the
+    /// states whose records are all committed.
+    private func commit(final: Bool) throws(SyncError) {
+        for key in order {
+            guard var run = streams[key] else { continue }
+            if !run.buffer.isEmpty {
+                let staged = stage(run.buffer, stream: key, batch: run.batches)
+                let written: WriteReport
+                do { written = try run.writer.write(run.buffer) } catch { throw failure("\(error)") }
+                run.batches += 1
+                archive(staged)
+                apply(written, to: &run)
+                if run.setup.plan.writeMode != .overwrite { run.committed = run.counts.received }
+                run.buffer.removeAll(keepingCapacity: true)
+            }
+            if final {
+                do { apply(try run.writer.complete(), to: &run) } catch { throw failure("\(error)") }
+                run.committed = run.counts.received
+            }
+            streams[key] = run
+        }
+        buffered = 0
+        lastCommit = clock.now
+        try saveReadyStates()
+    }
+
+    private func apply(_ written: WriteReport, to run: inout StreamRun) {
+        run.counts.committed += written.committedRecords
+        run.counts.snapshots += written.snapshots
+        run.counts.bytes += written.bytes
+        run.counts.nulledValues += written.nulledValues
+    }
+
+    private func saveReadyStates() throws(SyncError) {
+        var ready: [AirbyteStateMessage] = []
+        var remaining: [PendingState] = []
+        for state in pending {
+            let covered: [String]
+            if state.message.effectiveType == .stream, let descriptor = state.message.stream?.streamDescriptor {
+                let key = Self.key(descriptor)
+                covered = streams[key] != nil ? [key] : streams[descriptor.name] != nil ? [descriptor.name] : []
+            } else {
+                covered = order
+            }
+            let isReady = covered.allSatisfy { key in (streams[key]?.committed ?? 0) >= (state.marks[key] ?? 0) }
+            // Readiness only grows with the records committed, so states stay in their order.
+            guard isReady else {
+                remaining.append(state)
+                continue
+            }
+            ready.append(state.message)
+            for key in covered { streams[key]?.checkpointed = state.marks[key] ?? 0 }
+        }
+        pending = remaining
+        let uncheckpointed = Dictionary(uniqueKeysWithValues: order.compactMap { key in
+            streams[key].map { (key, max(0, $0.committed - $0.checkpointed)) }
+        })
+        do { try stateStore.save(ready, uncheckpointedRecords: uncheckpointed, connection: options.connection) } catch {
+            throw failure("\(error)")
+        }
+        statesSaved += ready.count
+    }
+
+    private func abandon() {
+        for key in order { streams[key]?.writer.abandon() }
+    }
+
+    /// Writes a batch as JSON lines under the staging directory; returns its path.
+    private func stage(_ records: [JSONObject], stream: String, batch: Int) -> String? {
+        guard let directory = options.stagingDirectory else { return nil }
+        var writer = JSONWriter()
+        for record in records {
+            writer.write(.object(record))
+            writer.writeRaw("\n")
+        }
+        let path = "\(directory)/\(Self.fileName(stream))-\(String(format: "%05d", batch)).jsonl"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return FileManager.default.createFile(atPath: path, contents: Data(writer.bytes)) ? path : nil
+    }
+
+    /// Moves a committed batch to the archive, or deletes it.
+    private func archive(_ staged: String?) {
+        guard let staged else { return }
+        guard let archive = options.archiveDirectory else {
+            try? FileManager.default.removeItem(atPath: staged)
+            return
+        }
+        try? FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+        try? FileManager.default.moveItem(atPath: staged, toPath: archive + "/" + (staged as NSString).lastPathComponent)
+    }
+
+    static func fileName(_ stream: String) -> String {
+        String(stream.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+
+    static func isoNow() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
