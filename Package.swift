@@ -142,6 +142,11 @@ let package = Package(
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "InletPipelineTests",
+            dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON"],
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(

@@ -147,8 +147,11 @@ public final class SyncPipeline: @unchecked Sendable {
         do {
             while let batch = try await iterator.nextBatch() {
                 let ingestionTime = Self.isoNow()
-                for message in batch { try handle(message, ingestionTime: ingestionTime) }
-                if buffered >= options.commitRecords || clock.now - lastCommit >= options.commitInterval {
+                for message in batch {
+                    try handle(message, ingestionTime: ingestionTime)
+                    if buffered >= options.commitRecords { try commit(final: false) }
+                }
+                if clock.now - lastCommit >= options.commitInterval && (buffered > 0 || !pending.isEmpty) {
                     try commit(final: false)
                 }
                 if clock.now - lastReport >= .seconds(1) {
@@ -158,6 +161,8 @@ public final class SyncPipeline: @unchecked Sendable {
             }
             try commit(final: true)
         } catch let error as SyncError {
+            // The destination or a record failed: states whose records are all committed are still saved.
+            try? saveReadyStates()
             abandon()
             throw error
         } catch {

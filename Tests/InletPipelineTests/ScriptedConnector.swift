@@ -1,0 +1,38 @@
+import InletJSON
+import InletProtocol
+
+/// A connector that reads a script of messages, then ends or fails: the pipeline's input, with the
+/// checkpoints it would resume from recorded for the test.
+struct ScriptedConnector: Connector {
+    var name: String { "scripted" }
+    var messages: [AirbyteMessage]
+    var failure: ConnectorError?
+    let observed = ObservedStates()
+
+    func spec() -> AirbyteMessageStream { AirbyteMessageStream([]) }
+    func check(config: JSONObject) -> AirbyteMessageStream { AirbyteMessageStream([]) }
+    func discover(config: JSONObject) -> AirbyteMessageStream { AirbyteMessageStream([]) }
+
+    func read(config: JSONObject, catalog: ConfiguredAirbyteCatalog, state: [AirbyteStateMessage]) -> AirbyteMessageStream {
+        observed.states = state
+        let messages = self.messages
+        let failure = self.failure
+        return AirbyteMessageStream(bufferCapacity: 16) { emitter in
+            for message in messages { try await emitter.emit(message) }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Records of `stream` with ids in `ids`, then a STATE saying the cursor reached the last id.
+    static func page(_ stream: String, _ ids: Range<Int>, extra: (Int) -> JSONObject = { _ in [:] }) -> [AirbyteMessage] {
+        ids.map { id in
+            var data: JSONObject = ["id": .int(Int64(id)), "name": .string("item \(id)"), "updated": .int(Int64(id))]
+            for (key, value) in extra(id) { data[key] = value }
+            return AirbyteMessage.record(stream: stream, data: data)
+        } + [AirbyteMessage(.state(.stream(StreamDescriptor(name: stream), state: ["cursor": .int(Int64(ids.upperBound))])))]
+    }
+}
+
+final class ObservedStates: @unchecked Sendable {
+    var states: [AirbyteStateMessage] = []
+}

@@ -1,0 +1,99 @@
+import Foundation
+import InletIceberg
+import InletIcebergDestination
+import InletJSON
+import InletPipeline
+import InletProtocol
+import Testing
+
+/// A throw-away data directory (warehouse, SQLite catalog and state store) to sync into, and
+/// pyiceberg to read the tables back.
+struct SyncFixture {
+    let directory: URL
+    var warehouse: String { directory.appendingPathComponent("warehouse").path }
+    var catalogPath: String { directory.appendingPathComponent("catalog.db").path }
+    var statePath: String { directory.appendingPathComponent("state.db").path }
+    var keysPath: String { directory.appendingPathComponent("keys.json").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static let schema: JSONObject = [
+        "type": "object",
+        "properties": ["id": ["type": "integer"], "name": ["type": ["null", "string"]], "updated": ["type": "integer"]],
+    ]
+
+    /// Syncs stream `items` of `connector` with the given mode and preparation.
+    @discardableResult
+    func sync(_ connector: ScriptedConnector, mode: WriteMode, schema: JSONObject = Self.schema, transformations: [ColumnTransformation] = [],
+              metadata: Bool = false, commitRecords: Int = 100, mergeKeys: [String] = ["id"], cursor: String? = "updated",
+              destination: (any Destination)? = nil) async throws -> SyncProgress {
+        let catalog = try SQLiteCatalog(path: catalogPath, warehouse: "file://" + warehouse)
+        let preparer = RecordPreparer(transformations: transformations,
+                                      metadata: metadata ? .init(runID: "run-1", mode: mode, dagJobID: "dag-7") : nil,
+                                      keyStore: try KeyStore(path: keysPath))
+        let stream = AirbyteStream(name: "items", jsonSchema: schema, supportedSyncModes: [.fullRefresh, .incremental])
+        let configured = ConfiguredAirbyteStream(stream: stream, syncMode: .incremental, destinationSyncMode: .append)
+        let plan = StreamPlan(descriptor: stream.descriptor, jsonSchema: preparer.schema(from: schema), writeMode: mode,
+                              mergeKeys: mergeKeys, cursorField: cursor)
+        let pipeline = SyncPipeline(
+            connector: connector, destination: destination ?? IcebergDestination(catalog: catalog, namespace: "raw"),
+            stateStore: try SQLiteStateStore(path: statePath),
+            options: SyncOptions(connection: "test", runID: "run-1", commitRecords: commitRecords, commitInterval: .seconds(3600),
+                                 stagingDirectory: warehouse + "/staging/run-1", archiveDirectory: warehouse + "/archive/run-1"))
+        return try await pipeline.run(config: [:], streams: [SyncStream(configured: configured, plan: plan, preparer: preparer)])
+    }
+
+    /// The saved checkpoint.
+    func savedStates() throws -> [AirbyteStateMessage] {
+        try SQLiteStateStore(path: statePath).states(connection: "test")
+    }
+
+    /// The table's rows as pyiceberg reads them, by id (timestamps as ISO text).
+    func rows(_ table: String = "items") throws -> [Int64: JSONObject] {
+        let output = try Self.python("""
+            import json, datetime
+            from pyiceberg.catalog.sql import SqlCatalog
+            t = SqlCatalog("default", uri="sqlite:///\(catalogPath)", warehouse="file://\(warehouse)").load_table("raw.\(table)")
+            def plain(v):
+                if isinstance(v, (datetime.datetime, datetime.date)): return v.isoformat()
+                return v
+            print(json.dumps([{k: plain(v) for k, v in r.items()} for r in t.scan().to_arrow().to_pylist()]))
+            print(len(t.metadata.snapshots))
+            """)
+        let lines = output.split(separator: "\n").map(String.init)
+        let rows = try JSONParser.parse(lines.count >= 2 ? lines[lines.count - 2] : "[]").arrayValue ?? []
+        return Dictionary(rows.compactMap { row in row["id"]?.intValue.map { ($0, row.objectValue ?? [:]) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func snapshotCount(_ table: String = "items") throws -> Int {
+        let catalog = try SQLiteCatalog(path: catalogPath, warehouse: "file://" + warehouse)
+        return try catalog.loadTable(namespace: "raw", name: table).metadata.json["snapshots"]?.arrayValue?.count ?? 0
+    }
+
+    static var pythonPath: String {
+        ProcessInfo.processInfo.environment["INLET_PYTHON"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
+    }
+
+    @discardableResult
+    static func python(_ script: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: pythonPath)
+        process.arguments = ["-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus != 0 { Issue.record("python failed:\n\(text)") }
+        return text
+    }
+}

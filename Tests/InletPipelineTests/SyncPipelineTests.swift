@@ -1,0 +1,190 @@
+import Foundation
+import InletIceberg
+import InletIcebergDestination
+import InletJSON
+import InletPipeline
+import InletProtocol
+import Testing
+
+/// The pipeline from a connector's messages to Iceberg tables and saved checkpoints.
+@Suite("Sync pipeline")
+struct SyncPipelineTests {
+    private func cursor(of states: [AirbyteStateMessage]) -> Int64? {
+        states.first?.stream?.streamState?["cursor"]?.intValue
+    }
+
+    @Test func appendsCommitInBatchesAndSaveEachStateOnceItsRecordsAreCommitted() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        // Seven pages of 50 with a state after each; commits every 100 records.
+        let messages = stride(from: 0, to: 350, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) }
+        let progress = try await fixture.sync(ScriptedConnector(messages: messages), mode: .append)
+        #expect(progress.streams.first?.committed == 350)
+        #expect(progress.statesSaved == 7)
+        #expect(try fixture.snapshotCount() == 4)
+        #expect(try fixture.rows().count == 350)
+        #expect(cursor(of: try fixture.savedStates()) == 350)
+        // The next sync starts from the checkpoint.
+        let next = ScriptedConnector(messages: ScriptedConnector.page("items", 350..<360))
+        try await fixture.sync(next, mode: .append)
+        #expect(cursor(of: next.observed.states) == 350)
+        #expect(try fixture.rows().count == 360)
+    }
+
+    @Test func aConnectorFailureCommitsWhatArrivedAndSavesOnlyCoveredStates() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        // A state after 50 records, 30 more records, then the connector fails.
+        let messages = ScriptedConnector.page("items", 0..<50) + Array(ScriptedConnector.page("items", 50..<80).dropLast())
+        let connector = ScriptedConnector(messages: messages, failure: .systemError("the API went away"))
+        await #expect(throws: SyncError.self) { try await fixture.sync(connector, mode: .append) }
+        // All 80 rows are committed (nothing lost), the checkpoint is the state after 50, and the
+        // 30 after it are counted as ones a rerun reads again.
+        #expect(try fixture.rows().count == 80)
+        #expect(cursor(of: try fixture.savedStates()) == 50)
+        let rerun = ScriptedConnector(messages: ScriptedConnector.page("items", 50..<100))
+        let progress = try await fixture.sync(rerun, mode: .merge)
+        #expect(cursor(of: rerun.observed.states) == 50)
+        #expect(progress.rereadAfterRestart == ["items": 30])
+    }
+
+    @Test func aFailedDestinationWriteSavesNoStateOfItsRecords() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let catalog = try SQLiteCatalog(path: fixture.catalogPath, warehouse: "file://" + fixture.warehouse)
+        let failing = FailingDestination(inner: IcebergDestination(catalog: catalog, namespace: "raw"), failAtWrite: 3)
+        let messages = stride(from: 0, to: 400, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) }
+        await #expect(throws: SyncError.self) { try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, destination: failing) }
+        #expect(try fixture.rows().count == 200)
+        #expect(cursor(of: try fixture.savedStates()) == 200)
+    }
+
+    @Test func anOverwriteReplacesTheTableOnlyWhenTheStreamCompletes() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 0..<300)), mode: .overwrite)
+        #expect(try fixture.rows().count == 300)
+        let filesBefore = try FileManager.default.contentsOfDirectory(atPath: fixture.warehouse + "/raw/items/data").sorted()
+        // A refresh that fails half-way leaves the old rows, and no new file behind.
+        let failing = ScriptedConnector(messages: Array(ScriptedConnector.page("items", 1000..<1250).dropLast()), failure: .systemError("gone"))
+        await #expect(throws: SyncError.self) { try await fixture.sync(failing, mode: .overwrite) }
+        let rows = try fixture.rows()
+        #expect(rows.count == 300 && rows[0] != nil && rows[1000] == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.warehouse + "/raw/items/data").sorted() == filesBefore)
+        // A refresh that completes replaces them in one snapshot, though it committed in batches.
+        try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 1000..<1250)), mode: .overwrite)
+        let replaced = try fixture.rows()
+        #expect(replaced.count == 250 && replaced[0] == nil && replaced[1249] != nil)
+        #expect(try fixture.snapshotCount() == 2)
+    }
+
+    @Test func mergesKeepOneRowPerKeyAndTheGreatestCursorWithinABatch() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 0..<20)), mode: .merge)
+        // Updates of ids 5 and 6 (6 arrives twice: the later arrival has the older cursor) and a new id.
+        let updates: [AirbyteMessage] = [
+            .record(stream: "items", data: ["id": 5, "name": "five, renamed", "updated": 100]),
+            .record(stream: "items", data: ["id": 6, "name": "six, newest", "updated": 300]),
+            .record(stream: "items", data: ["id": 6, "name": "six, stale", "updated": 200]),
+            .record(stream: "items", data: ["id": 42, "name": "new", "updated": 100]),
+        ]
+        try await fixture.sync(ScriptedConnector(messages: updates), mode: .merge)
+        let rows = try fixture.rows()
+        #expect(rows.count == 21)
+        #expect(rows[5]?["name"] == "five, renamed" && rows[6]?["name"] == "six, newest" && rows[7]?["name"] == "item 7")
+    }
+
+    @Test func columnsAreCastDroppedRenamedAndEncryptedAndMetadataAdded() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let schema: JSONObject = [
+            "type": "object",
+            "properties": [
+                "id": ["type": "integer"], "amount": ["type": "string"], "secret": ["type": "string"], "internal": ["type": "string"],
+                "title": ["type": "string"], "when": ["type": "string"],
+            ],
+        ]
+        let transformations = try ColumnTransformation.list(from: try JSONParser.parse("""
+            [{"stream": "items", "column": "amount", "transformation_type": "cast", "target_type": "number"},
+             {"stream": "items", "column": "when", "transformation_type": "cast", "target_type": "timestamp"},
+             {"stream": "items", "column": "internal", "transformation_type": "drop"},
+             {"stream": "items", "column": "title", "transformation_type": "rename", "new_name": "headline"},
+             {"stream": "items", "column": "secret", "transformation_type": "encrypt", "encryption_key_name": "pii"}]
+            """))
+        let messages: [AirbyteMessage] = [
+            .record(stream: "items", data: ["id": 1, "amount": "12.50", "secret": "s3cr3t", "internal": "x", "title": "First", "when": "2024-05-01T10:00:00Z"]),
+            .record(stream: "items", data: ["id": 2, "amount": "n/a", "secret": ["nested": true], "title": "Second", "when": 1_700_000_000]),
+        ]
+        try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, schema: schema, transformations: transformations,
+                               metadata: true, cursor: nil)
+        let rows = try fixture.rows()
+        let first = try #require(rows[1])
+        #expect(first["amount"] == 12.5 && first["internal"] == nil && first["title"] == nil && first["headline"] == "First")
+        #expect(first["when"] == "2024-05-01T10:00:00+00:00")
+        #expect(first["ingestion_run_id"] == "run-1" && first["ingestion_mode"] == "append" && first["dag_job_id"] == "dag-7")
+        #expect(first["ingestion_changes"] == .null && first["ingestion_time"]?.stringValue?.hasPrefix("20") == true)
+        let second = try #require(rows[2])
+        #expect(second["amount"] == .null)
+        #expect(second["ingestion_changes"] == #"[{"field":"amount","change":"NULLED","reason":"DESTINATION_TYPECAST_ERROR"}]"#)
+        #expect(second["when"] == "2023-11-14T22:13:20+00:00")
+        // The sealed values open with the key store, and nowhere hold the plaintext.
+        let keys = try KeyStore(path: fixture.keysPath)
+        let sealed = try #require(first["secret"]?.stringValue)
+        #expect(sealed.hasPrefix("inlet:v1:pii:") && !sealed.contains("s3cr3t"))
+        #expect(try keys.decrypt(sealed) == "s3cr3t")
+        #expect(try keys.decrypt(try #require(second["secret"]?.stringValue)) == ["nested": true])
+        #expect(throws: TransformationError.self) { try KeyStore(path: fixture.directory.path + "/other.json").decrypt(sealed) }
+    }
+
+    @Test func newFieldsInRecordsBecomeNewColumns() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let messages = ScriptedConnector.page("items", 0..<10) + ScriptedConnector.page("items", 10..<20) { id in
+            ["score": .double(Double(id) / 2), "tags": ["a", "b"]]
+        }
+        try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, commitRecords: 10)
+        let rows = try fixture.rows()
+        #expect(rows[3]?["score"] == .null && rows[15]?["score"] == 7.5 && rows[15]?["tags"] == #"["a","b"]"#)
+    }
+
+    @Test func aTransformationFileWithAMistakeSaysWhere() throws {
+        #expect(throws: TransformationError(path: "$[1].target_type", message: "'money' is not one of string, integer, number, boolean, timestamp, date")) {
+            try ColumnTransformation.list(from: try JSONParser.parse("""
+                [{"stream": "s", "column": "a", "transformation_type": "drop"},
+                 {"stream": "s", "column": "b", "transformation_type": "cast", "target_type": "money"}]
+                """))
+        }
+    }
+}
+
+/// A destination whose n-th write fails, to see what a sync saves when the destination breaks.
+struct FailingDestination: Destination {
+    let inner: any Destination
+    let failAtWrite: Int
+    var name: String { "failing" }
+
+    func open(_ plan: StreamPlan) throws(DestinationError) -> any StreamWriter {
+        FailingWriter(inner: try inner.open(plan), failAtWrite: failAtWrite)
+    }
+}
+
+final class FailingWriter: StreamWriter, @unchecked Sendable {
+    let inner: any StreamWriter
+    let failAtWrite: Int
+    var writes = 0
+
+    init(inner: any StreamWriter, failAtWrite: Int) {
+        self.inner = inner
+        self.failAtWrite = failAtWrite
+    }
+
+    func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport {
+        writes += 1
+        if writes == failAtWrite { throw DestinationError(stream: "items", message: "the disk is full") }
+        return try inner.write(records)
+    }
+
+    func complete() throws(DestinationError) -> WriteReport { try inner.complete() }
+    func abandon() { inner.abandon() }
+}
