@@ -41,8 +41,6 @@ public struct IcebergDestination: Destination {
                                                 schema: IcebergSchema(fields: mapping.fields(of: plan.jsonSchema)))
             }
             return try IcebergStreamWriter(table: table, plan: plan, workers: workers)
-        } catch let error as DestinationError {
-            throw error
         } catch {
             throw failure(error)
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import InletJSON
 public import InletProtocol
@@ -7,7 +8,8 @@ public struct SyncOptions: Sendable {
     /// Names the connection whose checkpoint is read and written.
     public var connection: String
     public var runID: String
-    /// A stream's buffered records are committed once this many have arrived (across streams)...
+    /// Buffered records are committed at the first checkpoint after this many have arrived (across
+    /// streams), or at four times as many without one...
     public var commitRecords: Int
     /// ...or once this long has passed since the last commit.
     public var commitInterval: Duration
@@ -149,7 +151,14 @@ public final class SyncPipeline: @unchecked Sendable {
                 let ingestionTime = Self.isoNow()
                 for message in batch {
                     try handle(message, ingestionTime: ingestionTime)
-                    if buffered >= options.commitRecords { try commit(final: false) }
+                    // A full batch is committed at the source's next checkpoint, so that what is
+                    // committed is also checkpointed and a restart reads nothing twice; a source that
+                    // rarely checkpoints is committed at four batches anyway, to bound memory.
+                    if case .state = message.content, buffered >= options.commitRecords {
+                        try commit(final: false)
+                    } else if buffered >= options.commitRecords * 4 {
+                        try commit(final: false)
+                    }
                 }
                 if clock.now - lastCommit >= options.commitInterval && (buffered > 0 || !pending.isEmpty) {
                     try commit(final: false)
@@ -191,17 +200,17 @@ public final class SyncPipeline: @unchecked Sendable {
         switch message.content {
         case .record(let record):
             let key = Self.key(StreamDescriptor(name: record.stream, namespace: record.namespace))
-            guard var run = streams[key] ?? streams[record.stream] else {
+            guard let name = streams[key] != nil ? key : streams[record.stream] != nil ? record.stream : nil else {
                 ignored += 1
                 return
             }
             let prepared: JSONObject
-            do { prepared = try run.setup.preparer.prepare(record, ingestionTime: ingestionTime) } catch {
+            do { prepared = try streams[name]!.setup.preparer.prepare(record, ingestionTime: ingestionTime) } catch {
                 throw failure("stream \(key): \(error)")
             }
-            run.buffer.append(prepared)
-            run.counts.received += 1
-            streams[run.counts.name] = run
+            // Mutated in place: a copy of the run would copy its whole buffer on every record.
+            streams[name]!.buffer.append(prepared)
+            streams[name]!.counts.received += 1
             buffered += 1
         case .state(let state):
             pending.append(PendingState(message: state, marks: streams.mapValues(\.counts.received)))
@@ -216,11 +225,15 @@ public final class SyncPipeline: @unchecked Sendable {
         for key in order {
             guard var run = streams[key] else { continue }
             if !run.buffer.isEmpty {
-                let staged = stage(run.buffer, stream: key, batch: run.batches)
+                // The batch is staged on another thread while the destination writes it.
+                let staging = StagingWrite(pipeline: self, records: run.buffer, stream: key, batch: run.batches)
                 let written: WriteReport
-                do { written = try run.writer.write(run.buffer) } catch { throw failure("\(error)") }
+                do { written = try run.writer.write(run.buffer) } catch {
+                    staging.wait()
+                    throw failure("\(error)")
+                }
                 run.batches += 1
-                archive(staged)
+                archive(staging.wait())
                 apply(written, to: &run)
                 if run.setup.plan.writeMode != .overwrite { run.committed = run.counts.received }
                 run.buffer.removeAll(keepingCapacity: true)
@@ -278,7 +291,7 @@ public final class SyncPipeline: @unchecked Sendable {
     }
 
     /// Writes a batch as JSON lines under the staging directory; returns its path.
-    private func stage(_ records: [JSONObject], stream: String, batch: Int) -> String? {
+    fileprivate func stage(_ records: [JSONObject], stream: String, batch: Int) -> String? {
         guard let directory = options.stagingDirectory else { return nil }
         var writer = JSONWriter()
         for record in records {
@@ -309,5 +322,26 @@ public final class SyncPipeline: @unchecked Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
+    }
+}
+
+/// A batch being written to the staging directory on a thread of its own.
+private final class StagingWrite: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var path: String?
+
+    init(pipeline: SyncPipeline, records: [JSONObject], stream: String, batch: Int) {
+        DispatchQueue.global().async { [self] in
+            path = pipeline.stage(records, stream: stream, batch: batch)
+            done.signal()
+        }
+    }
+
+    /// Waits for the file and returns its path (nil when there is no staging directory).
+    @discardableResult
+    func wait() -> String? {
+        done.wait()
+        done.signal()
+        return path
     }
 }
