@@ -138,13 +138,15 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        // Test helpers shared by the test targets (the reference Python and its readers).
+        .target(name: "InletTestSupport", path: "Tests/InletTestSupport", swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "InletPipelineTests",
-            dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON"],
+            dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
@@ -171,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InletCLITests",
-            dependencies: ["InletCLI", "InletProtocol", "InletJSON"],
+            dependencies: ["InletCLI", "InletProtocol", "InletJSON", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import InletTestSupport
 import Testing
 
 /// `inlet sync` as a user runs it: the demo manifest against its loopback API (`demo/items_api.py`),
@@ -8,10 +9,6 @@ import Testing
 struct SyncExecutableTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let manifest = repository.appendingPathComponent("manifests/demo-items/manifest.yaml").path
-    static var python: String {
-        ProcessInfo.processInfo.environment["INLET_PYTHON"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
-    }
 
     /// The demo API on a free loopback port, `delay` seconds per request; stopped by `stop`.
     final class DemoAPI {
@@ -114,17 +111,7 @@ struct SyncExecutableTests {
     }
 
     static func runPython(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { Issue.record("python failed:\n\(output)") }
-        return output
+        try ReferencePython.run(arguments)
     }
 
     @Test func theDemoSyncLandsEveryRecordAndASecondSyncResumes() throws {
@@ -144,32 +131,32 @@ struct SyncExecutableTests {
         #expect(try run.table().rows == 2000)
     }
 
-    @Test func aMergeSyncKilledMidwayThenRerunHoldsExactlyTheSourceRows() throws {
+    /// A sync of 4000 records in `mode`, killed with SIGKILL after three commits, then run again to
+    /// its end: the table as pyiceberg and DuckDB see it, and the rerun's summary.
+    private func killedThenRerun(mode: String) throws -> (table: (rows: Int, ids: Int, verified: Bool), output: String) {
         let api = try DemoAPI(count: 4000, delay: 0.02)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
-        try run.syncKilled(["--mode", "merge", "--commit-records", "150"], afterCommits: 3)
-        let rerun = try run.sync(["--mode", "merge", "--commit-records", "150"])
+        let options = ["--mode", mode, "--commit-records", "150"]
+        try run.syncKilled(options, afterCommits: 3)
+        let rerun = try run.sync(options)
         #expect(rerun.status == 0, "\(rerun.output)")
-        let table = try run.table()
+        return (try run.table(), rerun.output)
+    }
+
+    @Test func aMergeSyncKilledMidwayThenRerunHoldsExactlyTheSourceRows() throws {
+        let (table, _) = try killedThenRerun(mode: "merge")
         #expect(table.rows == 4000 && table.ids == 4000 && table.verified, "\(table)")
     }
 
     @Test func anAppendSyncKilledMidwayThenRerunLosesNoRowAndCountsWhatItReadAgain() throws {
-        let api = try DemoAPI(count: 4000, delay: 0.02)
-        defer { api.stop() }
-        let run = try Run(api: api)
-        defer { try? FileManager.default.removeItem(at: run.directory) }
-        try run.syncKilled(["--mode", "append", "--commit-records", "150"], afterCommits: 3)
-        let rerun = try run.sync(["--mode", "append", "--commit-records", "150"])
-        #expect(rerun.status == 0, "\(rerun.output)")
-        let table = try run.table()
+        let (table, output) = try killedThenRerun(mode: "append")
         #expect(table.ids == 4000 && table.verified, "\(table)")
         // Duplicates come only from records committed past the last checkpoint (plus the window
         // boundary the cursor re-reads), and the rerun says how many those were.
-        let reported = rerun.output.split(separator: "\n").first { $0.contains("were read again") }
+        let reported = output.split(separator: "\n").first { $0.contains("were read again") }
             .flatMap { line in line.split(separator: " ").compactMap { Int($0) }.first } ?? 0
-        #expect(table.rows - 4000 <= reported + 1, "\(table.rows) rows, \(reported) reported: \(rerun.output)")
+        #expect(table.rows - 4000 <= reported + 1, "\(table.rows) rows, \(reported) reported: \(output)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import InletIceberg
+import InletTestSupport
 import Testing
 
 /// A throw-away catalog and warehouse for one test, checked with `../shared/iceberg/iceberg_verify.py`
@@ -11,10 +12,6 @@ struct TestWarehouse {
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let verifier = repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-    static var python: String {
-        ProcessInfo.processInfo.environment["INLET_PYTHON"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
-    }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-iceberg-\(UUID().uuidString)")
@@ -42,17 +39,7 @@ struct TestWarehouse {
     /// Runs the reference Python with `arguments`; records an issue with its output when it fails.
     @discardableResult
     static func runPython(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { Issue.record("\(arguments.first ?? "python") failed:\n\(text)") }
-        return text
+        try ReferencePython.run(arguments)
     }
 }
 

@@ -4,6 +4,7 @@ import InletIcebergDestination
 import InletJSON
 import InletPipeline
 import InletProtocol
+import InletTestSupport
 import Testing
 
 /// A throw-away data directory (warehouse, SQLite catalog and state store) to sync into, and
@@ -77,23 +78,8 @@ struct SyncFixture {
         return try catalog.loadTable(namespace: "raw", name: table).metadata.json["snapshots"]?.arrayValue?.count ?? 0
     }
 
-    static var pythonPath: String {
-        ProcessInfo.processInfo.environment["INLET_PYTHON"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
-    }
-
     @discardableResult
     static func python(_ script: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: pythonPath)
-        process.arguments = ["-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { Issue.record("python failed:\n\(text)") }
-        return text
+        try ReferencePython.run(["-c", script])
     }
 }
