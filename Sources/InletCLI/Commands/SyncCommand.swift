@@ -173,7 +173,7 @@ struct SyncCommand: ParsableCommand {
     static func summary(_ progress: SyncProgress, namespace: String, runID: String, warehouse: String) -> String {
         let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
         let records = progress.streams.reduce(0) { $0 + $1.received }
-        var lines = ["sync \(runID): \(records) records in \(String(format: "%.2f", seconds)) s"
+        var lines = ["sync \(runID): \(records) record\(records == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s"
                      + " (\(Int(Double(records) / max(seconds, 0.001))) records/s), warehouse \(warehouse)"]
         for stream in progress.streams {
             var line = "  \(namespace).\(IcebergDestination.tableName(for: stream.name)): \(stream.received) read, \(stream.committed) committed, "
