@@ -188,3 +188,22 @@ final class FailingWriter: StreamWriter, @unchecked Sendable {
     func complete() throws(DestinationError) -> WriteReport { try inner.complete() }
     func abandon() { inner.abandon() }
 }
+
+extension SyncPipelineTests {
+    @Test(arguments: [WriteMode.append, .overwrite, .merge])
+    func theJSONLinesDestinationWritesEachMode(mode: WriteMode) async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let destination = JSONLinesDestination(directory: fixture.directory.path + "/jsonl")
+        try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 0..<150)), mode: mode, destination: destination)
+        try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 100..<200)), mode: mode, destination: destination)
+        let lines = try String(contentsOfFile: fixture.directory.path + "/jsonl/items.jsonl", encoding: .utf8).split(separator: "\n")
+        let ids = try lines.map { try JSONParser.parse(String($0))["id"]?.intValue ?? -1 }
+        switch mode {
+        case .append: #expect(ids.count == 250 && Set(ids).count == 200)
+        case .overwrite: #expect(ids == Array(100..<200).map(Int64.init))
+        case .merge: #expect(ids == Array(0..<200).map(Int64.init))
+        }
+        #expect(cursor(of: try fixture.savedStates()) == 200)
+    }
+}

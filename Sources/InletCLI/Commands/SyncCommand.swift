@@ -70,6 +70,9 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "Threads writing data files.")
     var workers = 2
 
+    @Option(name: .long, help: "iceberg (default), or jsonl: each stream as <data-dir>/jsonl/<stream>.jsonl, for debugging.")
+    var destination = "iceberg"
+
     func execute(in environment: CommandEnvironment) async -> Int32 {
         do {
             let summary = try await sync(environment: environment)
@@ -120,14 +123,22 @@ struct SyncCommand: ParsableCommand {
             return SyncStream(configured: stream, plan: plan, preparer: preparer)
         }
 
-        let destination = IcebergDestination(catalog: icebergCatalog, namespace: namespace,
-                                             mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJson), workers: max(1, workers))
+        let target: any Destination
+        switch destination {
+        case "iceberg":
+            target = IcebergDestination(catalog: icebergCatalog, namespace: namespace, mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJson),
+                                        workers: max(1, workers))
+        case "jsonl":
+            target = JSONLinesDestination(directory: dataDir + "/jsonl")
+        default:
+            throw CLIError("--destination \(destination): expected iceberg or jsonl")
+        }
         let options = SyncOptions(connection: connection ?? connector.name, runID: runID, commitRecords: max(1, commitRecords),
                                   commitInterval: .seconds(max(1, commitSeconds)),
                                   stagingDirectory: warehouseDirectory + "/staging/" + runID,
                                   archiveDirectory: archiveStaging ? warehouseDirectory + "/archive/" + runID : nil)
         let display = ProgressDisplay(output: environment.standardError)
-        let pipeline = SyncPipeline(connector: connector, destination: destination, stateStore: stateStore, options: options,
+        let pipeline = SyncPipeline(connector: connector, destination: target, stateStore: stateStore, options: options,
                                     progress: { display.show($0) })
         do {
             let progress = try await pipeline.run(config: configObject, streams: selected)
