@@ -34,7 +34,7 @@ struct SyncFixture {
     @discardableResult
     func sync(_ connector: ScriptedConnector, mode: WriteMode, schema: JSONObject = Self.schema, transformations: [ColumnTransformation] = [],
               metadata: Bool = false, commitRecords: Int = 100, mergeKeys: [String] = ["id"], cursor: String? = "updated",
-              destination: (any Destination)? = nil) async throws -> SyncProgress {
+              destination: (any Destination)? = nil, nestedAsJSON: Bool = false) async throws -> SyncProgress {
         let catalog = try SQLiteCatalog(path: catalogPath, warehouse: "file://" + warehouse)
         let preparer = RecordPreparer(transformations: transformations,
                                       metadata: metadata ? .init(runID: "run-1", mode: mode, dagJobID: "dag-7") : nil,
@@ -44,7 +44,7 @@ struct SyncFixture {
         let plan = StreamPlan(descriptor: stream.descriptor, jsonSchema: preparer.schema(from: schema), writeMode: mode,
                               mergeKeys: mergeKeys, cursorField: cursor)
         let pipeline = SyncPipeline(
-            connector: connector, destination: destination ?? IcebergDestination(catalog: catalog, namespace: "raw"),
+            connector: connector, destination: destination ?? IcebergDestination(catalog: catalog, namespace: "raw", mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJSON)),
             stateStore: try SQLiteStateStore(path: statePath),
             options: SyncOptions(connection: "test", runID: "run-1", commitRecords: commitRecords, commitInterval: .seconds(3600),
                                  stagingDirectory: warehouse + "/staging/run-1", archiveDirectory: warehouse + "/archive/run-1"))
@@ -71,6 +71,15 @@ struct SyncFixture {
         let lines = output.split(separator: "\n").map(String.init)
         let rows = try JSONParser.parse(lines.count >= 2 ? lines[lines.count - 2] : "[]").arrayValue ?? []
         return Dictionary(rows.compactMap { row in row["id"]?.intValue.map { ($0, row.objectValue ?? [:]) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// pyiceberg and DuckDB read the table and must agree (`../shared/iceberg/iceberg_verify.py --strict`).
+    func verify(_ table: String = "items", rows: Int) throws {
+        let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+        let report = try ReferencePython.run([verifier, "--catalog", catalogPath, "--warehouse", warehouse, "--namespace", "raw",
+                                              "--table", table, "--expect-rows", String(rows), "--strict"])
+        #expect(report.hasSuffix("OK\n"), "\(report)")
     }
 
     func snapshotCount(_ table: String = "items") throws -> Int {

@@ -29,6 +29,7 @@ struct SyncPipelineTests {
         try await fixture.sync(next, mode: .append)
         #expect(cursor(of: next.observed.states) == 350)
         #expect(try fixture.rows().count == 360)
+        try fixture.verify(rows: 360)
     }
 
     @Test func aConnectorFailureCommitsWhatArrivedAndSavesOnlyCoveredStates() async throws {
@@ -76,6 +77,7 @@ struct SyncPipelineTests {
         let replaced = try fixture.rows()
         #expect(replaced.count == 250 && replaced[0] == nil && replaced[1249] != nil)
         #expect(try fixture.snapshotCount() == 2)
+        try fixture.verify(rows: 250)
     }
 
     @Test func mergesKeepOneRowPerKeyAndTheGreatestCursorWithinABatch() async throws {
@@ -93,6 +95,7 @@ struct SyncPipelineTests {
         let rows = try fixture.rows()
         #expect(rows.count == 21)
         #expect(rows[5]?["name"] == "five, renamed" && rows[6]?["name"] == "six, newest" && rows[7]?["name"] == "item 7")
+        try fixture.verify(rows: 21)
     }
 
     @Test func columnsAreCastDroppedRenamedAndEncryptedAndMetadataAdded() async throws {
@@ -135,6 +138,7 @@ struct SyncPipelineTests {
         #expect(try keys.decrypt(sealed) == "s3cr3t")
         #expect(try keys.decrypt(try #require(second["secret"]?.stringValue)) == ["nested": true])
         #expect(throws: TransformationError.self) { try KeyStore(path: fixture.directory.path + "/other.json").decrypt(sealed) }
+        try fixture.verify(rows: 2)
     }
 
     @Test func newFieldsInRecordsBecomeNewColumns() async throws {
@@ -146,6 +150,7 @@ struct SyncPipelineTests {
         try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, commitRecords: 10)
         let rows = try fixture.rows()
         #expect(rows[3]?["score"] == .null && rows[15]?["score"] == 7.5 && rows[15]?["tags"] == #"["a","b"]"#)
+        try fixture.verify(rows: 20)
     }
 
     @Test func aTransformationFileWithAMistakeSaysWhere() throws {
@@ -205,5 +210,44 @@ extension SyncPipelineTests {
         case .merge: #expect(ids == Array(0..<200).map(Int64.init))
         }
         #expect(cursor(of: try fixture.savedStates()) == 200)
+    }
+}
+
+extension SyncPipelineTests {
+    @Test(arguments: [false, true])
+    func nestedObjectsBecomeStructsAndListsOrJSONText(asJSON: Bool) async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let schema: JSONObject = [
+            "type": "object",
+            "properties": [
+                "id": ["type": "integer"],
+                "address": ["type": ["null", "object"], "properties": ["city": ["type": "string"], "zip": ["type": "integer"]]],
+                "tags": ["type": ["null", "array"], "items": ["type": "string"]],
+                "extra": ["type": "object"],
+                "seen": ["type": "string", "format": "date-time"],
+            ],
+        ]
+        let messages: [AirbyteMessage] = [
+            .record(stream: "items", data: ["id": 1, "address": ["city": "Lyon", "zip": 69001], "tags": ["a", "b"], "extra": ["k": [1, 2]],
+                                            "seen": "2024-05-01T10:00:00.5+02:00"]),
+            .record(stream: "items", data: ["id": 2, "address": .null, "tags": [], "seen": "not a time"]),
+            .record(stream: "items", data: ["id": 3, "address": ["zip": "not a number"], "tags": .null]),
+        ]
+        let progress = try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, schema: schema, cursor: nil,
+                                              nestedAsJSON: asJSON)
+        try fixture.verify(rows: 3)
+        let rows = try fixture.rows()
+        if asJSON {
+            #expect(rows[1]?["address"] == #"{"city":"Lyon","zip":69001}"# && rows[1]?["tags"] == #"["a","b"]"#)
+        } else {
+            #expect(rows[1]?["address"] == ["city": "Lyon", "zip": 69001] && rows[1]?["tags"] == ["a", "b"])
+            #expect(rows[2]?["address"] == .null && rows[2]?["tags"] == [])
+            // A value that does not fit its column is null, and counted.
+            #expect(rows[3]?["address"] == ["city": .null, "zip": .null])
+        }
+        #expect(rows[1]?["extra"] == #"{"k":[1,2]}"#)
+        #expect(rows[1]?["seen"] == "2024-05-01T08:00:00.500000+00:00" && rows[2]?["seen"] == .null)
+        #expect(progress.streams.first?.nulledValues == (asJSON ? 1 : 2))
     }
 }
