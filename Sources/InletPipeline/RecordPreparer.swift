@@ -24,8 +24,12 @@ public struct RecordPreparer: Sendable {
     private let metadata: Metadata?
     private let keyStore: KeyStore?
 
+    /// Whether a column is encrypted: such records are staged only once prepared.
+    public let encrypts: Bool
+
     public init(transformations: [ColumnTransformation], metadata: Metadata?, keyStore: KeyStore?) {
         self.transformations = transformations
+        encrypts = transformations.contains { if case .encrypt = $0.kind { return true } else { return false } }
         self.metadata = metadata
         self.keyStore = keyStore
     }

@@ -90,6 +90,9 @@ public final class SyncPipeline: @unchecked Sendable {
         /// Records received when the last saved state covering this stream arrived.
         var checkpointed = 0
         var batches = 0
+        /// The batch's staging file contents: the records as the source sent them, unless the stream
+        /// encrypts columns (then the prepared records are staged, so no plaintext lands on disk).
+        var staged = JSONWriter()
     }
 
     private struct PendingState {
@@ -210,6 +213,10 @@ public final class SyncPipeline: @unchecked Sendable {
             }
             // Mutated in place: a copy of the run would copy its whole buffer on every record.
             streams[name]!.buffer.append(prepared)
+            if options.stagingDirectory != nil && !streams[name]!.setup.preparer.encrypts {
+                streams[name]!.staged.write(record.payload)
+                streams[name]!.staged.writeRaw("\n")
+            }
             streams[name]!.counts.received += 1
             buffered += 1
         case .state(let state):
@@ -226,7 +233,9 @@ public final class SyncPipeline: @unchecked Sendable {
             guard var run = streams[key] else { continue }
             if !run.buffer.isEmpty {
                 // The batch is staged on another thread while the destination writes it.
-                let staging = StagingWrite(pipeline: self, records: run.buffer, stream: key, batch: run.batches)
+                let staging = StagingWrite(pipeline: self, contents: run.setup.preparer.encrypts ? .records(run.buffer) : .lines(run.staged.bytes),
+                                           stream: key, batch: run.batches)
+                run.staged = JSONWriter()
                 let written: WriteReport
                 do { written = try run.writer.write(run.buffer) } catch {
                     staging.wait()
@@ -290,13 +299,24 @@ public final class SyncPipeline: @unchecked Sendable {
         for key in order { streams[key]?.writer.abandon() }
     }
 
+    /// What a staging file holds: JSON lines already written, or records to write as lines.
+    enum StagedContents: Sendable {
+        case lines([UInt8])
+        case records([JSONObject])
+    }
+
     /// Writes a batch as JSON lines under the staging directory; returns its path.
-    fileprivate func stage(_ records: [JSONObject], stream: String, batch: Int) -> String? {
+    fileprivate func stage(_ contents: StagedContents, stream: String, batch: Int) -> String? {
         guard let directory = options.stagingDirectory else { return nil }
         var writer = JSONWriter()
-        for record in records {
-            writer.write(.object(record))
-            writer.writeRaw("\n")
+        switch contents {
+        case .lines(let bytes):
+            writer.writeRaw(bytes)
+        case .records(let records):
+            for record in records {
+                writer.write(.object(record))
+                writer.writeRaw("\n")
+            }
         }
         let path = "\(directory)/\(Self.fileName(stream))-\(String(format: "%05d", batch)).jsonl"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -330,9 +350,9 @@ private final class StagingWrite: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var path: String?
 
-    init(pipeline: SyncPipeline, records: [JSONObject], stream: String, batch: Int) {
+    init(pipeline: SyncPipeline, contents: SyncPipeline.StagedContents, stream: String, batch: Int) {
         DispatchQueue.global().async { [self] in
-            path = pipeline.stage(records, stream: stream, batch: batch)
+            path = pipeline.stage(contents, stream: stream, batch: batch)
             done.signal()
         }
     }
