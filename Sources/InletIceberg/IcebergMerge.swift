@@ -15,10 +15,13 @@ extension IcebergTable {
     /// Upserts `rows` on the key columns (the schema's identifier fields unless given), copy-on-write:
     /// data files holding a key of `rows` are rewritten without those rows, and `rows` are added, in
     /// one `overwrite` snapshot. Files whose key bounds cannot match are not read. Within `rows`,
-    /// the last row of a key wins. Returns the snapshot's id.
+    /// the last row of a key wins. With a cursor column, the row with the greatest cursor wins, in
+    /// `rows` and against the table: an incoming row older than the table's row of its key is
+    /// dropped (a null cursor counts as oldest; equal cursors let the incoming row win). Returns the
+    /// snapshot's id.
     @discardableResult
-    public mutating func merge(rows: [[ParquetValue?]], keyFieldIDs: [Int32]? = nil, removal: RowRemoval = .copyOnWrite,
-                               compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
+    public mutating func merge(rows: [[ParquetValue?]], keyFieldIDs: [Int32]? = nil, cursorFieldID: Int32? = nil,
+                               removal: RowRemoval = .copyOnWrite, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
         let schema = try metadata.currentSchema
         let keys = keyFieldIDs ?? schema.identifierFieldIDs
         guard !keys.isEmpty else { throw .invalidMetadata("merge needs key columns: the table has no identifier fields") }
@@ -29,9 +32,19 @@ extension IcebergTable {
             }
             return position
         }
-        // The last row of each key wins, kept in arrival order.
+        let cursorPosition = try cursorFieldID.map { (id) throws(IcebergError) -> Int in
+            guard let position = schema.fields.firstIndex(where: { $0.id == id }), schema.fields[position].type.isPrimitive else {
+                throw .invalidMetadata("no primitive cursor column with field id \(id)")
+            }
+            return position
+        }
+        // The last row of each key wins (the greatest cursor first), kept in arrival order.
         var latest: [[ParquetValue?]: Int] = [:]
-        for (index, row) in rows.enumerated() { latest[keyPositions.map { row[$0] }] = index }
+        for (index, row) in rows.enumerated() {
+            let key = keyPositions.map { row[$0] }
+            if let cursorPosition, let held = latest[key], Self.isOlder(row[cursorPosition], than: rows[held][cursorPosition]) { continue }
+            latest[key] = index
+        }
         let incoming = rows.indices.filter { index in latest[keyPositions.map { rows[index][$0] }] == index }.map { rows[$0] }
         let incomingKeys = Set(latest.keys)
         // With one key column, the incoming keys' range lets files outside it go unread.
@@ -46,8 +59,18 @@ extension IcebergTable {
                 }
             }
         }
-        let selection = RowSelection(fieldIDs: keys, range: range) { incomingKeys.contains($0) }
+        var selection = RowSelection(fieldIDs: keys, range: range) { incomingKeys.contains($0) }
+        if let cursorPosition, let cursorFieldID {
+            selection.cursor = (cursorFieldID, Dictionary(uniqueKeysWithValues: latest.map { ($0.key, rows[$0.value][cursorPosition]) }))
+        }
         return try replace(selection, with: incoming, removal: removal, compression: compression)
+    }
+
+    /// Whether cursor `a` is older than `b`: null is oldest; equal cursors are not older.
+    static func isOlder(_ a: ParquetValue?, than b: ParquetValue?) -> Bool {
+        guard let b else { return false }
+        guard let a else { return true }
+        return a.precedes(b)
     }
 
     /// Replaces the rows `filter` selects with `rows`, copy-on-write, in one `overwrite` snapshot
@@ -85,6 +108,8 @@ extension IcebergTable {
         // Rows already deleted by position-delete files, by data file.
         var alreadyDeleted: [String: Set<Int>] = [:]
         var newDeletes: [(path: String, partition: [ParquetValue?], positions: [Int])] = []
+        // Keys whose incoming row is older than the table's (merges by cursor): those rows are dropped.
+        var staleKeys = Set<[ParquetValue?]>()
         if let parentList = parent?["manifest-list"]?.stringValue {
             let list = try Self.readAvro(io.read(parentList), what: "manifest list \(parentList)")
             alreadyDeleted = try Self.positionDeletes(in: list, io: io, layout: layout)
@@ -116,9 +141,20 @@ extension IcebergTable {
                         filesRead += 1
                         let reader = try Self.open(io, entry.path)
                         let keyColumns = try selection.fieldIDs.map { (id) throws(IcebergError) in try Self.values(reader, fieldID: id, type: nil) }
+                        let cursorColumn = try selection.cursor.map { (cursor) throws(IcebergError) in
+                            try Self.values(reader, fieldID: cursor.fieldID, type: nil)
+                        }
                         let gone = alreadyDeleted[entry.path] ?? []
                         let matching = (0..<Int(reader.rowCount)).filter { row in
-                            !gone.contains(row) && selection.matches(keyColumns.map { $0[row] })
+                            let key = keyColumns.map { $0[row] }
+                            guard !gone.contains(row) && selection.matches(key) else { return false }
+                            // A table row newer than the incoming row of its key stays; the incoming one goes.
+                            if let cursor = selection.cursor, let existing = cursorColumn?[row], let incomingCursor = cursor.incoming[key],
+                               Self.isOlder(incomingCursor, than: existing) {
+                                staleKeys.insert(key)
+                                return false
+                            }
+                            return true
                         }
                         if matching.isEmpty {
                             keep = true
@@ -165,7 +201,12 @@ extension IcebergTable {
                     existing: existing, deleted: removed, layout: layout, partitions: partitions))
             }
         }
-        added += try writeDataFiles(incoming, compression: compression)
+        if staleKeys.isEmpty {
+            added += try writeDataFiles(incoming, compression: compression)
+        } else {
+            let keyPositions = selection.fieldIDs.compactMap { id in schema.fields.firstIndex { $0.id == id } }
+            added += try writeDataFiles(incoming.filter { row in !staleKeys.contains(keyPositions.map { row[$0] }) }, compression: compression)
+        }
         let manifestPath = "\(metadata.location)/metadata/\(UUIDText.random())-m0.avro"
         let manifest = try Self.avro(added.map { Manifests.addedEntry($0, snapshotID: snapshotID, layout: layout) },
                                      schema: layout.entrySchema, metadata: layout.metadata, what: "manifest")
@@ -271,6 +312,14 @@ extension IcebergTable {
         var fieldIDs: [Int32]
         var range: Range?
         var matches: ([ParquetValue?]) -> Bool
+        /// For merges by cursor: the cursor column, and each incoming key's cursor.
+        var cursor: (fieldID: Int32, incoming: [[ParquetValue?]: ParquetValue?])?
+
+        init(fieldIDs: [Int32], range: Range?, matches: @escaping ([ParquetValue?]) -> Bool) {
+            self.fieldIDs = fieldIDs
+            self.range = range
+            self.matches = matches
+        }
     }
 
     private static func open(_ io: any TableStorage, _ uri: String) throws(IcebergError) -> ParquetFileReader {

@@ -101,9 +101,10 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
                 return WriteReport(nulledValues: nulled)
             case .merge:
                 var nulled: [String] = []
-                let rows = latestPerKey(records.map { converter.row($0, nulled: &nulled) })
+                let rows = records.map { converter.row($0, nulled: &nulled) }
                 let keyIDs = plan.mergeKeys.compactMap { key in converter.fields.first { $0.name == key }?.id }
-                try table.merge(rows: rows, keyFieldIDs: keyIDs)
+                let cursorID = plan.cursorField.flatMap { cursor in converter.fields.first { $0.name == cursor && $0.type.isPrimitive }?.id }
+                try table.merge(rows: rows, keyFieldIDs: keyIDs, cursorFieldID: cursorID)
                 let added = table.metadata.currentSnapshot?["summary"]?["added-files-size"]?.stringValue.flatMap { Int64($0) } ?? 0
                 return WriteReport(committedRecords: records.count, snapshots: 1, bytes: added, nulledValues: nulled.count)
             }
@@ -147,22 +148,6 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
             return rows
         }
         return (files, nulledCount.load(ordering: .relaxed))
-    }
-
-    /// Within a batch, one row per key: the greatest cursor wins, else the last to arrive.
-    private func latestPerKey(_ rows: [[ParquetValue?]]) -> [[ParquetValue?]] {
-        let keyPositions = plan.mergeKeys.compactMap { key in converter.fields.firstIndex { $0.name == key } }
-        let cursorPosition = plan.cursorField.flatMap { cursor in converter.fields.firstIndex { $0.name == cursor } }
-        var winner: [[ParquetValue?]: Int] = [:]
-        for (index, row) in rows.enumerated() {
-            let key = keyPositions.map { row[$0] }
-            if let cursorPosition, let current = winner[key], let held = rows[current][cursorPosition],
-               let incoming = row[cursorPosition], incoming.precedes(held) {
-                continue
-            }
-            winner[key] = index
-        }
-        return winner.values.sorted().map { rows[$0] }
     }
 
     /// Adds a column for each top-level field the records bring that the table does not have.

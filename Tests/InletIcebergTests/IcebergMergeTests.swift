@@ -164,3 +164,31 @@ extension IcebergMergeTests {
         #expect(rows["9"] == ["123.45", "-0.005", "-0.00002"])
     }
 }
+
+extension IcebergMergeTests {
+    @Test(arguments: [RowRemoval.copyOnWrite, .positionDeletes])
+    func aMergeByCursorKeepsTheNewerRowOfEachKey(removal: RowRemoval) throws {
+        let lake = try TestWarehouse()
+        defer { lake.remove() }
+        let schema = IcebergSchema(fields: [
+            IcebergField(id: 1, name: "id", type: .long, isRequired: true), IcebergField(id: 2, name: "name", type: .string),
+            IcebergField(id: 3, name: "updated", type: .long),
+        ])
+        var table = try lake.catalog().createTable(namespace: "ns", name: "c", schema: schema)
+        try table.append(rows: (0..<10).map { [.int64(Int64($0)), .string("v1"), .int64(10)] })
+        try table.merge(rows: [
+            [.int64(1), .string("older"), .int64(5)],      // older than the table's row: dropped
+            [.int64(2), .string("newer"), .int64(20)],     // newer: replaces it
+            [.int64(3), .string("no cursor"), nil],        // a null cursor is oldest: dropped
+            [.int64(4), .string("b"), .int64(30)], [.int64(4), .string("a"), .int64(25)],   // greatest cursor of the batch wins
+            [.int64(42), .string("new"), nil],            // a new key is added whatever its cursor
+        ], keyFieldIDs: [1], cursorFieldID: 3, removal: removal)
+        try lake.verify("c", rows: 11, snapshots: 2)
+        let output = try lake.pyiceberg("""
+            import json
+            print(json.dumps({str(r["id"]): r["name"] for r in catalog.load_table("ns.c").scan().to_arrow().to_pylist()}))
+            """)
+        let names = try JSONParser.parse(output.split(separator: "\n").last.map(String.init) ?? "")
+        #expect(names["1"] == "v1" && names["2"] == "newer" && names["3"] == "v1" && names["4"] == "b" && names["42"] == "new")
+    }
+}

@@ -96,6 +96,16 @@ struct SyncPipelineTests {
         #expect(rows.count == 21)
         #expect(rows[5]?["name"] == "five, renamed" && rows[6]?["name"] == "six, newest" && rows[7]?["name"] == "item 7")
         try fixture.verify(rows: 21)
+        // Against the table too: a record older than the row of its key leaves the row as it is.
+        let late: [AirbyteMessage] = [
+            .record(stream: "items", data: ["id": 8, "name": "eight, late and stale", "updated": 3]),
+            .record(stream: "items", data: ["id": 9, "name": "nine, newer", "updated": 50]),
+            .record(stream: "items", data: ["id": 6, "name": "six, same cursor", "updated": 300]),
+        ]
+        try await fixture.sync(ScriptedConnector(messages: late), mode: .merge)
+        let merged = try fixture.rows()
+        #expect(merged.count == 21)
+        #expect(merged[8]?["name"] == "item 8" && merged[9]?["name"] == "nine, newer" && merged[6]?["name"] == "six, same cursor")
     }
 
     @Test func columnsAreCastDroppedRenamedAndEncryptedAndMetadataAdded() async throws {
