@@ -1,4 +1,5 @@
 import Foundation
+import InletJSON
 import InletTestSupport
 import Testing
 
@@ -158,5 +159,45 @@ struct SyncExecutableTests {
         let reported = output.split(separator: "\n").first { $0.contains("were read again") }
             .flatMap { line in line.split(separator: " ").compactMap { Int($0) }.first } ?? 0
         #expect(table.rows - 4000 <= reported + 1, "\(table.rows) rows, \(reported) reported: \(output)")
+    }
+
+    @Test func anOverwriteWithTransformationsIsReadBackAndDecrypted() throws {
+        let api = try DemoAPI(count: 300, delay: 0)
+        defer { api.stop() }
+        let run = try Run(api: api)
+        defer { try? FileManager.default.removeItem(at: run.directory) }
+        let transformations = run.directory.appendingPathComponent("transformations.json")
+        try Data("""
+            [{"stream": "items", "column": "name", "transformation_type": "encrypt", "encryption_key_name": "pii"},
+             {"stream": "items", "column": "updated_at", "transformation_type": "rename", "new_name": "changed_at"},
+             {"stream": "items", "column": "id", "transformation_type": "cast", "target_type": "string"}]
+            """.utf8).write(to: transformations)
+        for _ in 0..<2 {
+            let outcome = try run.sync(["--mode", "overwrite", "--transform", transformations.path, "--dag-job-id", "nightly-7"])
+            #expect(outcome.status == 0, "\(outcome.output)")
+        }
+        let table = try run.table()
+        #expect(table.rows == 1 && table.verified, "\(table)")   // the second sync read only the last window, and replaced the table
+        let output = try SyncExecutableTests.runPython(["-c", """
+            import json
+            from pyiceberg.catalog.sql import SqlCatalog
+            t = SqlCatalog("default", uri="sqlite:///\(run.dataDir)/catalog.db", warehouse="file://\(run.dataDir)/warehouse").load_table("raw.items")
+            r = t.scan().to_arrow().to_pylist()[0]
+            print(json.dumps([r["id"], r["name"], str(r["changed_at"]), "updated_at" in r, r["ingestion_mode"], r["dag_job_id"]]))
+            """])
+        let row = try JSONParser.parse(output.split(separator: "\n").last.map(String.init) ?? "").arrayValue ?? []
+        #expect(row.count == 6 && row[0] == "299" && row[2] == "2024-02-09 20:48:00+00:00" && row[3] == false)
+        #expect(row[4] == "overwrite" && row[5] == "nightly-7")
+        let sealed = try #require(row[1].stringValue)
+        #expect(sealed.hasPrefix("inlet:v1:pii:"))
+        let process = Process()
+        process.executableURL = ExecutableTests.executable
+        process.arguments = ["decrypt", "--data-dir", run.dataDir, sealed]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let decrypted = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(decrypted == "\"item 299\"\n")
     }
 }
