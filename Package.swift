@@ -91,6 +91,8 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        // The process host: connectors that are executables speaking the Airbyte protocol over stdio.
+        .target(name: "InletProcessHost", dependencies: ["InletJSON", "InletProtocol"], swiftSettings: upcomingFeatures),
         // The record pipeline: any connector's records, prepared, committed in batches, checkpointed.
         .target(
             name: "InletPipeline",
@@ -132,6 +134,13 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "ForwardBenchmark",
+            dependencies: ["InletProcessHost", "InletProtocol", "InletJSON"],
+            path: "Benchmarks/ForwardBenchmark",
+            swiftSettings: upcomingFeatures
+        ),
+
+        .executableTarget(
             name: "ManifestBenchmark",
             dependencies: ["InletDeclarative"],
             path: "Benchmarks/ManifestBenchmark",
@@ -144,6 +153,11 @@ let package = Package(
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON", "InletTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "InletProcessHostTests",
+            dependencies: ["InletProcessHost", "InletProtocol", "InletJSON"],
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(
             name: "InletPipelineTests",
             dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON", "InletTestSupport"],

@@ -55,7 +55,8 @@ extension IcebergTable {
 /// One worker thread of a concurrent write: a serial queue and the writer state only it touches.
 private final class BatchWorker<Batch: Sendable>: @unchecked Sendable {
     private let queue: DispatchQueue
-    private let waitingBatches = DispatchSemaphore(value: 2)
+    /// Made with value 0 and signalled twice: libdispatch traps when a semaphore is freed below its initial value.
+    private let waitingBatches = DispatchSemaphore(value: 0)
     private let failed = Atomic<Bool>(false)
     private let convert: @Sendable (Batch) throws(IcebergError) -> [[ParquetValue?]]
     private let table: IcebergTable
@@ -76,6 +77,8 @@ private final class BatchWorker<Batch: Sendable>: @unchecked Sendable {
         self.task = task
         self.convert = convert
         queue = DispatchQueue(label: "inlet.iceberg.writer-\(task)")
+        waitingBatches.signal()
+        waitingBatches.signal()
         writer = try PartitionedDataWriter(table: table, compression: compression, task: task)
         let order = table.metadata.defaultSortOrder
         precedes = order.fields.isEmpty ? nil : order.comparator(for: try table.metadata.currentSchema)

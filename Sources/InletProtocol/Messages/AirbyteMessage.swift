@@ -135,6 +135,7 @@ extension AirbyteMessage {
         line: UnsafeRawBufferPointer,
         options: JSONParsingOptions = .pythonCompatible
     ) throws(AirbyteMessageParsingError) -> AirbyteMessage {
+        if options == .pythonCompatible, let record = rawRecord(line) { return record }
         let json: JSONValue
         do {
             json = try JSONParser.parse(line, options: options)
@@ -146,6 +147,30 @@ extension AirbyteMessage {
         } catch {
             throw .notAMessage(error)
         }
+    }
+
+    /// A RECORD line with its data kept as the bytes it came in (one validating scan, no values
+    /// built); nil for any other line, or one that needs the full parse to be read as Python reads it.
+    static func rawRecord(_ line: UnsafeRawBufferPointer) -> AirbyteMessage? {
+        guard let (envelope, raw) = JSONEnvelope.parse(line, keepingRaw: ["record", "data"]),
+              envelope["type"]?.stringValue == "RECORD", case .object(var record)? = envelope["record"] else { return nil }
+        // The usual shape, built directly; anything more goes through the protocol reader.
+        if envelope.count == 2, record.count <= 3, case .string(let stream)? = record["stream"], case .int(let emittedAt)? = record["emitted_at"] {
+            let namespace = record["namespace"]
+            if record.count == 2 || namespace?.stringValue != nil {
+                return AirbyteMessage(.record(AirbyteRecordMessage(stream: stream, payload: LazyJSONObject(raw: raw), emittedAt: emittedAt,
+                                                                   namespace: namespace?.stringValue)))
+            }
+        }
+        record["data"] = .object([:])
+        var members = envelope
+        members["record"] = .object(record)
+        guard var message = try? AirbyteMessage(json: .object(members), path: .root), case .record(var parsed) = message.content else {
+            return nil
+        }
+        parsed.payload = LazyJSONObject(raw: raw)
+        message.content = .record(parsed)
+        return message
     }
 
     public static func parse(line: String) throws(AirbyteMessageParsingError) -> AirbyteMessage {
