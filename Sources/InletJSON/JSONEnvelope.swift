@@ -8,14 +8,39 @@ public enum JSONEnvelope {
     public static func parse(_ bytes: UnsafeRawBufferPointer, keepingRaw path: [String]) -> (envelope: JSONObject, raw: RawJSONObject)? {
         guard !path.isEmpty, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty else { return nil }
         var walker = Walker(scanner: JSONScanner(start: base, count: bytes.count, options: .pythonCompatible), path: path)
-        guard let envelope = try? walker.document(), let raw = walker.raw else { return nil }
+        guard let envelope = try? walker.document(), let span = walker.rawSpan else { return nil }
+        let raw = RawJSONObject(bytes: Array(UnsafeBufferPointer(start: base + span.bytes.lowerBound, count: span.bytes.count))[...],
+                                isCanonical: span.isCanonical, nullMembers: span.nullMembers)
         return (envelope, raw)
+    }
+
+    /// The same, for bytes in an array: the raw object shares the array's storage (no copy), so it
+    /// keeps the whole array alive as long as it lives.
+    public static func parse(_ bytes: ArraySlice<UInt8>, keepingRaw path: [String]) -> (envelope: JSONObject, raw: RawJSONObject)? {
+        guard !path.isEmpty, !bytes.isEmpty else { return nil }
+        let parsed: (JSONObject, RawSpan)? = bytes.withUnsafeBufferPointer { buffer in
+            var walker = Walker(scanner: JSONScanner(start: buffer.baseAddress!, count: buffer.count, options: .pythonCompatible), path: path)
+            guard let envelope = try? walker.document(), let span = walker.rawSpan else { return nil }
+            return (envelope, span)
+        }
+        guard let (envelope, span) = parsed else { return nil }
+        let start = bytes.startIndex
+        let raw = RawJSONObject(bytes: bytes[(start + span.bytes.lowerBound)..<(start + span.bytes.upperBound)],
+                                isCanonical: span.isCanonical, nullMembers: span.nullMembers)
+        return (envelope, raw)
+    }
+
+    /// Where the raw object lies in the scanned bytes, and what the scan learnt of it.
+    private struct RawSpan {
+        var bytes: Range<Int>
+        var isCanonical: Bool
+        var nullMembers: [Range<Int>]
     }
 
     private struct Walker {
         var scanner: JSONScanner
         let path: [String]
-        var raw: RawJSONObject?
+        var rawSpan: RawSpan?
 
         mutating func document() throws(JSONParsingError) -> JSONObject? {
             scanner.skipWhitespace()
@@ -49,9 +74,8 @@ public enum JSONEnvelope {
                     try scanner.skipObject(&traits, isOutermost: true)
                     let isCompact = scanner.whitespaceRuns?.isEmpty ?? true
                     scanner.whitespaceRuns = nil
-                    let bytes = Array(UnsafeBufferPointer(start: scanner.start + begin, count: scanner.position - begin))[...]
-                    raw = RawJSONObject(bytes: bytes, isCanonical: isCompact && !traits.mayRepeatKeys,
-                                        nullMembers: traits.nullMemberOffsets(from: begin))
+                    rawSpan = RawSpan(bytes: begin..<scanner.position, isCanonical: isCompact && !traits.mayRepeatKeys,
+                                      nullMembers: traits.nullMemberOffsets(from: begin))
                 } else if isOnPath {
                     guard let inner = try object(level: level + 1) else { return nil }
                     entries.append(JSONObject.Entry(key: key, value: .object(inner)))

@@ -3,38 +3,60 @@ import Foundation
 import InletProtocol
 import Synchronization
 
-/// Reads a pipe in large chunks on a thread of its own and hands them to an async consumer, at most
-/// four chunks ahead of it: the child is slowed down, not buffered without bound.
-final class ChunkReader: @unchecked Sendable {
-    let chunks: AsyncStream<[UInt8]>
+/// Reads a child's stdout in large chunks on a thread of its own, splits it into lines and parses
+/// them into messages there (so parsing runs beside the consumer), and hands the messages over a
+/// chunk at a time, at most four chunks ahead of the consumer: the child is slowed down, not
+/// buffered without bound. A line that is not an Airbyte message becomes a LOG, as Airbyte does.
+final class MessageReader: @unchecked Sendable {
+    let batches: AsyncStream<[AirbyteMessage]>
     /// Chunks the thread may read ahead. (Made with value 0 and signalled: libdispatch traps when a
     /// semaphore is freed below the value it was made with.)
     private let slots = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
 
     init(descriptor: Int32, chunkSize: Int = 1 << 20) {
-        var continuation: AsyncStream<[UInt8]>.Continuation!
-        chunks = AsyncStream(bufferingPolicy: .unbounded) { continuation = $0 }
+        var continuation: AsyncStream<[AirbyteMessage]>.Continuation!
+        batches = AsyncStream(bufferingPolicy: .unbounded) { continuation = $0 }
         let output = continuation!
         for _ in 0..<4 { slots.signal() }
         Thread.detachNewThread { [self] in
-            var buffer = [UInt8](repeating: 0, count: chunkSize)
+            var splitter = LineSplitter()
+            var batch: [AirbyteMessage] = []
+            func take(_ line: ArraySlice<UInt8>) {
+                if let message = Self.message(line) { batch.append(message) }
+            }
             while true {
                 slots.wait()
                 if stopped.load(ordering: .relaxed) { break }
-                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
-                if count < 0 && errno == EINTR {
-                    slots.signal()
-                    continue
+                // A fresh buffer per chunk: lines are sliced out of it, not copied.
+                var count = -1
+                let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initialized in
+                    repeat { count = read(descriptor, buffer.baseAddress, chunkSize) } while count < 0 && errno == EINTR
+                    initialized = max(count, 0)
                 }
                 guard count > 0 else { break }
-                output.yield(Array(buffer[0..<count]))
+                batch.reserveCapacity(chunk.count / 128)
+                splitter.feed(chunk, take)
+                output.yield(batch)
+                batch = []
             }
+            splitter.finish(take)
+            if !batch.isEmpty { output.yield(batch) }
             output.finish()
         }
     }
 
-    /// The consumer is done with a chunk.
+    /// One line of stdout as a message; nil for a blank line.
+    static func message(_ line: ArraySlice<UInt8>) -> AirbyteMessage? {
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { return nil }
+        do {
+            return try AirbyteMessage.parse(line: line)
+        } catch {
+            return .log(.info, String(decoding: line.prefix(64 << 10), as: UTF8.self))
+        }
+    }
+
+    /// The consumer is done with a batch.
     func consumed() {
         slots.signal()
     }
@@ -50,30 +72,31 @@ final class ChunkReader: @unchecked Sendable {
 struct LineSplitter {
     private var pending: [UInt8] = []
 
-    /// Calls `body` with each complete line of `chunk` (without its newline).
-    mutating func feed(_ chunk: [UInt8], _ body: (UnsafeRawBufferPointer) -> Void) {
-        chunk.withUnsafeBytes { bytes in
-            var start = 0
-            while start < bytes.count {
-                guard let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else { break }
-                let end = bytes.baseAddress!.distance(to: UnsafeRawPointer(newline))
-                if pending.isEmpty {
-                    body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                } else {
-                    pending.append(contentsOf: bytes[start..<end])
-                    pending.withUnsafeBytes { body($0) }
-                    pending.removeAll(keepingCapacity: false)
-                }
-                start = end + 1
+    /// Calls `body` with each complete line of `chunk` (without its newline): a slice of the chunk
+    /// itself, or of an array of its own for a line that began in an earlier chunk.
+    mutating func feed(_ chunk: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
+        var start = 0
+        while start < chunk.count {
+            let newline: Int? = chunk.withUnsafeBytes { bytes in
+                memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map { bytes.baseAddress!.distance(to: UnsafeRawPointer($0)) }
             }
-            if start < bytes.count { pending.append(contentsOf: bytes[start...]) }
+            guard let end = newline else { break }
+            if pending.isEmpty {
+                body(chunk[start..<end])
+            } else {
+                pending.append(contentsOf: chunk[start..<end])
+                body(pending[...])
+                pending = []
+            }
+            start = end + 1
         }
+        if start < chunk.count { pending.append(contentsOf: chunk[start...]) }
     }
 
     /// What is left after the last newline, if anything.
-    mutating func finish(_ body: (UnsafeRawBufferPointer) -> Void) {
+    mutating func finish(_ body: (ArraySlice<UInt8>) -> Void) {
         guard !pending.isEmpty else { return }
-        pending.withUnsafeBytes { body($0) }
+        body(pending[...])
         pending = []
     }
 }
@@ -94,7 +117,7 @@ final class ErrorOutputCollector: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             var splitter = LineSplitter()
             var buffer = [UInt8](repeating: 0, count: 64 << 10)
-            func take(_ line: UnsafeRawBufferPointer) {
+            func take(_ line: ArraySlice<UInt8>) {
                 let text = String(decoding: line.prefix(16 << 10), as: UTF8.self)
                 state.withLock { state in
                     state.logs.append(.log(.info, text))

@@ -66,26 +66,17 @@ public struct ProcessConnector: Connector {
             }
             defer { directory.remove() }
             let errors = ErrorOutputCollector(descriptor: child.standardError)
-            let reader = ChunkReader(descriptor: child.standardOutput)
-            var splitter = LineSplitter()
+            let reader = MessageReader(descriptor: child.standardOutput)
             var reportedError = false
-            func message(_ line: UnsafeRawBufferPointer) -> AirbyteMessage? {
-                guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { return nil }
-                do {
-                    let parsed = try AirbyteMessage.parse(line: line)
-                    if case .trace(let trace) = parsed.content, trace.type == .error { reportedError = true }
-                    return parsed
-                } catch {
-                    return .log(.info, String(decoding: line.prefix(64 << 10), as: UTF8.self))
-                }
-            }
             do {
                 try await withTaskCancellationHandler {
-                    for await chunk in reader.chunks {
-                        var batch = errors.takeLogs()
-                        splitter.feed(chunk) { line in if let parsed = message(line) { batch.append(parsed) } }
+                    for await messages in reader.batches {
+                        for message in messages {
+                            if case .trace(let trace) = message.content, trace.type == .error { reportedError = true }
+                        }
+                        let logs = errors.takeLogs()
                         reader.consumed()
-                        try await emitter.emit(contentsOf: batch)
+                        try await emitter.emit(contentsOf: logs.isEmpty ? messages : logs + messages)
                     }
                     try Task.checkCancellation()
                 } onCancel: {
@@ -99,11 +90,9 @@ public struct ProcessConnector: Connector {
                 _ = errors.finish()
                 throw error
             }
-            var last: [AirbyteMessage] = []
-            splitter.finish { line in if let parsed = message(line) { last.append(parsed) } }
             let termination = child.reap(grace: grace)
             let tail = errors.finish()
-            try await emitter.emit(contentsOf: last + errors.takeLogs())
+            try await emitter.emit(contentsOf: errors.takeLogs())
             guard termination != .exited(0) else { return }
             let status: String
             switch termination {

@@ -136,6 +136,10 @@ extension AirbyteMessage {
         options: JSONParsingOptions = .pythonCompatible
     ) throws(AirbyteMessageParsingError) -> AirbyteMessage {
         if options == .pythonCompatible, let record = rawRecord(line) { return record }
+        return try parseFully(line: line, options: options)
+    }
+
+    private static func parseFully(line: UnsafeRawBufferPointer, options: JSONParsingOptions) throws(AirbyteMessageParsingError) -> AirbyteMessage {
         let json: JSONValue
         do {
             json = try JSONParser.parse(line, options: options)
@@ -152,8 +156,22 @@ extension AirbyteMessage {
     /// A RECORD line with its data kept as the bytes it came in (one validating scan, no values
     /// built); nil for any other line, or one that needs the full parse to be read as Python reads it.
     static func rawRecord(_ line: UnsafeRawBufferPointer) -> AirbyteMessage? {
-        guard let (envelope, raw) = JSONEnvelope.parse(line, keepingRaw: ["record", "data"]),
-              envelope["type"]?.stringValue == "RECORD", case .object(var record)? = envelope["record"] else { return nil }
+        JSONEnvelope.parse(line, keepingRaw: ["record", "data"]).flatMap(record)
+    }
+
+    /// Parses one line of connector output held in an array; a RECORD's data shares the array's
+    /// storage instead of being copied.
+    public static func parse(line: ArraySlice<UInt8>) throws(AirbyteMessageParsingError) -> AirbyteMessage {
+        if let record = JSONEnvelope.parse(line, keepingRaw: ["record", "data"]).flatMap(record) { return record }
+        let result = line.withUnsafeBytes { bytes in
+            Result { () throws(AirbyteMessageParsingError) in try parseFully(line: bytes, options: .pythonCompatible) }
+        }
+        return try result.get()
+    }
+
+    private static func record(_ split: (envelope: JSONObject, raw: RawJSONObject)) -> AirbyteMessage? {
+        let (envelope, raw) = split
+        guard envelope["type"]?.stringValue == "RECORD", case .object(var record)? = envelope["record"] else { return nil }
         // The usual shape, built directly; anything more goes through the protocol reader.
         if envelope.count == 2, record.count <= 3, case .string(let stream)? = record["stream"], case .int(let emittedAt)? = record["emitted_at"] {
             let namespace = record["namespace"]
