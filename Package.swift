@@ -74,7 +74,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination",
+                "InletIcebergDestination", "InletProcessHost", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -84,7 +84,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .target(name: "InletParquet", dependencies: ["CZstd", "CZlib", "CSnappy"], swiftSettings: upcomingFeatures),
-        .target(name: "InletAvro", dependencies: ["InletJSON", "CZlib"], swiftSettings: upcomingFeatures),
+        .target(name: "InletZlib", dependencies: ["CZlib"], swiftSettings: upcomingFeatures),
+        .target(name: "InletAvro", dependencies: ["InletJSON", "InletZlib"], swiftSettings: upcomingFeatures),
         .target(
             name: "InletIceberg",
             dependencies: ["InletJSON", "InletAvro", "InletParquet", .product(name: "GRDB", package: "GRDB.swift")],
@@ -92,7 +93,7 @@ let package = Package(
         ),
 
         // The process host: connectors that are executables speaking the Airbyte protocol over stdio.
-        .target(name: "InletProcessHost", dependencies: ["InletJSON", "InletProtocol"], swiftSettings: upcomingFeatures),
+        .target(name: "InletProcessHost", dependencies: ["InletJSON", "InletProtocol", "InletZlib"], swiftSettings: upcomingFeatures),
         // The record pipeline: any connector's records, prepared, committed in batches, checkpointed.
         .target(
             name: "InletPipeline",

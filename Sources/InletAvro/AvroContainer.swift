@@ -1,5 +1,5 @@
 public import InletJSON
-import CZlib
+import InletZlib
 
 /// Avro object container files, as Iceberg's manifests and manifest lists are: header with the
 /// schema, codec and metadata, then blocks of records, each followed by the file's sync marker.
@@ -80,52 +80,11 @@ public enum AvroContainer {
         return Contents(schema: schema, metadata: metadata, records: records)
     }
 
-    // MARK: - Raw deflate
-
     private static func deflate(_ input: [UInt8]) throws(AvroError) -> [UInt8] {
-        var stream = z_stream()
-        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
-                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw .corrupt("deflateInit2 failed") }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 16)
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target -> Int32 in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return CZlib.deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { throw .corrupt("deflate returned \(status)") }
-        output.removeLast(output.count - Int(stream.total_out))
-        return output
+        do { return try RawDeflate.compress(input) } catch { throw .corrupt("\(error)") }
     }
 
     private static func inflate(_ input: [UInt8]) throws(AvroError) -> [UInt8] {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw .corrupt("inflateInit2 failed")
-        }
-        defer { inflateEnd(&stream) }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: max(input.count * 4, 4096))
-        var input = input
-        var status: Int32 = Z_OK
-        input.withUnsafeMutableBufferPointer { source in
-            stream.next_in = source.baseAddress
-            stream.avail_in = uInt(source.count)
-            while status == Z_OK {
-                chunk.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress
-                    stream.avail_out = uInt(target.count)
-                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    output.append(contentsOf: target[0..<(target.count - Int(stream.avail_out))])
-                }
-            }
-        }
-        guard status == Z_STREAM_END else { throw .corrupt("a deflate block does not inflate (zlib status \(status))") }
-        return output
+        do { return try RawDeflate.decompress(input) } catch { throw .corrupt("\(error)") }
     }
 }

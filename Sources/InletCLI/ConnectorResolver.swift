@@ -1,5 +1,6 @@
 import Foundation
 import InletDeclarative
+public import InletProcessHost
 public import InletProtocol
 
 /// Turns the command line's connector selection into a runnable `Connector`.
@@ -7,22 +8,71 @@ public protocol ConnectorResolver: Sendable {
     func connector(for selection: ConnectorSelection) throws(CLIError) -> any Connector
 }
 
-/// The connector kinds this build can run.
+/// The connector kinds this build can run: a manifest given by path, or a connector by name.
+///
+/// `--connector NAME[@VERSION]` looks, in order, for `manifests/NAME/manifest.yaml` (run natively),
+/// then `connectors/NAME.yaml` (a definition: `kind: process` with a `command`), under `$INLET_HOME`,
+/// the current directory and the directories above the `inlet` executable; else it fetches the PyPI
+/// package `airbyte-NAME` (pinned to VERSION when given): a manifest-only wheel runs natively, any
+/// other gets a cached virtualenv and runs as a process.
 public struct DefaultConnectorResolver: ConnectorResolver {
-    public init() {}
+    public var installer: PyPIConnectorInstaller
+
+    public init(installer: PyPIConnectorInstaller = PyPIConnectorInstaller()) {
+        self.installer = installer
+    }
 
     public func connector(for selection: ConnectorSelection) throws(CLIError) -> any Connector {
-        guard let manifestPath = selection.manifestPath else {
-            throw CLIError("no connector given: pass --manifest-path with a declarative manifest")
+        if let manifestPath = selection.manifestPath { return try Self.manifestConnector(at: manifestPath) }
+        guard let requested = selection.connector else {
+            throw CLIError("no connector given: pass --manifest-path with a declarative manifest, or --connector NAME")
         }
+        let parts = requested.split(separator: "@", maxSplits: 1).map(String.init)
+        let name = parts[0]
+        let version = parts.count == 2 ? parts[1] : nil
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw CLIError("--connector \(requested): a connector name is letters, digits, - and _ (with @VERSION to pin one)")
+        }
+        for root in Self.searchRoots() {
+            let manifest = "\(root)/manifests/\(name)/manifest.yaml"
+            if version == nil, FileManager.default.fileExists(atPath: manifest) { return try Self.manifestConnector(at: manifest) }
+            let definition = "\(root)/connectors/\(name).yaml"
+            if FileManager.default.fileExists(atPath: definition) { return try ConnectorDefinition.load(path: definition).connector() }
+        }
+        do {
+            switch try installer.install(name, version: version) {
+            case .manifest(let path): return try Self.manifestConnector(at: path)
+            case .executable(let command): return ProcessConnector(name: requested, command: command)
+            }
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+
+    static func manifestConnector(at manifestPath: String) throws(CLIError) -> any Connector {
         guard FileManager.default.isReadableFile(atPath: manifestPath) else {
             throw CLIError("manifest file \(manifestPath) does not exist or cannot be read")
         }
         do {
-            let manifest = try Manifest.load(path: manifestPath)
-            return DeclarativeConnector(manifest: manifest)
+            return DeclarativeConnector(manifest: try Manifest.load(path: manifestPath))
         } catch {
             throw CLIError("manifest file \(error)")
         }
+    }
+
+    /// Where `manifests/` and `connectors/` are looked for.
+    static func searchRoots() -> [String] {
+        var roots: [String] = []
+        if let home = ProcessInfo.processInfo.environment["INLET_HOME"] { roots.append(home) }
+        roots.append(FileManager.default.currentDirectoryPath)
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let path = directory.path
+            if FileManager.default.fileExists(atPath: path + "/manifests") || FileManager.default.fileExists(atPath: path + "/connectors") {
+                roots.append(path)
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return roots
     }
 }

@@ -6,10 +6,13 @@ public struct ConnectorSelection: Sendable, Equatable {
     public var manifestPath: String?
     /// A manifest's custom Python components, which cannot run natively.
     public var componentsPath: String?
+    /// A connector by name (`source-faker`, `source-faker@7.2.1`).
+    public var connector: String?
     public var debug: Bool
 
-    public init(manifestPath: String? = nil, componentsPath: String? = nil, debug: Bool = false) {
+    public init(manifestPath: String? = nil, componentsPath: String? = nil, connector: String? = nil, debug: Bool = false) {
         self.manifestPath = manifestPath
+        self.connector = connector
         self.componentsPath = componentsPath
         self.debug = debug
     }
@@ -23,10 +26,13 @@ struct ConnectorSelectionOptions: ParsableArguments {
     @Option(name: .customLong("components-path"), help: "Path to a manifest's custom Python components (cannot run natively).")
     var componentsPath: String?
 
+    @Option(name: .long, help: "A connector by name, NAME[@VERSION]: manifests/NAME, connectors/NAME.yaml, else airbyte-NAME from PyPI.")
+    var connector: String?
+
     @Flag(name: .long, help: "Emit detailed debug logs.")
     var debug = false
 
     var selection: ConnectorSelection {
-        ConnectorSelection(manifestPath: manifestPath, componentsPath: componentsPath, debug: debug)
+        ConnectorSelection(manifestPath: manifestPath, componentsPath: componentsPath, connector: connector, debug: debug)
     }
 }

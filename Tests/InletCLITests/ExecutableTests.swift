@@ -16,9 +16,16 @@ struct ExecutableTests {
     }
 
     func run(_ arguments: [String]) throws -> Outcome {
+        try Self.run(arguments)
+    }
+
+    /// Runs `inlet` with `arguments` (and extra environment variables, in `directory`) to its end.
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -46,7 +53,7 @@ struct ExecutableTests {
         #expect(outcome.status == 1)
         #expect(outcome.stdout.hasPrefix(#"{"type":"TRACE","trace":{"type":"ERROR","emitted_at":"#))
         #expect(outcome.stdout.contains("no connector given: pass --manifest-path"))
-        #expect(outcome.stderr == "inlet: error: no connector given: pass --manifest-path with a declarative manifest\n")
+        #expect(outcome.stderr == "inlet: error: no connector given: pass --manifest-path with a declarative manifest, or --connector NAME\n")
     }
 
     @Test func aMissingManifestNamesTheFile() throws {

@@ -1,0 +1,44 @@
+import Foundation
+import InletProcessHost
+import InletProtocol
+import Yams
+
+/// A connector defined in `connectors/NAME.yaml`:
+///
+/// ```yaml
+/// name: source-example
+/// kind: process            # an executable speaking the Airbyte protocol over stdio
+/// command: [python3, example/source.py]   # relative paths are relative to the definition's folder
+/// ```
+struct ConnectorDefinition {
+    var name: String
+    var kind: String
+    var command: [String]
+
+    static func load(path: String) throws(CLIError) -> ConnectorDefinition {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw CLIError("connector definition \(path) cannot be read") }
+        let document: Any?
+        do { document = try Yams.load(yaml: text) } catch { throw CLIError("connector definition \(path) is not valid YAML: \(error)") }
+        guard let members = document as? [String: Any] else { throw CLIError("connector definition \(path): expected a mapping") }
+        guard let name = members["name"] as? String else { throw CLIError("connector definition \(path): 'name' is required") }
+        let kind = members["kind"] as? String ?? "process"
+        guard let command = members["command"] as? [Any], !command.isEmpty else {
+            throw CLIError("connector definition \(path): 'command' must be a non-empty list")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let resolved = command.map { part -> String in
+            let text = "\(part)"
+            // A relative path to an existing file is taken from the definition's folder.
+            return !text.hasPrefix("/") && FileManager.default.fileExists(atPath: folder + "/" + text) ? folder + "/" + text : text
+        }
+        return ConnectorDefinition(name: name, kind: kind, command: resolved)
+    }
+
+    func connector() throws(CLIError) -> any Connector {
+        switch kind {
+        case "process": return ProcessConnector(name: name, command: command)
+        default: throw CLIError("connector \(name): kind '\(kind)' is not supported yet (process is)")
+        }
+    }
+}
