@@ -10,10 +10,12 @@ import Yams
 /// kind: process            # an executable speaking the Airbyte protocol over stdio
 /// command: [python3, example/source.py]   # relative paths are relative to the definition's folder
 /// ```
+/// or `kind: native` with `library: path/to/libplugin.so` (Inlet's C ABI).
 struct ConnectorDefinition {
     var name: String
     var kind: String
     var command: [String]
+    var library: String?
 
     static func load(path: String) throws(CLIError) -> ConnectorDefinition {
         let text: String
@@ -23,22 +25,28 @@ struct ConnectorDefinition {
         guard let members = document as? [String: Any] else { throw CLIError("connector definition \(path): expected a mapping") }
         guard let name = members["name"] as? String else { throw CLIError("connector definition \(path): 'name' is required") }
         let kind = members["kind"] as? String ?? "process"
+        let folder = (path as NSString).deletingLastPathComponent
+        if kind == "native" {
+            guard let library = members["library"] as? String else { throw CLIError("connector definition \(path): 'library' is required") }
+            return ConnectorDefinition(name: name, kind: kind, command: [], library: library.hasPrefix("/") ? library : folder + "/" + library)
+        }
         guard let command = members["command"] as? [Any], !command.isEmpty else {
             throw CLIError("connector definition \(path): 'command' must be a non-empty list")
         }
-        let folder = (path as NSString).deletingLastPathComponent
         let resolved = command.map { part -> String in
             let text = "\(part)"
             // A relative path to an existing file is taken from the definition's folder.
             return !text.hasPrefix("/") && FileManager.default.fileExists(atPath: folder + "/" + text) ? folder + "/" + text : text
         }
-        return ConnectorDefinition(name: name, kind: kind, command: resolved)
+        return ConnectorDefinition(name: name, kind: kind, command: resolved, library: nil)
     }
 
     func connector() throws(CLIError) -> any Connector {
         switch kind {
         case "process": return ProcessConnector(name: name, command: command)
-        default: throw CLIError("connector \(name): kind '\(kind)' is not supported yet (process is)")
+        case "native":
+            do { return try NativePluginConnector(path: library ?? "") } catch { throw CLIError("connector \(name): \(error)") }
+        default: throw CLIError("connector \(name): kind '\(kind)' is not one of process, native")
         }
     }
 }

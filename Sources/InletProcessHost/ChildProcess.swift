@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Foundation
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -78,9 +79,22 @@ final class ChildProcess: @unchecked Sendable {
         kill(-pid, signal)
     }
 
+    private let reaping = NSLock()
+    private var termination: Termination?
+
     /// Reaps the child: waits up to `grace` seconds for it to exit on its own, then sends SIGTERM to
-    /// its group, then after another `grace` SIGKILL. Never leaves a zombie.
+    /// its group, then after another `grace` SIGKILL. Never leaves a zombie. Safe to call from
+    /// several threads: the first reaps, the others wait for it and get the same answer.
     func reap(grace: Double) -> Termination {
+        reaping.lock()
+        defer { reaping.unlock() }
+        if let termination { return termination }
+        let result = waitForExit(grace: grace)
+        termination = result
+        return result
+    }
+
+    private func waitForExit(grace: Double) -> Termination {
         var status: Int32 = 0
         var deadline = Self.now() + grace
         var sentTerm = false

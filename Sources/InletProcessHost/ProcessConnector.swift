@@ -80,7 +80,10 @@ public struct ProcessConnector: Connector {
                     }
                     try Task.checkCancellation()
                 } onCancel: {
+                    // Stopped and reaped on a thread of its own: the task that would do it may wait
+                    // for a thread of the cooperative pool, and the child must not outlive the read.
                     child.signalGroup(SIGTERM)
+                    Thread.detachNewThread { _ = child.reap(grace: grace) }
                 }
             } catch {
                 // Cancelled, or the consumer went away: the child is stopped, then reaped.

@@ -74,16 +74,19 @@ public struct WheelArchive: Sendable {
 }
 
 /// Why a connector named on the command line cannot be run.
-public enum ConnectorResolutionError: Error, Sendable, CustomStringConvertible {
+public enum ConnectorResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
     case wheel(String, String)
     case install(String, String)
     case definition(String, String)
+    /// A native plugin library that cannot be used.
+    case plugin(String, String)
 
     public var description: String {
         switch self {
         case .wheel(let path, let problem): return "wheel \(path) \(problem)"
         case .install(let name, let problem): return "connector \(name) cannot be installed: \(problem)"
         case .definition(let path, let problem): return "connector definition \(path): \(problem)"
+        case .plugin(let path, let problem): return "native plugin \(path) \(problem)"
         }
     }
 }
