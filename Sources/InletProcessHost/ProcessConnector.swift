@@ -43,11 +43,13 @@ public struct ProcessConnector: Connector {
             arguments += ["--state", "state.json"]
             files.append(("state.json", .array(state.map(\.json))))
         }
-        return run(arguments, files: files)
+        return run(arguments, files: files, streams: catalog.streams.map(\.stream.descriptor))
     }
 
-    /// Runs the child with `arguments`, where names of `files` become their paths.
-    private func run(_ arguments: [String], files: [(String, JSONValue)]) -> AirbyteMessageStream {
+    /// Runs the child with `arguments`, where names of `files` become their paths. When it fails,
+    /// each of `streams` it did not report COMPLETE gets an INCOMPLETE stream status, as Airbyte's
+    /// orchestrator reports them.
+    private func run(_ arguments: [String], files: [(String, JSONValue)], streams: [StreamDescriptor] = []) -> AirbyteMessageStream {
         let name = self.name
         let command = self.command
         let grace = gracePeriod
@@ -68,11 +70,16 @@ public struct ProcessConnector: Connector {
             let errors = ErrorOutputCollector(descriptor: child.standardError)
             let reader = MessageReader(descriptor: child.standardOutput)
             var reportedError = false
+            var completed = Set<String>()
             do {
                 try await withTaskCancellationHandler {
                     for await messages in reader.batches {
                         for message in messages {
-                            if case .trace(let trace) = message.content, trace.type == .error { reportedError = true }
+                            guard case .trace(let trace) = message.content else { continue }
+                            if trace.type == .error { reportedError = true }
+                            if let status = trace.streamStatus, status.status == .complete {
+                                completed.insert(JSONWriter.string(from: status.streamDescriptor.json))
+                            }
                         }
                         let logs = errors.takeLogs()
                         reader.consumed()
@@ -102,6 +109,8 @@ public struct ProcessConnector: Connector {
             case .exited(let code): status = "exited with status \(code)"
             case .signalled(let signal): status = "was killed by signal \(signal)"
             }
+            let incomplete = streams.filter { !completed.contains(JSONWriter.string(from: $0.json)) }
+            try await emitter.emit(contentsOf: incomplete.map { AirbyteMessage.streamStatus(.incomplete, for: $0) })
             let lastLines = tail.suffix(5).joined(separator: "\n")
             throw ConnectorError(failureType: .systemError,
                                  message: "The connector \(name) \(status)." + (lastLines.isEmpty ? "" : " Its last output on stderr:\n\(lastLines)"),

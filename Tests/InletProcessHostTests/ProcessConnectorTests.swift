@@ -111,6 +111,25 @@ struct ProcessConnectorTests {
         #expect(failure.message.contains("The connector source-test exited with status 3."))
         #expect(failure.message.contains("boom: the API answered 500"))
         #expect(failure.failureType == .systemError && !failure.isAlreadyReported)
+        // The stream the child never completed is reported INCOMPLETE.
+        let statuses = messages.compactMap { message -> String? in
+            guard case .trace(let trace) = message.content, let status = trace.streamStatus else { return nil }
+            return "\(status.streamDescriptor.name) \(status.status.rawValue)"
+        }
+        #expect(statuses == ["items INCOMPLETE"])
+    }
+
+    @Test func aChildThatClosesStdoutButLingersIsStoppedAndReported() async throws {
+        let fixture = try Fixture(gracePeriod: 0.3)
+        defer { fixture.remove() }
+        // `exec 1>&-` closes stdout, then the shell sleeps: the read ends, the child is stopped.
+        let connector = ProcessConnector(name: "source-lingering", command: ["sh", "-c", "echo '{\"type\": \"LOG\", \"log\": {\"level\": \"INFO\", \"message\": \"hi\"}}'; exec 1>&-; sleep 60"],
+                                         gracePeriod: 0.3)
+        let started = Date()
+        let (messages, error) = await Self.collect(connector.read(config: [:], catalog: Self.catalog, state: []))
+        #expect(Date().timeIntervalSince(started) < 120)
+        #expect(messages.first.map { if case .log(let log) = $0.content { return log.message == "hi" } else { return false } } == true)
+        #expect(error?.message.contains("The connector source-lingering was killed by signal 15") == true, "\(String(describing: error))")
     }
 
     @Test func aMissingExecutableIsAClearError() async throws {
@@ -135,10 +154,13 @@ struct ProcessConnectorTests {
         let child = try #require(pid)
         // Reaped (not a zombie): kill(pid, 0) fails with ESRCH once the process is gone for good.
         var gone = false
-        while !gone && Date().timeIntervalSince(started) < 30 {
+        // (About a second alone; the whole suite on two cores has been seen to delay a dying child's
+        // exit by tens of seconds, hence the generous bound.)
+        while !gone && Date().timeIntervalSince(started) < 120 {
             gone = kill(child, 0) != 0 && errno == ESRCH
             if !gone { try await Task.sleep(for: .milliseconds(20)) }
         }
-        #expect(gone, "the child \(child) is still there")
+        let status = (try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)) ?? ""
+        #expect(gone, "the child \(child) is still there: \(status.split(separator: "\n").filter { $0.hasPrefix("State") || $0.hasPrefix("PPid") || $0.hasPrefix("Sig") || $0.hasPrefix("NSpgid") }.joined(separator: "; "))")
     }
 }
