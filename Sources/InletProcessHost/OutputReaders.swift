@@ -22,6 +22,7 @@ final class MessageReader: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             var splitter = LineSplitter()
             var batch: [AirbyteMessage] = []
+            var lines: [ArraySlice<UInt8>] = []
             func take(_ line: ArraySlice<UInt8>) {
                 if let message = Self.message(line) { batch.append(message) }
             }
@@ -35,15 +36,45 @@ final class MessageReader: @unchecked Sendable {
                     initialized = max(count, 0)
                 }
                 guard count > 0 else { break }
-                batch.reserveCapacity(chunk.count / 128)
-                splitter.feed(chunk, take)
-                output.yield(batch)
-                batch = []
+                splitter.feed(chunk) { lines.append($0) }
+                // One slot per batch handed over (the consumer returns one per batch it takes).
+                let parts = Self.messages(lines).filter { !$0.isEmpty }
+                for (index, part) in parts.enumerated() {
+                    if index > 0 { slots.wait() }
+                    output.yield(part)
+                }
+                if parts.isEmpty { slots.signal() }
+                lines.removeAll(keepingCapacity: true)
             }
             splitter.finish(take)
             if !batch.isEmpty { output.yield(batch) }
             output.finish()
         }
+    }
+
+    /// The lines' messages, in order; a large chunk's lines are parsed in two halves at once, on this
+    /// thread and another, so that parsing is not bound to one core.
+    static func messages(_ lines: [ArraySlice<UInt8>]) -> [[AirbyteMessage]] {
+        guard lines.count >= 256 else { return [lines.compactMap(message)] }
+        let middle = lines.count / 2
+        let halves = HalfResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            let range = half == 0 ? 0..<middle : middle..<lines.count
+            halves.store(lines[range].compactMap(message), at: half)
+        }
+        return halves.both
+    }
+
+    /// The two halves' messages, each written by one thread before `concurrentPerform` returns.
+    private final class HalfResults: @unchecked Sendable {
+        private var first: [AirbyteMessage] = []
+        private var second: [AirbyteMessage] = []
+
+        func store(_ messages: [AirbyteMessage], at half: Int) {
+            if half == 0 { first = messages } else { second = messages }
+        }
+
+        var both: [[AirbyteMessage]] { [first, second] }
     }
 
     /// One line of stdout as a message; nil for a blank line.
