@@ -10,12 +10,16 @@ import Yams
 /// kind: process            # an executable speaking the Airbyte protocol over stdio
 /// command: [python3, example/source.py]   # relative paths are relative to the definition's folder
 /// ```
-/// or `kind: native` with `library: path/to/libplugin.so` (Inlet's C ABI).
+/// or `kind: native` with `library: path/to/libplugin.so` (Inlet's C ABI). An optional `install`
+/// shell command (run in the definition's folder, once, when the library or the command's program is
+/// missing) builds or fetches it.
 struct ConnectorDefinition {
     var name: String
     var kind: String
     var command: [String]
     var library: String?
+    var install: String?
+    var folder: String
 
     static func load(path: String) throws(CLIError) -> ConnectorDefinition {
         let text: String
@@ -28,7 +32,8 @@ struct ConnectorDefinition {
         let folder = (path as NSString).deletingLastPathComponent
         if kind == "native" {
             guard let library = members["library"] as? String else { throw CLIError("connector definition \(path): 'library' is required") }
-            return ConnectorDefinition(name: name, kind: kind, command: [], library: library.hasPrefix("/") ? library : folder + "/" + library)
+            return ConnectorDefinition(name: name, kind: kind, command: [], library: library.hasPrefix("/") ? library : folder + "/" + library,
+                                       install: members["install"] as? String, folder: folder)
         }
         guard let command = members["command"] as? [Any], !command.isEmpty else {
             throw CLIError("connector definition \(path): 'command' must be a non-empty list")
@@ -38,15 +43,40 @@ struct ConnectorDefinition {
             // A relative path to an existing file is taken from the definition's folder.
             return !text.hasPrefix("/") && FileManager.default.fileExists(atPath: folder + "/" + text) ? folder + "/" + text : text
         }
-        return ConnectorDefinition(name: name, kind: kind, command: resolved, library: nil)
+        return ConnectorDefinition(name: name, kind: kind, command: resolved, library: nil, install: members["install"] as? String, folder: folder)
     }
 
     func connector() throws(CLIError) -> any Connector {
+        try installIfNeeded()
         switch kind {
         case "process": return ProcessConnector(name: name, command: command)
         case "native":
             do { return try NativePluginConnector(path: library ?? "") } catch { throw CLIError("connector \(name): \(error)") }
         default: throw CLIError("connector \(name): kind '\(kind)' is not one of process, native")
         }
+    }
+
+    /// Runs the `install` recipe when what the definition runs is not there yet.
+    private func installIfNeeded() throws(CLIError) {
+        guard let install else { return }
+        let target = library ?? command.first ?? ""
+        let present = target.hasPrefix("/") ? FileManager.default.fileExists(atPath: target) : Self.isOnPath(target)
+        guard !present else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", install]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardOutput = FileHandle.standardError
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            throw CLIError("connector \(name): its install recipe cannot run: \(error)")
+        }
+        guard process.terminationStatus == 0 else { throw CLIError("connector \(name): its install recipe failed (status \(process.terminationStatus))") }
+    }
+
+    private static func isOnPath(_ program: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
     }
 }

@@ -34,6 +34,25 @@ struct ConnectorByNameTests {
         #expect(native.status == 1 && native.stderr.contains("missing.so cannot be loaded"), "\(native.stderr)")
     }
 
+    @Test func theExamplePluginIsBuiltByItsInstallRecipeAndRead() throws {
+        // A copy of the repository's connectors/, so that the build happens in a scratch folder.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("connectors"), to: home.appendingPathComponent("connectors"))
+        try? FileManager.default.removeItem(at: home.appendingPathComponent("connectors/example-plugin/libexample_plugin.so"))
+        let config = home.appendingPathComponent("config.json")
+        let catalog = home.appendingPathComponent("catalog.json")
+        try Data(#"{"count": 4}"#.utf8).write(to: config)
+        try Data(#"{"streams": []}"#.utf8).write(to: catalog)
+        let outcome = try run(["read", "--connector", "example-plugin", "--config", config.path, "--catalog", catalog.path],
+                              environment: ["INLET_HOME": home.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.split(separator: "\n").filter { $0.hasPrefix(#"{"type":"RECORD""#) }.count == 4, "\(outcome.stdout)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("connectors/example-plugin/libexample_plugin.so").path))
+    }
+
     @Test func aBadConnectorNameIsRefused() throws {
         let outcome = try run(["spec", "--connector", "../etc/passwd"])
         #expect(outcome.status == 1 && outcome.stderr.contains("a connector name is letters, digits, - and _"))
