@@ -203,21 +203,23 @@ public final class SyncPipeline: @unchecked Sendable {
         switch message.content {
         case .record(let record):
             let key = Self.key(StreamDescriptor(name: record.stream, namespace: record.namespace))
-            guard let name = streams[key] != nil ? key : streams[record.stream] != nil ? record.stream : nil else {
+            guard let slot = streams.index(forKey: key) ?? streams.index(forKey: record.stream) else {
                 ignored += 1
                 return
             }
+            // One lookup per record; the run is then changed in place through its position (a copy
+            // of the run would copy its whole buffer).
+            let preparer = streams.values[slot].setup.preparer
             let prepared: JSONObject
-            do { prepared = try streams[name]!.setup.preparer.prepare(record, ingestionTime: ingestionTime) } catch {
+            do { prepared = try preparer.prepare(record, ingestionTime: ingestionTime) } catch {
                 throw failure("stream \(key): \(error)")
             }
-            // Mutated in place: a copy of the run would copy its whole buffer on every record.
-            streams[name]!.buffer.append(prepared)
-            if options.stagingDirectory != nil && !streams[name]!.setup.preparer.encrypts {
-                streams[name]!.staged.write(record.payload)
-                streams[name]!.staged.writeRaw("\n")
+            streams.values[slot].buffer.append(prepared)
+            if options.stagingDirectory != nil && !preparer.encrypts {
+                streams.values[slot].staged.write(record.payload)
+                streams.values[slot].staged.writeRaw("\n")
             }
-            streams[name]!.counts.received += 1
+            streams.values[slot].counts.received += 1
             buffered += 1
         case .state(let state):
             pending.append(PendingState(message: state, marks: streams.mapValues(\.counts.received)))
