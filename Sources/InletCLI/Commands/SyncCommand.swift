@@ -144,10 +144,10 @@ struct SyncCommand: ParsableCommand {
             let progress = try await pipeline.run(config: configObject, streams: selected)
             display.finish()
             try? FileManager.default.removeItem(atPath: warehouseDirectory + "/staging/" + runID)
-            return Self.summary(progress, namespace: namespace, runID: runID, warehouse: warehouseDirectory)
+            return Self.summary(progress, runID: runID, target: summaryTarget(warehouseDirectory), place: summaryPlace)
         } catch {
             display.finish()
-            environment.standardError.write(line: Self.summary(error.progress, namespace: namespace, runID: runID, warehouse: warehouseDirectory))
+            environment.standardError.write(line: Self.summary(error.progress, runID: runID, target: summaryTarget(warehouseDirectory), place: summaryPlace))
             throw error
         }
     }
@@ -181,13 +181,22 @@ struct SyncCommand: ParsableCommand {
         }
     }
 
-    static func summary(_ progress: SyncProgress, namespace: String, runID: String, warehouse: String) -> String {
+    /// Where the summary says the records went, and where each stream's went.
+    private func summaryTarget(_ warehouse: String) -> String {
+        destination == "jsonl" ? "json lines in \(dataDir)/jsonl" : "warehouse \(warehouse)"
+    }
+
+    private func summaryPlace(_ stream: String) -> String {
+        destination == "jsonl" ? "\(stream).jsonl" : "\(namespace).\(IcebergDestination.tableName(for: stream))"
+    }
+
+    static func summary(_ progress: SyncProgress, runID: String, target: String, place: (String) -> String) -> String {
         let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
         let records = progress.streams.reduce(0) { $0 + $1.received }
         var lines = ["sync \(runID): \(records) record\(records == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s"
-                     + " (\(Int(Double(records) / max(seconds, 0.001))) records/s), warehouse \(warehouse)"]
+                     + " (\(Int(Double(records) / max(seconds, 0.001))) records/s), \(target)"]
         for stream in progress.streams {
-            var line = "  \(namespace).\(IcebergDestination.tableName(for: stream.name)): \(stream.received) read, \(stream.committed) committed, "
+            var line = "  \(place(stream.name)): \(stream.received) read, \(stream.committed) committed, "
                 + "\(stream.snapshots) snapshot\(stream.snapshots == 1 ? "" : "s"), \(ByteCountText.text(stream.bytes))"
             if stream.nulledValues > 0 { line += ", \(stream.nulledValues) values that did not fit their column written as null" }
             lines.append(line)
