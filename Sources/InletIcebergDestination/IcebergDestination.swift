@@ -100,13 +100,13 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
                 heldRecords += records.count
                 return WriteReport(nulledValues: nulled)
             case .merge:
-                var nulled: [String] = []
+                var nulled = 0
                 let rows = records.map { converter.row($0, nulled: &nulled) }
                 let keyIDs = plan.mergeKeys.compactMap { key in converter.fields.first { $0.name == key }?.id }
                 let cursorID = plan.cursorField.flatMap { cursor in converter.fields.first { $0.name == cursor && $0.type.isPrimitive }?.id }
                 try table.merge(rows: rows, keyFieldIDs: keyIDs, cursorFieldID: cursorID)
                 let added = table.metadata.currentSnapshot?["summary"]?["added-files-size"]?.stringValue.flatMap { Int64($0) } ?? 0
-                return WriteReport(committedRecords: records.count, snapshots: 1, bytes: added, nulledValues: nulled.count)
+                return WriteReport(committedRecords: records.count, snapshots: 1, bytes: added, nulledValues: nulled)
             }
         } catch {
             throw failure(error)
@@ -142,9 +142,9 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
         let chunkSize = max(1024, records.count / (workers * 4) + 1)
         let chunks = stride(from: 0, to: records.count, by: chunkSize).map { records[$0..<min($0 + chunkSize, records.count)] }
         let files = try table.writeDataFiles(batches: chunks, workers: workers) { chunk in
-            var nulled: [String] = []
+            var nulled = 0
             let rows = chunk.map { converter.row($0, nulled: &nulled) }
-            if !nulled.isEmpty { nulledCount.add(nulled.count, ordering: .relaxed) }
+            if nulled > 0 { nulledCount.add(nulled, ordering: .relaxed) }
             return rows
         }
         return (files, nulledCount.load(ordering: .relaxed))

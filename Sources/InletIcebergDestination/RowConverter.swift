@@ -7,34 +7,32 @@ import InletParquet
 struct RowConverter: Sendable {
     let fields: [IcebergField]
 
-    /// One row, in schema order; `nulled` collects the paths of values that did not fit.
-    func row(_ record: JSONObject, nulled: inout [String]) -> [ParquetValue?] {
-        fields.map { field in
-            guard let json = record[field.name] else { return nil }
-            return value(json, as: field.type, path: field.name, nulled: &nulled)
-        }
+    /// One row, in schema order; `nulled` counts the values that did not fit.
+    func row(_ record: JSONObject, nulled: inout Int) -> [ParquetValue?] {
+        fields.map { field in record[field.name].flatMap { value($0, as: field.type, nulled: &nulled) } }
     }
 
-    func value(_ json: JSONValue, as type: IcebergType, path: String, nulled: inout [String]) -> ParquetValue? {
+    /// A value of `type`, or nil for null and for a value that does not fit (counted in `nulled`).
+    func value(_ json: JSONValue, as type: IcebergType, nulled: inout Int) -> ParquetValue? {
         if case .null = json { return nil }
-        if let converted = Self.convert(json, to: type, path: path, nulled: &nulled) { return converted }
-        nulled.append(path)
+        if let converted = convert(json, to: type, nulled: &nulled) { return converted }
+        nulled += 1
         return nil
     }
 
-    private static func convert(_ json: JSONValue, to type: IcebergType, path: String, nulled: inout [String]) -> ParquetValue? {
+    private func convert(_ json: JSONValue, to type: IcebergType, nulled: inout Int) -> ParquetValue? {
         switch type {
         case .boolean:
             if case .bool(let flag) = json { return .boolean(flag) }
             return nil
         case .long:
-            return integer(json).map { .int64($0) }
+            return Self.integer(json).map { .int64($0) }
         case .int:
-            return integer(json).flatMap { Int32(exactly: $0) }.map { .int32($0) }
+            return Self.integer(json).flatMap { Int32(exactly: $0) }.map { .int32($0) }
         case .double:
-            return number(json).map { .double($0) }
+            return Self.number(json).map { .double($0) }
         case .float:
-            return number(json).map { .float(Float($0)) }
+            return Self.number(json).map { .float(Float($0)) }
         case .string:
             if case .string(let text) = json { return .string(text) }
             if case .bigNumber(let digits) = json { return .string(digits) }
@@ -50,23 +48,10 @@ struct RowConverter: Sendable {
             return .bytes(Array(text.utf8))
         case .structure(let children):
             guard case .object(let object) = json else { return nil }
-            return .structure(children.map { child in
-                guard let member = object[child.name] else { return nil }
-                let childPath = path + "." + child.name
-                if case .null = member { return nil }
-                if let converted = convert(member, to: child.type, path: childPath, nulled: &nulled) { return converted }
-                nulled.append(childPath)
-                return nil
-            })
+            return .structure(children.map { child in object[child.name].flatMap { value($0, as: child.type, nulled: &nulled) } })
         case .list(_, let element, _):
             guard case .array(let items) = json else { return nil }
-            return .list(items.enumerated().map { index, item in
-                if case .null = item { return nil }
-                let itemPath = "\(path)[\(index)]"
-                if let converted = convert(item, to: element, path: itemPath, nulled: &nulled) { return converted }
-                nulled.append(itemPath)
-                return nil
-            })
+            return .list(items.map { value($0, as: element, nulled: &nulled) })
         case .time, .uuid, .fixed, .decimal, .map:
             return nil
         }
