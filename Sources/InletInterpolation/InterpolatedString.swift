@@ -58,6 +58,22 @@ public struct InterpolatedString: Sendable {
     /// Whether the string holds template syntax at all; plain strings evaluate to themselves.
     public var isTemplate: Bool { template != nil }
 
+    /// The members of the context variable `name` that the template and its fallback read, or nil
+    /// when either may read any (see `JinjaTemplate.membersRead(of:)`).
+    public func membersRead(of name: String) -> Set<String>? {
+        var members: Set<String> = []
+        for case let template? in [template, fallbackTemplate] {
+            guard let read = template.membersRead(of: name) else { return nil }
+            members.formUnion(read)
+        }
+        return members
+    }
+
+    /// Whether the template or its fallback reads any of these variables.
+    public func reads(anyOf names: Set<String>) -> Bool {
+        [template, fallbackTemplate].contains { $0.map { !$0.freeVariables.isDisjoint(with: names) } ?? false }
+    }
+
     public func eval(_ context: InterpolationContext, validTypes: Set<PythonType>? = nil) throws(InterpolationError) -> JSONValue {
         try evaluate(context, validTypes: validTypes).jsonValue
     }

@@ -1,12 +1,13 @@
 /// A JSON object that is either parsed or still the raw bytes it arrived in; records travel as this
 /// so that one nobody looks into is never parsed into values and written back out.
 public struct LazyJSONObject: Sendable {
-    private enum Storage: Sendable {
+    fileprivate enum Storage: Sendable {
         case parsed(JSONObject)
         case raw(RawJSONObject)
+        case edited(EditedRawJSONObject)
     }
 
-    private var storage: Storage
+    fileprivate var storage: Storage
 
     public init(_ object: JSONObject) {
         storage = .parsed(object)
@@ -16,12 +17,17 @@ public struct LazyJSONObject: Sendable {
         storage = .raw(raw)
     }
 
+    public init(edited: EditedRawJSONObject) {
+        storage = .edited(edited)
+    }
+
     /// The members, parsed on each access when the object is still raw; setting it replaces the bytes.
     public var object: JSONObject {
         get {
             switch storage {
             case .parsed(let object): return object
             case .raw(let raw): return raw.parsed()
+            case .edited(let edited): return edited.parsed()
             }
         }
         set { storage = .parsed(newValue) }
@@ -33,10 +39,17 @@ public struct LazyJSONObject: Sendable {
         return nil
     }
 
+    /// Raw bytes with members set or removed, not parsed.
+    public var isEditedRaw: Bool {
+        if case .edited = storage { return true }
+        return false
+    }
+
     public subscript(key: String) -> JSONValue? {
         switch storage {
         case .parsed(let object): return object[key]
         case .raw(let raw): return raw.value(forKey: key)
+        case .edited(let edited): return edited[key]
         }
     }
 
@@ -48,6 +61,8 @@ public struct LazyJSONObject: Sendable {
             return LazyJSONObject(object.filter { !$0.value.isNull })
         case .raw(let raw):
             return raw.droppingTopLevelNulls()
+        case .edited(let edited):
+            return LazyJSONObject(edited: edited.droppingNulls())
         }
     }
 }
@@ -65,10 +80,10 @@ extension LazyJSONObject: Hashable {
 extension JSONWriter {
     /// Writes the object, copying canonical raw bytes as they are.
     public mutating func write(_ object: LazyJSONObject) {
-        if let raw = object.raw, raw.isCanonical {
-            writeRaw(raw.bytes)
-        } else {
-            write(object.object)
+        switch object.storage {
+        case .raw(let raw) where raw.isCanonical: writeRaw(raw.bytes)
+        case .edited(let edited): edited.write(to: &self)
+        default: write(object.object)
         }
     }
 }

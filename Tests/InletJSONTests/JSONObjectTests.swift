@@ -65,3 +65,57 @@ struct JSONObjectTests {
         #expect(value[JSONPath.root.appending("missing")] == nil)
     }
 }
+
+@Suite("EditedRawJSONObject")
+struct EditedRawJSONObjectTests {
+    private func edited(_ text: String) throws -> EditedRawJSONObject {
+        let raw = try #require(RawJSONObject(validating: Array(text.utf8)[...]))
+        return try #require(EditedRawJSONObject(raw))
+    }
+
+    private func written(_ object: EditedRawJSONObject) -> String {
+        var writer = JSONWriter()
+        writer.write(LazyJSONObject(edited: object))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func editsKeepADictsMemberOrder() throws {
+        var object = try edited(#"{"a":1,"b":{"x":[1,2]},"c":null,"d":"q\""}"#)
+        object.set(10, forKey: "a")
+        object.set("new", forKey: "e")
+        object.removeValue(forKey: "b")
+        object.set(true, forKey: "b")
+        let removedMissing = object.removeValue(forKey: "missing")
+        #expect(!removedMissing)
+        #expect(object["a"] == 10)
+        #expect(object["b"] == true)
+        #expect(object["c"] == .null)
+        #expect(object["d"] == "q\"")
+        #expect(written(object) == #"{"a":10,"c":null,"d":"q\"","e":"new","b":true}"#)
+        #expect(object.parsed().keys == ["a", "c", "d", "e", "b"])
+        let withoutNulls = object.droppingNulls()
+        #expect(withoutNulls["c"] == nil)
+        #expect(written(withoutNulls) == #"{"a":10,"d":"q\"","e":"new","b":true}"#)
+        #expect(withoutNulls.parsed().keys == ["a", "d", "e", "b"])
+    }
+
+    @Test func anAddedMemberSetToNullIsDroppedWithTheOthers() throws {
+        var object = try edited(#"{"a":1}"#)
+        object.set(.null, forKey: "b")
+        object.set(.null, forKey: "a")
+        #expect(written(object) == #"{"a":null,"b":null}"#)
+        #expect(written(object.droppingNulls()) == "{}")
+        var empty = try edited("{}")
+        empty.set(1, forKey: "x")
+        #expect(written(empty) == #"{"x":1}"#)
+    }
+
+    @Test func objectsTheIndexCannotReadAreRefused() {
+        let spaced = RawJSONObject(validating: Array(#"{"a": 1}"#.utf8)[...])
+        let repeated = RawJSONObject(validating: Array(#"{"a":1,"a":2}"#.utf8)[...])
+        let escapedKey = RawJSONObject(validating: Array(#"{"\u0061":1}"#.utf8)[...])
+        #expect(spaced.flatMap(EditedRawJSONObject.init) == nil)
+        #expect(repeated.flatMap(EditedRawJSONObject.init) == nil)
+        #expect(escapedKey.flatMap(EditedRawJSONObject.init) == nil)
+    }
+}

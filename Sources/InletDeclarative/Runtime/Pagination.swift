@@ -20,17 +20,26 @@ struct PageContext {
 struct PaginatorRuntime: Sendable {
     let paginator: DefaultPaginator?
     let decoder: DecoderRuntime
+    /// Whether the next token depends on the records selected from a page (their number or the
+    /// last one), rather than on the response and the number of records extracted.
+    let nextTokenReadsSelectedRecords: Bool
 
     init(_ component: (any ManifestComponent)?) throws(DeclarativeError) {
         switch component {
         case nil, is NoPagination:
             paginator = nil
             decoder = try DecoderRuntime(nil)
+            nextTokenReadsSelectedRecords = false
         case let paginator as DefaultPaginator:
             self.paginator = paginator
             decoder = try DecoderRuntime(paginator.decoder)
             switch paginator.paginationStrategy {
-            case is CursorPagination, is OffsetIncrement, is PageIncrement: break
+            case let cursor as CursorPagination:
+                let recordVariables: Set<String> = ["last_record", "last_records", "last_page_size"]
+                nextTokenReadsSelectedRecords = cursor.cursorValue.reads(anyOf: recordVariables)
+                    || cursor.stopCondition?.condition?.reads(anyOf: recordVariables) == true
+            case is OffsetIncrement, is PageIncrement:
+                nextTokenReadsSelectedRecords = false
             case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
             default: throw DeclarativeError.config("This pagination strategy is not supported by Inlet yet.")
             }

@@ -12,6 +12,17 @@ struct SelectedPage {
     var remainder: JSONValue
 }
 
+/// A page between extraction and selection.
+struct ExtractedPage {
+    var records: [JSONObject]
+    /// Records kept raw for `RawRecordEdits`.
+    var rawRecords: [RawJSONObject] = []
+    var extractedCount: Int
+    var remainder: JSONValue
+    /// The selected page already, when its records pass unchanged.
+    var final: SelectedPage?
+}
+
 /// A record selector of the manifest, ready to turn responses into records.
 struct RecordSelectorRuntime: Sendable {
     let selector: RecordSelector
@@ -21,6 +32,8 @@ struct RecordSelectorRuntime: Sendable {
     let schema: JSONObject?
     /// The members of `response` that the stream's templates read, or nil when they may read any.
     let responseMembersRead: Set<String>?
+    /// The filter and transformations for records kept raw, when they can work on those.
+    let rawEdits: RawRecordEdits?
 
     init(selector: RecordSelector, transformations: [any ManifestComponent], schema: JSONObject?,
          retrieverDecoder: (any ManifestComponent)?, responseMembersRead: Set<String>?) throws(DeclarativeError) {
@@ -39,6 +52,7 @@ struct RecordSelectorRuntime: Sendable {
         self.transformations = transformations
         self.schema = selector.schemaNormalization?.mode == .default ? schema : nil
         self.responseMembersRead = responseMembersRead
+        rawEdits = decoder.isJSON && self.schema == nil ? RawRecordEdits(selector: selector, transformations: transformations) : nil
     }
 
     /// Records pass through unchanged: nothing filters, transforms or normalises them.
@@ -47,12 +61,26 @@ struct RecordSelectorRuntime: Sendable {
     }
 
     func select(_ response: HTTPResponse, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> SelectedPage {
+        try refine(try extract(response, slice: slice, nextPageToken: nextPageToken, session: session), slice: slice,
+                   nextPageToken: nextPageToken, session: session)
+    }
+
+    /// The first half of `select`: the records as the extractor finds them, before filters and
+    /// transformations, which is all pagination by offsets or pages needs.
+    func extract(_ response: HTTPResponse, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> ExtractedPage {
         let context = session.context(slice: slice, nextPageToken: nextPageToken)
         var path: [String] = []
         for part in extractor.fieldPath {
             path.append(PythonValueText.str(try evaluate(part, context, at: "field_path")))
         }
-        if let page = rawPage(response.body, path: path) { return page }
+        if let page = rawPage(response.body, path: path) {
+            return ExtractedPage(records: [], extractedCount: page.extractedCount, remainder: page.remainder, final: page)
+        }
+        if rawEdits != nil, recordsAreUnseen(path: path),
+           let split = SplitJSONDocument(splitting: response.body, atPath: path) {
+            return ExtractedPage(records: [], rawRecords: split.records, extractedCount: split.extractedCount,
+                                 remainder: path.isEmpty ? .object([:]) : split.remainder, final: nil)
+        }
 
         let documents = decoder.decode(response.body)
         var extracted: [JSONObject] = []
@@ -79,52 +107,77 @@ struct RecordSelectorRuntime: Sendable {
                 break
             }
         }
+        return ExtractedPage(records: extracted, extractedCount: count, remainder: documents.first ?? .object([:]), final: nil)
+    }
+
+    /// The second half of `select`: filters, transformations and schema normalisation.
+    func refine(_ page: ExtractedPage, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> SelectedPage {
+        if let final = page.final { return final }
         var records: [LazyJSONObject] = []
-        records.reserveCapacity(extracted.count)
-        // What filters and transformations see besides the record is the same for the whole page.
-        let filterContext = context
-        let transformContext = session.context(slice: slice, hasToken: false)
-        for var record in extracted {
+        records.reserveCapacity(page.records.count + page.rawRecords.count)
+        // What filters and transformations see besides the record is the same for the whole page; each
+        // context is set up once and only its `record` changes.
+        var filterContext = session.context(slice: slice, nextPageToken: nextPageToken)
+        var transformContext = session.context(slice: slice, hasToken: false)
+        func refineParsed(_ record: JSONObject) throws(DeclarativeError) {
+            var record = record
             if selector.transformBeforeFiltering {
-                try transform(&record, context: transformContext, session: session)
-                guard try passesFilter(record, context: filterContext) else { continue }
+                try transform(&record, context: &transformContext, session: session)
+                guard try passesFilter(record, context: &filterContext) else { return }
             } else {
-                guard try passesFilter(record, context: filterContext) else { continue }
-                try transform(&record, context: transformContext, session: session)
+                guard try passesFilter(record, context: &filterContext) else { return }
+                try transform(&record, context: &transformContext, session: session)
             }
             if let schema { record = SchemaNormalizer.normalize(record, schema: schema) }
             records.append(LazyJSONObject(record))
         }
-        return SelectedPage(records: records, extractedCount: count, remainder: documents.first ?? .object([:]))
+        if let rawEdits {
+            for raw in page.rawRecords {
+                // Records with repeated keys or spaces keep their exact meaning on the general path.
+                guard let edited = EditedRawJSONObject(raw) else {
+                    try refineParsed(raw.parsed())
+                    continue
+                }
+                if let kept = try rawEdits.apply(to: edited, filterContext: &filterContext, transformContext: &transformContext) {
+                    records.append(LazyJSONObject(edited: kept))
+                }
+            }
+        }
+        for record in page.records { try refineParsed(record) }
+        return SelectedPage(records: records, extractedCount: page.extractedCount, remainder: page.remainder)
     }
 
     /// The page with its records left as the bytes they came in, when nothing needs their values:
     /// no component changes them and no template can read the member that holds them. Nil otherwise,
     /// or when the body's shape needs the general path.
     private func rawPage(_ body: [UInt8], path: [String]) -> SelectedPage? {
-        guard passesRecordsUnchanged, let membersRead = responseMembersRead, !path.contains("*") else { return nil }
-        if let recordsMember = path.first {
-            guard !membersRead.contains(recordsMember) else { return nil }
-        } else {
-            guard membersRead.isEmpty else { return nil }
-        }
+        guard passesRecordsUnchanged, recordsAreUnseen(path: path) else { return nil }
         // Top-level nulls go now: no component reads records on this path, and the output drops them.
         guard let split = SplitJSONDocument(splitting: body, atPath: path, dropsTopLevelNulls: true) else { return nil }
         return SelectedPage(records: split.records.map(LazyJSONObject.init(raw:)), extractedCount: split.extractedCount,
                             remainder: path.isEmpty ? .object([:]) : split.remainder)
     }
 
-    private func passesFilter(_ record: JSONObject, context pageContext: InterpolationContext) throws(DeclarativeError) -> Bool {
+    /// `context` is the page's; its `record` is set for the condition and cleared again.
+    /// No template of the stream can read the records through `response`, so they need not be parsed
+    /// as part of it.
+    private func recordsAreUnseen(path: [String]) -> Bool {
+        guard let membersRead = responseMembersRead, !path.contains("*") else { return false }
+        if let recordsMember = path.first { return !membersRead.contains(recordsMember) }
+        return membersRead.isEmpty
+    }
+
+    private func passesFilter(_ record: JSONObject, context: inout InterpolationContext) throws(DeclarativeError) -> Bool {
         guard let filter = selector.recordFilter as? RecordFilter, let condition = filter.condition else { return true }
-        var context = pageContext
         context[.record] = .jsonObject(record)
+        defer { context[.record] = nil }
         return try evaluate(condition, context, at: "record_filter.condition")
     }
 
-    /// Applies the stream's transformations; `context` holds the page's slice.
-    func transform(_ record: inout JSONObject, context: InterpolationContext, session: ReadSession) throws(DeclarativeError) {
+    /// Applies the stream's transformations; `context` holds the page's slice and is left as it came.
+    func transform(_ record: inout JSONObject, context: inout InterpolationContext, session: ReadSession) throws(DeclarativeError) {
         for transformation in transformations {
-            try RecordTransformations.apply(transformation, to: &record, sliceContext: context, session: session)
+            try RecordTransformations.apply(transformation, to: &record, sliceContext: &context, session: session)
         }
     }
 }

@@ -3,21 +3,22 @@ import InletJSON
 
 /// The record transformations of a stream, applied in order.
 enum RecordTransformations {
-    /// Applies one transformation; `sliceContext` is the interpolation context of the record's slice.
-    static func apply(_ transformation: any ManifestComponent, to record: inout JSONObject, sliceContext: InterpolationContext,
+    /// Applies one transformation; `sliceContext` is the interpolation context of the record's slice,
+    /// lent to set `record` while a template reads it and left as it came.
+    static func apply(_ transformation: any ManifestComponent, to record: inout JSONObject, sliceContext: inout InterpolationContext,
                       session: ReadSession) throws(DeclarativeError) {
         switch transformation {
-        case let add as AddFields: try addFields(add, &record, sliceContext: sliceContext)
+        case let add as AddFields: try addFields(add, &record, sliceContext: &sliceContext)
         case let remove as RemoveFields: try removeFields(remove, &record, session: session)
         case is KeysToLower:
             record = JSONObject(record.map { ($0.key.lowercased(), $0.value) })
         case is KeysToSnakeCase:
             record = snakeCased(record)
         case let replace as KeysReplace:
-            var context = sliceContext
-            context[.record] = .jsonObject(record)
-            let old = PythonValueText.str(try evaluate(replace.old, context, at: "KeysReplace.old"))
-            let new = PythonValueText.str(try evaluate(replace.new, context, at: "KeysReplace.new"))
+            sliceContext[.record] = .jsonObject(record)
+            defer { sliceContext[.record] = nil }
+            let old = PythonValueText.str(try evaluate(replace.old, sliceContext, at: "KeysReplace.old"))
+            let new = PythonValueText.str(try evaluate(replace.new, sliceContext, at: "KeysReplace.new"))
             record = replacingKeys(record, old, new)
         case let flatten as FlattenFields:
             record = flattened(record, lists: flatten.flattenLists)
@@ -28,25 +29,20 @@ enum RecordTransformations {
         }
     }
 
-    private static func addFields(_ add: AddFields, _ record: inout JSONObject, sliceContext: InterpolationContext) throws(DeclarativeError) {
+    /// Each field's template sees the record with the fields before it added. The context holds the
+    /// record only while a template reads it, so the record is not shared when it changes.
+    private static func addFields(_ add: AddFields, _ record: inout JSONObject, sliceContext context: inout InterpolationContext) throws(DeclarativeError) {
+        defer { context[.record] = nil }
         for field in add.fields {
-            var context = sliceContext
             context[.record] = .jsonObject(record)
-            let validTypes: Set<PythonType>? = field.valueType.map { type in
-                switch type {
-                case .string: return [.string]
-                case .number: return [.float]
-                case .integer: return [.integer]
-                case .boolean: return [.boolean]
-                }
-            }
-            let value = try evaluate(field.value, context, at: "AddFields \(field.path.joined(separator: "."))", validTypes: validTypes)
+            let value = try evaluate(field.value, context, at: "AddFields \(field.path.joined(separator: "."))", validTypes: field.valueType?.pythonTypes)
             if let condition = add.condition, condition.condition != nil {
                 var conditionContext = context
                 conditionContext.set("value", to: JinjaValue(value))
                 conditionContext.set("path", to: .list(field.path.map(JinjaValue.string)))
                 guard try evaluate(condition, conditionContext, at: "AddFields.condition") else { continue }
             }
+            context[.record] = nil
             Dpath.set(&record, field.path, value)
         }
     }
@@ -155,5 +151,17 @@ enum RecordTransformations {
             try Dpath.delete(&record, path) { _ throws(DeclarativeError) in true }
         }
         for (key, value) in members { record[key] = value }
+    }
+}
+
+extension AddedFieldDefinition.ValueType {
+    /// The Python types a value of this type may have; others become the template's text.
+    var pythonTypes: Set<PythonType> {
+        switch self {
+        case .string: [.string]
+        case .number: [.float]
+        case .integer: [.integer]
+        case .boolean: [.boolean]
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import InletHTTP
 import InletInterpolation
 import InletJSON
@@ -72,29 +73,34 @@ final class StreamRuntime: Sendable {
 
     /// Reads all pages of one slice, passing each page's selected records to `body`.
     ///
-    /// The next page is requested as soon as its token is known, while this page's records are
-    /// handed on, so the API's latency overlaps the work downstream. Requests still go one after
-    /// another, in the order the CDK sends them.
+    /// The next page is requested as soon as its token is known, so the API's latency overlaps the
+    /// work on this page: before filters and transformations run when the token does not depend on
+    /// them, else while the records are handed on. Requests still go one after another, in the order
+    /// the CDK sends them.
     func readSlice(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)? = nil,
                    stopAfter: ((LazyJSONObject) -> Bool)? = nil,
                    _ body: ([LazyJSONObject]) async throws -> Void) async throws {
         var token = paginator.initialToken
         var response = try await fetchPage(token: token, slice: slice, session: session)
         while let current = response, current.status < 400 {
-            let page = try selector.select(current, slice: slice, nextPageToken: token, session: session)
-            var records = page.records
+            let extracted = try selector.extract(current, slice: slice, nextPageToken: token, session: session)
+            if stopAfter == nil, !paginator.nextTokenReadsSelectedRecords, getenv("NOEARLY") == nil,
+               case .success(let nextToken?) = nextToken(after: current, extracted, selected: [], lastToken: token, slice: slice, session: session) {
+                async let upcoming = fetchPage(token: nextToken, slice: slice, session: session)
+                var records = try selector.refine(extracted, slice: slice, nextPageToken: token, session: session).records
+                if let accept { records.removeAll { !accept($0) } }
+                if !records.isEmpty { try await body(records) }
+                response = try await upcoming
+                token = nextToken
+                continue
+            }
+            var records = try selector.refine(extracted, slice: slice, nextPageToken: token, session: session).records
             if let accept { records.removeAll { !accept($0) } }
-            let lastRecord = records.last
-            if let stopAfter, let lastRecord, stopAfter(lastRecord) {
+            if let stopAfter, let lastRecord = records.last, stopAfter(lastRecord) {
                 if !records.isEmpty { try await body(records) }
                 return
             }
-            let next = Result { () throws(DeclarativeError) in
-                try paginator.nextToken(after: PageContext(
-                    response: current, decoded: page.remainder, selectedCount: records.count,
-                    extractedCount: page.extractedCount, lastRecord: lastRecord, lastToken: token, slice: slice),
-                    session: session)
-            }
+            let next = nextToken(after: current, extracted, selected: records, lastToken: token, slice: slice, session: session)
             guard case .success(let nextToken?) = next else {
                 // The last page, or a token that fails: this page's records still go out first.
                 if !records.isEmpty { try await body(records) }
@@ -105,6 +111,16 @@ final class StreamRuntime: Sendable {
             if !records.isEmpty { try await body(records) }
             response = try await upcoming
             token = nextToken
+        }
+    }
+
+    private func nextToken(after response: HTTPResponse, _ page: ExtractedPage, selected: [LazyJSONObject], lastToken: JSONValue?,
+                           slice: StreamSlice, session: ReadSession) -> Result<JSONValue?, DeclarativeError> {
+        Result { () throws(DeclarativeError) in
+            try paginator.nextToken(after: PageContext(
+                response: response, decoded: page.remainder, selectedCount: selected.count,
+                extractedCount: page.extractedCount, lastRecord: selected.last, lastToken: lastToken, slice: slice),
+                session: session)
         }
     }
 

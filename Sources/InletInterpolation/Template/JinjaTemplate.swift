@@ -7,6 +7,9 @@ public struct JinjaTemplate: Sendable {
     /// Variables the template reads and never assigns: they must come from the context or the
     /// globals, as the CDK checks with `meta.find_undeclared_variables`.
     public let freeVariables: Set<String>
+    /// The free variables that are not globals, each with its context slot: what `checkDeclared`
+    /// looks up on every evaluation.
+    private let contextVariablesRead: [JinjaVariable]
     private let wholeReads: Set<String>
     private let memberReads: [String: Set<String>]
     /// The template is exactly `{{ expression }}`: its value can skip rendering to text.
@@ -18,6 +21,8 @@ public struct JinjaTemplate: Sendable {
         var collector = FreeVariableCollector()
         collector.visit(nodes)
         freeVariables = collector.free
+        contextVariablesRead = collector.free.subtracting(JinjaGlobals.names).sorted()
+            .map { JinjaVariable(name: $0, contextSlot: ContextVariable(rawValue: $0)) }
         wholeReads = collector.wholeReads
         memberReads = collector.memberReads
         if nodes.count == 1, case .output(let expression) = nodes[0] {
@@ -61,13 +66,12 @@ public struct JinjaTemplate: Sendable {
     }
 
     func checkDeclared(_ context: InterpolationContext, hasParameters: Bool = false) throws(InterpolationError) {
-        guard !freeVariables.isEmpty else { return }
         var missing: [String] = []
-        for name in freeVariables where !(hasParameters && name == "parameters") && !context.contains(name) && !JinjaGlobals.names.contains(name) {
-            missing.append(name)
+        for variable in contextVariablesRead where context.value(of: variable) == nil && !(hasParameters && variable.name == "parameters") {
+            missing.append(variable.name)
         }
         guard missing.isEmpty else {
-            let names = missing.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            let names = missing.map { "'\($0)'" }.joined(separator: ", ")
             throw InterpolationError(.value, "Jinja macro has undeclared variables: {\(names)}. Available: \(context.availableNames.joined(separator: ", "))",
                                      template: source)
         }

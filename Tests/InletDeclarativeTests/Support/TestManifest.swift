@@ -19,12 +19,13 @@ struct TestManifest {
         self.baseURL = baseURL
     }
 
-    /// Adds a stream; `retrieverExtras` and `streamExtras` are YAML lines indented for their level.
+    /// Adds a stream; the extras are YAML lines indented for their level.
     mutating func stream(
         _ name: String,
         path: String,
         fieldPath: String = "[data]",
         requesterExtras: String = "",
+        selectorExtras: String = "",
         retrieverExtras: String = "",
         streamExtras: String = ""
     ) {
@@ -50,6 +51,7 @@ struct TestManifest {
                 extractor:
                   type: DpathExtractor
                   field_path: \(fieldPath)
+        \(indent(selectorExtras, by: 8))
         \(indent(retrieverExtras, by: 6))
         \(indent(streamExtras, by: 4))
         """)
