@@ -1,4 +1,3 @@
-import Glibc
 import InletHTTP
 import InletInterpolation
 import InletJSON
@@ -84,7 +83,7 @@ final class StreamRuntime: Sendable {
         var response = try await fetchPage(token: token, slice: slice, session: session)
         while let current = response, current.status < 400 {
             let extracted = try selector.extract(current, slice: slice, nextPageToken: token, session: session)
-            if stopAfter == nil, !paginator.nextTokenReadsSelectedRecords, getenv("NOEARLY") == nil,
+            if stopAfter == nil, !paginator.nextTokenReadsSelectedRecords,
                case .success(let nextToken?) = nextToken(after: current, extracted, selected: [], lastToken: token, slice: slice, session: session) {
                 async let upcoming = fetchPage(token: nextToken, slice: slice, session: session)
                 var records = try selector.refine(extracted, slice: slice, nextPageToken: token, session: session).records
