@@ -92,10 +92,23 @@ struct PartitionRouterRuntime: Sendable {
 
     // MARK: - Partitions
 
+    /// What a read of the partitions starts from and gives back for the parents the child depends on
+    /// incrementally (`incremental_dependency`): their states, by parent stream name.
+    final class ParentStates {
+        let input: JSONObject
+        /// The parents' states once all their records were read.
+        var read: JSONObject = [:]
+
+        init(input: JSONObject) {
+            self.input = input
+        }
+    }
+
     /// Calls `body` with every partition, in order. Parent records are read as they are needed, so a
     /// large parent stream is never held in memory; only the second and later routers of a cartesian
     /// product are collected first.
-    func forEachPartition(session: ReadSession, _ body: (StreamSlice) async throws -> Void) async throws {
+    func forEachPartition(session: ReadSession, parentStates: ParentStates = ParentStates(input: [:]),
+                          _ body: (StreamSlice) async throws -> Void) async throws {
         guard let first = routers.first else {
             try await body(.empty)
             return
@@ -103,10 +116,10 @@ struct PartitionRouterRuntime: Sendable {
         var others: [[StreamSlice]] = []
         for router in routers.dropFirst() {
             var collected: [StreamSlice] = []
-            try await Self.partitions(of: router, session: session) { collected.append($0) }
+            try await Self.partitions(of: router, session: session, parentStates: parentStates) { collected.append($0) }
             others.append(collected)
         }
-        try await Self.partitions(of: first, session: session) { slice in
+        try await Self.partitions(of: first, session: session, parentStates: parentStates) { slice in
             for combination in Self.product([slice], others) {
                 try await body(combination)
             }
@@ -126,7 +139,8 @@ struct PartitionRouterRuntime: Sendable {
         return next.flatMap { product(prefix + [$0], Array(rest.dropFirst())) }
     }
 
-    private static func partitions(of router: Router, session: ReadSession, _ body: (StreamSlice) async throws -> Void) async throws {
+    private static func partitions(of router: Router, session: ReadSession, parentStates: ParentStates,
+                                   _ body: (StreamSlice) async throws -> Void) async throws {
         let context = session.context(hasToken: false)
         switch router {
         case .list(let list):
@@ -136,7 +150,10 @@ struct PartitionRouterRuntime: Sendable {
             }
         case .substream(let parents):
             for parent in parents {
-                try await parent.stream.forEachRecord(session: session) { lazyRecord, parentSlice in
+                let name = parent.stream.name
+                let dependsIncrementally = parent.config.incrementalDependency
+                let startState = dependsIncrementally ? parentStates.input[name]?.objectValue ?? [:] : [:]
+                let endState = try await parent.stream.forEachRecord(session: session, state: startState) { lazyRecord, parentSlice in
                     let record = lazyRecord.object
                     guard let value = Dpath.get(.object(record), parent.parentKey), !value.isNull else { return }
                     var extra = JSONObject()
@@ -147,6 +164,7 @@ struct PartitionRouterRuntime: Sendable {
                         partition: [parent.partitionField: value, "parent_slice": .object(parentSlice.partition)],
                         extraFields: extra))
                 }
+                if dependsIncrementally { parentStates.read[name] = .object(endState) }
             }
         case .grouping(let grouping, let inner):
             var group: [StreamSlice] = []
@@ -164,7 +182,7 @@ struct PartitionRouterRuntime: Sendable {
                 try await body(StreamSlice(partition: partition, extraFields: extra))
                 group.removeAll()
             }
-            try await inner.forEachPartition(session: session) { slice in
+            try await inner.forEachPartition(session: session, parentStates: parentStates) { slice in
                 if grouping.deduplicate {
                     guard seen.insert(.object(slice.partition)).inserted else { return }
                 }

@@ -59,13 +59,17 @@ final class StreamRuntime: Sendable {
         try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
     }
 
-    /// Reads every record of the stream from scratch, as a parent stream is read for its children.
-    func forEachRecord(session: ReadSession, _ body: (LazyJSONObject, StreamSlice) async throws -> Void) async throws {
-        try await StreamSync(stream: self, session: session, state: [:]).run(
+    /// Reads every record of the stream, as a parent stream is read for its children: from scratch,
+    /// or from `state` for a parent the child depends on incrementally. Returns the state after.
+    @discardableResult
+    func forEachRecord(session: ReadSession, state: JSONObject = [:], _ body: (LazyJSONObject, StreamSlice) async throws -> Void) async throws -> JSONObject {
+        let sync = StreamSync(stream: self, session: session, state: state)
+        try await sync.run(
             records: { records, slice in
                 for record in records { try await body(record, slice) }
             },
             checkpoint: { _ in })
+        return sync.currentState
     }
 
     // MARK: - Reading one slice

@@ -14,12 +14,16 @@ final class StreamSync {
     private let inputState: JSONObject
     private var cursorState: CursorState?
     private var partitions: [String: PartitionCursor] = [:]
+    /// Partitions in the CDK's order: those of the input state first, then new ones as read.
     private var partitionOrder: [String] = []
+    /// The input state's partitions, kept in the state as they were until read again.
+    private var savedPartitions: [String: (partition: JSONObject, cursor: JSONObject)] = [:]
     private var globalCursorValue: String?
     private var newGlobalCursorValue: String?
     private let startedAt = SystemClock.microsecondsSinceEpoch()
     private var lookbackSeconds = 0
     private var finished = false
+    private let parentStates: PartitionRouterRuntime.ParentStates
 
     private struct PartitionCursor {
         var partition: JSONObject
@@ -31,10 +35,16 @@ final class StreamSync {
         self.stream = stream
         self.session = session
         inputState = state
+        parentStates = PartitionRouterRuntime.ParentStates(input: state["parent_state"]?.objectValue ?? [:])
         if let cursor = stream.cursor, stream.router == nil {
             cursorState = cursor.initialState(from: state)
         }
         if stream.router != nil, stream.cursor != nil {
+            for case .object(let entry) in state["states"]?.arrayValue ?? [] {
+                guard let partition = entry["partition"]?.objectValue, let cursor = entry["cursor"]?.objectValue else { continue }
+                let key = PartitionKey.of(partition)
+                if savedPartitions.updateValue((partition, cursor), forKey: key) == nil { partitionOrder.append(key) }
+            }
             globalCursorValue = state["state"]?.objectValue?[stream.cursor!.cursorField].map(PythonValueText.str)
             lookbackSeconds = Int(state["lookback_window"]?.intValue ?? 0)
         }
@@ -50,7 +60,7 @@ final class StreamSync {
              checkpoint: (JSONObject) async throws -> Void) async throws {
         guard let cursor = stream.cursor else {
             if let router = stream.router {
-                try await router.forEachPartition(session: session) { slice in
+                try await router.forEachPartition(session: session, parentStates: parentStates) { slice in
                     try await stream.readSlice(slice, session: session) { try await records($0, slice) }
                 }
             } else {
@@ -61,7 +71,7 @@ final class StreamSync {
         }
         let end = try cursor.end(session: session)
         if let router = stream.router {
-            try await router.forEachPartition(session: session) { partition in
+            try await router.forEachPartition(session: session, parentStates: parentStates) { partition in
                 try await readPartition(partition, cursor: cursor, end: end, records: records, checkpoint: checkpoint)
             }
         } else {
@@ -90,7 +100,7 @@ final class StreamSync {
         guard partitions[key] == nil else { return }
         var legacy = JSONObject()
         var streamState = JSONObject()
-        if let saved = savedPartitionState(key) {
+        if let saved = savedPartitions[key]?.cursor {
             legacy = saved
             streamState = saved
         } else if let global = globalCursorValue {
@@ -103,7 +113,7 @@ final class StreamSync {
         }
         var state = cursor.initialState(from: streamState)
         partitions[key] = PartitionCursor(partition: partition.partition, state: state, legacy: legacy)
-        partitionOrder.append(key)
+        if savedPartitions[key] == nil { partitionOrder.append(key) }
         for window in cursor.windows(after: state, end: end) {
             let slice = StreamSlice(partition: partition.partition, cursorSlice: window, extraFields: partition.extraFields)
             let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { page, slice in
@@ -118,15 +128,6 @@ final class StreamSync {
             partitions[key]?.state = state
             try await checkpoint(currentState)
         }
-    }
-
-    private func savedPartitionState(_ key: String) -> JSONObject? {
-        guard case .array(let states)? = inputState["states"] else { return nil }
-        for entry in states {
-            guard let partition = entry["partition"]?.objectValue, PartitionKey.of(partition) == key else { continue }
-            return entry["cursor"]?.objectValue
-        }
-        return nil
     }
 
     /// Reads one window and returns the highest cursor value its records had.
@@ -172,11 +173,14 @@ final class StreamSync {
         if !usesGlobalCursor {
             var states: [JSONValue] = []
             for key in partitionOrder {
-                guard let entry = partitions[key] else { continue }
-                states.append(.object([
-                    "partition": .object(entry.partition),
-                    "cursor": .object(cursor.stateValue(entry.state, legacy: entry.legacy)),
-                ]))
+                if let entry = partitions[key] {
+                    states.append(.object([
+                        "partition": .object(entry.partition),
+                        "cursor": .object(cursor.stateValue(entry.state, legacy: entry.legacy)),
+                    ]))
+                } else if let saved = savedPartitions[key] {
+                    states.append(.object(["partition": .object(saved.partition), "cursor": .object(saved.cursor)]))
+                }
             }
             state["states"] = .array(states)
         }
@@ -187,7 +191,8 @@ final class StreamSync {
         if finished, let router = stream.router, router.keepsParentState {
             var parentState = JSONObject()
             for parent in router.parents where parent.config.incrementalDependency {
-                parentState[parent.stream.name] = inputState["parent_state"]?.objectValue?[parent.stream.name] ?? .object([:])
+                let name = parent.stream.name
+                parentState[name] = parentStates.read[name] ?? parentStates.input[name] ?? .object([:])
             }
             state["parent_state"] = .object(parentState)
         }

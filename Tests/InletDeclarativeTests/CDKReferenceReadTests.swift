@@ -1,0 +1,228 @@
+import InletDeclarative
+import InletJSON
+import InletProtocol
+import Testing
+
+/// Incremental reads and partition routing checked against the Python CDK itself: each scenario is
+/// read by Inlet and by airbyte-cdk 7.39.1 (`ReferenceCDK`) from the same loopback server, and the
+/// two must send the same requests (which carry the windows and partitions), emit the same records
+/// and end in the same state.
+@Suite("Incremental reads and partitions against the CDK")
+struct CDKReferenceReadTests {
+    private static func cursor(step: String, start: String = "2024-01-01", end: String, extra: String = "") -> String {
+        """
+        incremental_sync:
+          type: DatetimeBasedCursor
+          cursor_field: updated
+          datetime_format: "%Y-%m-%d"
+          start_datetime: "\(start)"
+          end_datetime: "\(end)"
+          step: \(step)
+          cursor_granularity: P1D
+          start_time_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: since
+          end_time_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: until
+        \(extra)
+        """
+    }
+
+    /// Answers every window with a record dated at each end of it.
+    private static func windowRecords(_ request: LoopbackServer.Request, extra: String = "") -> LoopbackServer.Response {
+        let since = request.query["since"] ?? "2024-01-03", until = request.query["until"] ?? "2024-01-04"
+        return .json("""
+        {"data": [{"id": "\(request.path)\(since)a", "updated": "\(since)"\(extra)}, {"id": "\(request.path)\(until)b", "updated": "\(until)"\(extra)}]}
+        """)
+    }
+
+    private static func streamState(_ name: String, _ state: JSONObject) -> AirbyteStateMessage {
+        AirbyteStateMessage(type: .stream, stream: AirbyteStreamState(streamDescriptor: StreamDescriptor(name: name), streamState: .object(state)))
+    }
+
+    @Test(arguments: [nil, ["updated": "2024-01-06"]] as [JSONObject?])
+    func datetimeWindowsWithLookbackAndInputState(_ state: JSONObject?) async throws {
+        let server = try await LoopbackServer { Self.windowRecords($0) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("events", path: "/events", streamExtras: Self.cursor(step: "P3D", end: "2024-01-12", extra: "  lookback_window: P2D"))
+        try await expectSameRead(manifest, server: server, streams: ["events"], state: state.map { [Self.streamState("events", $0)] } ?? [])
+    }
+
+    @Test(arguments: [nil, ["states": [["partition": ["section": "a"], "cursor": ["updated": "2024-01-07"]]]]] as [JSONObject?])
+    func listPartitionsKeepAStatePerPartition(_ state: JSONObject?) async throws {
+        let server = try await LoopbackServer { request in
+            Self.windowRecords(request, extra: ", \"section\": \"\(request.query["section"] ?? "")\"")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("events", path: "/events", retrieverExtras: """
+            partition_router:
+              type: ListPartitionRouter
+              values: [a, b]
+              cursor_field: section
+              request_option:
+                type: RequestOption
+                inject_into: request_parameter
+                field_name: section
+            """, streamExtras: Self.cursor(step: "P5D", end: "2024-01-10"))
+        try await expectSameRead(manifest, server: server, streams: ["events"], state: state.map { [Self.streamState("events", $0)] } ?? [])
+    }
+
+    /// A saved child state: a cursor for project 7 and the parent's state, which the parent resumes
+    /// from when the child depends on it incrementally.
+    private static let savedSubstreamState: JSONObject = [
+        "use_global_cursor": false,
+        "states": [["partition": ["project_id": 7, "parent_slice": [:]], "cursor": ["updated": "2024-01-06"]]],
+        "state": ["updated": "2024-01-06"],
+        "parent_state": ["projects": ["updated": "2024-01-03"]],
+        "lookback_window": 0,
+    ]
+
+    @Test(arguments: [(false, nil), (true, nil), (false, savedSubstreamState), (true, savedSubstreamState)] as [(Bool, JSONObject?)])
+    func substreamPartitionsFollowTheParentsRecords(incrementalDependency: Bool, state: JSONObject?) async throws {
+        let server = try await LoopbackServer { request in
+            if request.path == "/projects" {
+                let projects = [(7, "2024-01-02"), (nil, "2024-01-03"), (9, "2024-01-04")].filter { $0.1 >= request.query["since", default: ""] }
+                let records = projects.map { "{\"id\": \($0.0.map(String.init) ?? "null"), \"updated\": \"\($0.1)\"}" }
+                return .json("{\"data\": [\(records.joined(separator: ", "))]}")
+            }
+            return Self.windowRecords(request, extra: ", \"project\": \(request.path.split(separator: "/")[1])")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("projects", path: "/projects", streamExtras: """
+            incremental_sync:
+              type: DatetimeBasedCursor
+              cursor_field: updated
+              datetime_format: "%Y-%m-%d"
+              start_datetime: "2024-01-01"
+              end_datetime: "2024-01-10"
+              start_time_option:
+                type: RequestOption
+                inject_into: request_parameter
+                field_name: since
+            """)
+        manifest.stream("tasks", path: "\"/projects/{{ stream_partition.project_id }}/tasks\"", retrieverExtras: """
+            partition_router:
+              type: SubstreamPartitionRouter
+              parent_stream_configs:
+                - type: ParentStreamConfig
+                  parent_key: id
+                  partition_field: project_id
+                  incremental_dependency: \(incrementalDependency)
+                  stream:
+                    $ref: "#/streams/0"
+            """, streamExtras: Self.cursor(step: "P5D", end: "2024-01-08"))
+        try await expectSameRead(manifest, server: server, streams: ["tasks"], state: state.map { [Self.streamState("tasks", $0)] } ?? [])
+    }
+
+    @Test(arguments: [nil, ["updated": "2024-01-05"]] as [JSONObject?])
+    func clientSideIncrementalDropsRecordsBeforeTheState(_ state: JSONObject?) async throws {
+        let server = try await LoopbackServer { _ in
+            .json(#"{"data": [{"id": 1, "updated": "2024-01-02"}, {"id": 2, "updated": "2024-01-05"}, {"id": 3, "updated": "2024-01-09"}, {"id": 4, "updated": "2023-12-30"}]}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("events", path: "/events", streamExtras: """
+            incremental_sync:
+              type: DatetimeBasedCursor
+              cursor_field: updated
+              datetime_format: "%Y-%m-%d"
+              start_datetime: "2024-01-01"
+              end_datetime: "2024-01-31"
+              is_client_side_incremental: true
+            """)
+        try await expectSameRead(manifest, server: server, streams: ["events"], state: state.map { [Self.streamState("events", $0)] } ?? [])
+    }
+
+    @Test func cartesianProductsOfListsMakeEveryCombination() async throws {
+        let server = try await LoopbackServer { request in
+            .json("{\"data\": [{\"id\": \"\(request.query["kind"] ?? "")-\(request.query["region"] ?? "")\"}]}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("things", path: "/things", retrieverExtras: """
+            partition_router:
+              - type: ListPartitionRouter
+                values: [x, y]
+                cursor_field: kind
+                request_option:
+                  type: RequestOption
+                  inject_into: request_parameter
+                  field_name: kind
+              - type: ListPartitionRouter
+                values: [eu, us, ap]
+                cursor_field: region
+                request_option:
+                  type: RequestOption
+                  inject_into: request_parameter
+                  field_name: region
+            """)
+        try await expectSameRead(manifest, server: server, streams: ["things"], incremental: false)
+    }
+
+    // MARK: - Comparing
+
+    private func expectSameRead(_ manifest: TestManifest, server: LoopbackServer, config: JSONObject = [:], streams: [String],
+                                incremental: Bool = true, state: [AirbyteStateMessage] = [],
+                                sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        let before = server.requests.count
+        let inlet = await (try ManifestRun(manifest.yaml)).read(config: config, streams: streams, incremental: incremental, state: state)
+        let between = server.requests.count
+        let reference = try await ReferenceCDK.read(manifest.yaml, config: config, streams: streams, incremental: incremental, state: state)
+        let requests = server.requests
+        #expect(inlet.error == nil, sourceLocation: sourceLocation)
+        #expect(reference.errors.isEmpty, "the CDK failed: \(reference.errors.map(\.message))", sourceLocation: sourceLocation)
+        #expect(!reference.records.isEmpty, "the scenario reads nothing", sourceLocation: sourceLocation)
+        #expect(Self.normalized(requests[before..<between]) == Self.normalized(requests[between...]), sourceLocation: sourceLocation)
+        #expect(Self.canonical(inlet.records.map(JSONValue.object)).sorted() == Self.canonical(reference.records.map(JSONValue.object)).sorted(),
+                sourceLocation: sourceLocation)
+        #expect(Self.finalStates(inlet) == Self.finalStates(reference), sourceLocation: sourceLocation)
+    }
+
+    /// Method, path and query with its parameters in order; the list sorted, as the CDK may read
+    /// partitions concurrently.
+    private static func normalized(_ requests: ArraySlice<LoopbackServer.Request>) -> [String] {
+        requests.map { request in
+            let query = request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            return "\(request.method) \(request.path)?\(query)"
+        }.sorted()
+    }
+
+    /// The last state of each stream, as canonical text with per-partition lists sorted.
+    private static func finalStates(_ output: ManifestRun.Output) -> [String: String] {
+        var states: [String: String] = [:]
+        for message in output.messages {
+            guard case .state(let state) = message.content, let stream = state.stream, let value = stream.streamState else { continue }
+            states[stream.streamDescriptor.name] = canonical([value])[0]
+        }
+        return states
+    }
+
+    /// JSON text with object keys sorted and the members named `states` sorted, so that order the
+    /// CDK does not fix does not count.
+    private static func canonical(_ values: [JSONValue]) -> [String] {
+        func sortedValue(_ value: JSONValue, key: String? = nil) -> JSONValue {
+            switch value {
+            case .object(let object):
+                return .object(JSONObject(object.sorted { $0.key < $1.key }.map { ($0.key, sortedValue($0.value, key: $0.key)) }))
+            case .array(let elements):
+                let sortedElements = elements.map { sortedValue($0) }
+                guard key == "states" else { return .array(sortedElements) }
+                return .array(sortedElements.sorted { text($0) < text($1) })
+            default:
+                return value
+            }
+        }
+        func text(_ value: JSONValue) -> String {
+            var writer = JSONWriter()
+            writer.write(value)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        return values.map { text(sortedValue($0)) }
+    }
+}
