@@ -139,6 +139,29 @@ struct CDKReferenceReadTests {
         try await expectSameRead(manifest, server: server, streams: ["events"], state: state.map { [Self.streamState("events", $0)] } ?? [])
     }
 
+    @Test(arguments: [nil, ["id": 5], ["id": 1, "other": "kept"]] as [JSONObject?])
+    func incrementingCountsStartFromTheGreaterOfStartValueAndState(_ state: JSONObject?) async throws {
+        let server = try await LoopbackServer { request in
+            let after = Int(request.query["after"] ?? "") ?? 0
+            let records = (after + 1...after + 3).map { "{\"id\": \($0), \"name\": \"n\($0)\"}" }
+            return .json("{\"data\": [\(records.joined(separator: ", "))]}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", streamExtras: """
+            incremental_sync:
+              type: IncrementingCountCursor
+              cursor_field: id
+              start_value: "{{ config['start'] }}"
+              start_value_option:
+                type: RequestOption
+                inject_into: request_parameter
+                field_name: after
+            """)
+        try await expectSameRead(manifest, server: server, config: ["start": "2"], streams: ["items"],
+                                 state: state.map { [Self.streamState("items", $0)] } ?? [])
+    }
+
     @Test func cartesianProductsOfListsMakeEveryCombination() async throws {
         let server = try await LoopbackServer { request in
             .json("{\"data\": [{\"id\": \"\(request.query["kind"] ?? "")-\(request.query["region"] ?? "")\"}]}")

@@ -132,8 +132,13 @@ public struct DeclarativeConnector: Connector {
     private func catalogEntry(_ definition: DeclarativeStream, name: String, session: ReadSession) throws(DeclarativeError) -> AirbyteStream {
         let schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
         let primaryKey = definition.primaryKey.flatMap { $0.isEmpty ? nil : $0 }
-        if let cursor = definition.incrementalSync as? DatetimeBasedCursor {
-            let field = PythonValueText.str(try evaluate(cursor.cursorField, session.context(hasToken: false), at: "incremental_sync.cursor_field"))
+        let cursorField: InterpolatedString? = switch definition.incrementalSync {
+        case let datetime as DatetimeBasedCursor: datetime.cursorField
+        case let count as IncrementingCountCursor: count.cursorField
+        default: nil
+        }
+        if let cursorField {
+            let field = PythonValueText.str(try evaluate(cursorField, session.context(hasToken: false), at: "incremental_sync.cursor_field"))
             return AirbyteStream(name: name, jsonSchema: schema, supportedSyncModes: [.fullRefresh, .incremental],
                                  sourceDefinedCursor: true, defaultCursorField: [field], sourceDefinedPrimaryKey: primaryKey,
                                  isResumable: true, isFileBased: false)

@@ -12,6 +12,7 @@ final class StreamRuntime: Sendable {
     let paginator: PaginatorRuntime
     let router: PartitionRouterRuntime?
     let cursor: DatetimeCursorRuntime?
+    let countCursor: IncrementingCountCursorRuntime?
     let ignoreSlicerOptionsOnLaterPages: Bool
 
     init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0) throws(DeclarativeError) {
@@ -43,8 +44,16 @@ final class StreamRuntime: Sendable {
         switch definition.incrementalSync {
         case nil:
             cursor = nil
+            countCursor = nil
         case let datetime as DatetimeBasedCursor:
             cursor = try DatetimeCursorRuntime(datetime, streamName: definition.name, session: session)
+            countCursor = nil
+        case let count as IncrementingCountCursor:
+            guard router == nil else {
+                throw DeclarativeError.config("The low-code framework does not currently support usage of a PartitionRouter and an IncrementingCountCursor at the same time. Please specify only one of these options for stream \(definition.name).")
+            }
+            cursor = nil
+            countCursor = try IncrementingCountCursorRuntime(count, streamName: definition.name, session: session)
         case let custom as CustomComponent:
             throw DeclarativeError.config(custom.reason)
         default:
@@ -53,7 +62,7 @@ final class StreamRuntime: Sendable {
         ignoreSlicerOptionsOnLaterPages = retriever.ignoreStreamSlicerParametersOnPaginatedRequests
     }
 
-    var supportsIncremental: Bool { cursor != nil }
+    var supportsIncremental: Bool { cursor != nil || countCursor != nil }
 
     func schema(session: ReadSession) throws(DeclarativeError) -> JSONObject {
         try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
@@ -142,6 +151,9 @@ final class StreamRuntime: Sendable {
     /// What the partition router and the cursor add to a request for this slice.
     func slicerOptions(for slice: StreamSlice, session: ReadSession) throws(DeclarativeError) -> RequestOptions {
         var options = try router?.requestOptions(for: slice, session: session) ?? RequestOptions()
+        if let countCursor, let option = countCursor.definition.startValueOption, let value = slice["start"] {
+            try options.inject(option, value: value, context: session.context(hasToken: false))
+        }
         if let cursor {
             let context = session.context(hasToken: false)
             if let option = cursor.definition.startTimeOption, let value = slice[cursor.startField] {

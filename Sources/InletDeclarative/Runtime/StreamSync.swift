@@ -24,6 +24,8 @@ final class StreamSync {
     private var lookbackSeconds = 0
     private var finished = false
     private let parentStates: PartitionRouterRuntime.ParentStates
+    /// The highest value an `IncrementingCountCursor` saw.
+    private var highestCount: JSONValue?
 
     private struct PartitionCursor {
         var partition: JSONObject
@@ -58,6 +60,19 @@ final class StreamSync {
     /// gets the state each time a window completes.
     func run(records: ([LazyJSONObject], StreamSlice) async throws -> Void,
              checkpoint: (JSONObject) async throws -> Void) async throws {
+        if let counter = stream.countCursor {
+            let slice = counter.slice(from: inputState)
+            try await stream.readSlice(slice, session: session) { page in
+                for record in page {
+                    guard let value = record[counter.cursorField], !value.isNull else { continue }
+                    if highestCount.map({ IncrementingCountCursorRuntime.isLess($0, than: value) }) ?? true { highestCount = value }
+                }
+                try await records(page, slice)
+            }
+            finished = true
+            try await checkpoint(currentState)
+            return
+        }
         guard let cursor = stream.cursor else {
             if let router = stream.router {
                 try await router.forEachPartition(session: session, parentStates: parentStates) { slice in
@@ -159,6 +174,10 @@ final class StreamSync {
 
     /// The stream's state now, in the CDK's format.
     var currentState: JSONObject {
+        if let counter = stream.countCursor {
+            // A read that did not finish leaves the state where it was, as the CDK's partition that never closed.
+            return counter.state(after: inputState, highest: finished ? highestCount : nil)
+        }
         guard let cursor = stream.cursor else {
             return ["__ab_no_cursor_state_message": true]
         }
