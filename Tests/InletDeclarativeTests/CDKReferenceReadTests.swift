@@ -188,6 +188,70 @@ struct CDKReferenceReadTests {
         try await expectSameRead(manifest, server: server, streams: ["things"], incremental: false)
     }
 
+    /// Nested records with mixed-case keys, lists and nulls, for the transformations below.
+    private static let transformationRecords = """
+        {"data": [
+          {"id": 1, "FirstName": "Ann", "HTTPStatus": 200, "meta": {"Created At": "2024-01-02", "tags": ["a", "b"], "owner": {"id": 7}}, "empty": null, "v2Field": 1.5},
+          {"id": 2, "FirstName": null, "HTTPStatus": 404, "meta": {"Created At": null, "tags": [], "owner": null}, "v2Field": "x"}
+        ]}
+        """
+
+    @Test(arguments: [
+        """
+        - type: AddFields
+          fields:
+            - {path: [status_text], value: "{{ 'ok' if record['HTTPStatus'] < 400 else 'error' }}"}
+            - {path: [meta, owner_id], value: "{{ record.meta.owner.id if record.meta.owner else none }}"}
+            - {path: [status_number], value: "{{ record['HTTPStatus'] }}", value_type: string}
+        - type: AddFields
+          condition: "{{ value is not none and value != '' }}"
+          fields:
+            - {path: [first], value: "{{ record['FirstName'] }}"}
+        """,
+        """
+        - type: RemoveFields
+          field_pointers: [[meta, tags], [empty], ["*Name"], ["v[0-9]F?eld"], [meta, "[!C]*", id]]
+        - type: RemoveFields
+          condition: "{{ property is none }}"
+          field_pointers: [[meta, "**"]]
+        """,
+        """
+        - type: KeysToLower
+        - type: KeysReplace
+          old: " "
+          new: "_"
+        """,
+        """
+        - type: KeysToSnakeCase
+        """,
+        """
+        - type: FlattenFields
+          flatten_lists: true
+        """,
+        """
+        - type: FlattenFields
+          flatten_lists: false
+        """,
+        """
+        - type: DpathFlattenFields
+          field_path: [meta]
+          delete_origin_value: true
+          key_prefix: "meta_"
+        """,
+        """
+        - type: DpathFlattenFields
+          field_path: [meta, owner]
+          replace_record: true
+        """,
+    ])
+    func transformationsChangeRecordsAsTheCDKs(_ transformations: String) async throws {
+        let server = try await LoopbackServer { _ in .json(Self.transformationRecords) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", streamExtras: "transformations:\n" + transformations.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        try await expectSameRead(manifest, server: server, streams: ["items"], incremental: false)
+    }
+
     // MARK: - Comparing
 
     private func expectSameRead(_ manifest: TestManifest, server: LoopbackServer, config: JSONObject = [:], streams: [String],

@@ -1,8 +1,79 @@
 import InletJSON
 
 /// The subset of Python's `dpath` the CDK uses: get, glob values, set and delete along key paths,
-/// where `*` matches any key or index and digits index lists.
+/// where a segment with `*`, `?` or `[…]` is an `fnmatch` pattern over keys (and list indices as
+/// text) and digits index lists.
 enum Dpath {
+    /// Whether a path segment is a glob rather than a key.
+    static func isGlob(_ segment: String) -> Bool {
+        segment.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+    }
+
+    /// `fnmatch.fnmatchcase(key, pattern)`: `*` any run, `?` one character, `[seq]` and `[!seq]` sets.
+    static func matches(_ pattern: String, _ key: String) -> Bool {
+        let pattern = Array(pattern), key = Array(key)
+        func match(_ p: Int, _ k: Int) -> Bool {
+            var p = p, k = k
+            while p < pattern.count {
+                switch pattern[p] {
+                case "*":
+                    while p < pattern.count, pattern[p] == "*" { p += 1 }
+                    if p == pattern.count { return true }
+                    for start in k...key.count where match(p, start) { return true }
+                    return false
+                case "?":
+                    guard k < key.count else { return false }
+                case "[":
+                    guard k < key.count, let (matched, next) = set(at: p, contains: key[k]) else {
+                        // An unclosed `[` is a literal bracket.
+                        guard k < key.count, key[k] == "[" else { return false }
+                        p += 1; k += 1
+                        continue
+                    }
+                    guard matched else { return false }
+                    p = next; k += 1
+                    continue
+                default:
+                    guard k < key.count, key[k] == pattern[p] else { return false }
+                }
+                p += 1; k += 1
+            }
+            return k == key.count
+        }
+        /// Whether the set starting at `start` holds `character`, and where the pattern goes on; nil
+        /// when the set never closes.
+        func set(at start: Int, contains character: Character) -> (Bool, Int)? {
+            var index = start + 1
+            let negated = index < pattern.count && pattern[index] == "!"
+            if negated { index += 1 }
+            var found = false
+            var first = true
+            while index < pattern.count, pattern[index] != "]" || first {
+                first = false
+                if index + 2 < pattern.count, pattern[index + 1] == "-", pattern[index + 2] != "]" {
+                    if pattern[index] <= character && character <= pattern[index + 2] { found = true }
+                    index += 3
+                } else {
+                    if pattern[index] == character { found = true }
+                    index += 1
+                }
+            }
+            guard index < pattern.count else { return nil }
+            return (found != negated, index + 1)
+        }
+        return match(0, 0)
+    }
+
+    private static func keys(of object: JSONObject, matching segment: String) -> [String] {
+        if isGlob(segment) { return object.keys.filter { matches(segment, $0) } }
+        return object[segment] != nil ? [segment] : []
+    }
+
+    private static func indices(of elements: [JSONValue], matching segment: String) -> [Int] {
+        if isGlob(segment) { return elements.indices.filter { matches(segment, String($0)) } }
+        return Int(segment).map { elements.indices.contains($0) ? [$0] : [] } ?? []
+    }
+
     static func get(_ value: JSONValue, _ path: [String]) -> JSONValue? {
         var current = value
         for segment in path {
@@ -26,17 +97,9 @@ enum Dpath {
         let rest = Array(path.dropFirst())
         switch value {
         case .object(let object):
-            if segment == "*" || segment == "**" {
-                return object.flatMap { values($0.value, rest) }
-            }
-            guard let next = object[segment] else { return [] }
-            return values(next, rest)
+            return keys(of: object, matching: segment).flatMap { values(object[$0]!, rest) }
         case .array(let elements):
-            if segment == "*" || segment == "**" {
-                return elements.flatMap { values($0, rest) }
-            }
-            guard let index = Int(segment), elements.indices.contains(index) else { return [] }
-            return values(elements[index], rest)
+            return indices(of: elements, matching: segment).flatMap { values(elements[$0], rest) }
         default:
             return []
         }
@@ -75,8 +138,7 @@ enum Dpath {
         guard let segment = path.first else { return false }
         let rest = Array(path.dropFirst())
         var matched = false
-        let keys = segment == "*" || segment == "**" ? object.keys : (object[segment] != nil ? [segment] : [])
-        for key in keys {
+        for key in keys(of: object, matching: segment) {
             guard let member = object[key] else { continue }
             if rest.isEmpty {
                 if try shouldDelete(member) {
@@ -107,8 +169,7 @@ enum Dpath {
         guard let segment = path.first else { return false }
         let rest = Array(path.dropFirst())
         var matched = false
-        let indices = segment == "*" || segment == "**" ? Array(elements.indices) : (Int(segment).map { elements.indices.contains($0) ? [$0] : [] } ?? [])
-        for index in indices.reversed() {
+        for index in indices(of: elements, matching: segment).reversed() {
             if rest.isEmpty {
                 if try shouldDelete(elements[index]) {
                     elements.remove(at: index)

@@ -58,7 +58,7 @@ struct RawRecordEdits: Sendable {
                 guard remove.condition?.condition == nil else { return nil }
                 for pointer in remove.fieldPointers {
                     // dpath matches pointers as globs; only plain keys are handled here.
-                    guard pointer.count == 1, !pointer[0].contains(where: { "*?[]".contains($0) }) else { return nil }
+                    guard pointer.count == 1, !Dpath.isGlob(pointer[0]) else { return nil }
                     steps.append(.remove(key: pointer[0]))
                 }
             default:
