@@ -52,6 +52,42 @@ struct CDKReferenceReadTests {
         try await expectSameRead(manifest, server: server, streams: ["events"], state: state.map { [Self.streamState("events", $0)] } ?? [])
     }
 
+    @Test(arguments: [
+        ("DAY", "P2D", "2024-01-01T10:00:00Z", "2024-01-09T05:00:00Z", "PT1S"),
+        ("DAY", "P2D", "2024-01-01T00:00:00Z", "2024-01-06T00:00:00Z", "P1D"),
+        ("WEEK", "P7D", "2024-01-03T00:00:00Z", "2024-02-10T12:00:00Z", "P1D"),
+        ("MONTH", "P1M", "2024-01-15T00:00:00Z", "2024-04-10T00:00:00Z", "PT1S"),
+        ("MONTH", "P10D", "2024-01-15T00:00:00Z", "2024-03-01T00:00:00Z", "PT1H"),
+    ])
+    func clampedWindowsFollowDaysWeeksAndMonths(target: String, step: String, start: String, end: String, granularity: String) async throws {
+        let server = try await LoopbackServer { Self.windowRecords($0) }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("events", path: "/events", streamExtras: """
+            incremental_sync:
+              type: DatetimeBasedCursor
+              cursor_field: updated
+              datetime_format: "%Y-%m-%dT%H:%M:%SZ"
+              start_datetime: "\(start)"
+              end_datetime: "\(end)"
+              step: \(step)
+              cursor_granularity: \(granularity)
+              clamping:
+                target: "{{ '\(target)' }}"
+                target_details:
+                  weekday: MONDAY
+              start_time_option:
+                type: RequestOption
+                inject_into: request_parameter
+                field_name: since
+              end_time_option:
+                type: RequestOption
+                inject_into: request_parameter
+                field_name: until
+            """)
+        try await expectSameRead(manifest, server: server, streams: ["events"])
+    }
+
     @Test(arguments: [nil, ["states": [["partition": ["section": "a"], "cursor": ["updated": "2024-01-07"]]]]] as [JSONObject?])
     func listPartitionsKeepAStatePerPartition(_ state: JSONObject?) async throws {
         let server = try await LoopbackServer { request in

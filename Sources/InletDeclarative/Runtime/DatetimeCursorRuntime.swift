@@ -19,6 +19,7 @@ struct DatetimeCursorRuntime: Sendable {
     let startField: String
     let endField: String
     let streamName: String
+    let clamping: CursorClamping
     private let endDatetime: MinMaxDatetime?
 
     init(_ definition: DatetimeBasedCursor, streamName: String, session: ReadSession) throws(DeclarativeError) {
@@ -45,17 +46,19 @@ struct DatetimeCursorRuntime: Sendable {
         } ?? nil
         endDatetime = definition.endDatetime
         start = try Self.datetime(definition.startDatetime, fallbackFormat: datetimeFormat, session: session, at: "incremental_sync.start_datetime")
-        if definition.clamping != nil {
-            throw DeclarativeError.config("Stream \(streamName): DatetimeBasedCursor clamping is not supported by Inlet yet.")
-        }
+        clamping = try CursorClamping(definition.clamping, streamName: streamName, session: session)
     }
 
-    /// The upper bound of this sync: `end_datetime`, or now.
+    /// The upper bound of this sync: `end_datetime`, or now; with clamping, the last whole period's end.
     func end(session: ReadSession) throws(DeclarativeError) -> PyDateTime {
-        if let endDatetime {
-            return try Self.datetime(endDatetime, fallbackFormat: datetimeFormat, session: session, at: "incremental_sync.end_datetime")
+        let end = if let endDatetime {
+            try Self.datetime(endDatetime, fallbackFormat: datetimeFormat, session: session, at: "incremental_sync.end_datetime")
+        } else {
+            PyDateTime(utcMicroseconds: SystemClock.microsecondsSinceEpoch())
         }
-        return PyDateTime(utcMicroseconds: SystemClock.microsecondsSinceEpoch())
+        guard !clamping.isNone else { return end }
+        let floor = clamping.clamp(end, ceiling: false)
+        return floor.adding(-(granularity ?? clamping.defaultEndGranularity)) ?? floor
     }
 
     // MARK: - Values
@@ -109,32 +112,34 @@ struct DatetimeCursorRuntime: Sendable {
         return windows
     }
 
+    /// The CDK's `_split_per_slice_range`: windows of `step` from `lowerBound` to `upper`, each ending
+    /// a granularity before the next starts, with bounds clamped.
     private func split(from lowerBound: PyDateTime, to upper: PyDateTime, upperIsEnd: Bool) -> [JSONObject] {
         if lowerBound > upper || (lowerBound == upper && granularity == nil) { return [] }
         if upper < start { return [] }
-        let lower = max(lowerBound, start)
+        // Clamped first, else a step shorter than the clamping period collapses the first window.
+        let lower = clamping.clamp(max(lowerBound, start))
         if lower > upper || (lower == upper && (definition.isCompareStrictly || !upperIsEnd)) { return [] }
-        func window(_ from: PyDateTime, _ to: PyDateTime) -> JSONObject {
-            [startField: .string(format(from)), endField: .string(format(to))]
+        func window(_ from: PyDateTime, _ to: PyDateTime, endsBeforeUpper: Bool) -> JSONObject {
+            let end = endsBeforeUpper ? granularity.flatMap { to.adding(-$0) } ?? to : to
+            return [startField: .string(format(from)), endField: .string(format(end))]
         }
         guard let step, let firstUpper = lower.adding(step), firstUpper < upper else {
-            if let granularity, !upperIsEnd, let adjusted = upper.adding(-granularity) {
-                return [window(lower, adjusted)]
-            }
-            return [window(lower, upper)]
+            // With a granularity the last window includes `upper`: clamping it would read past the end.
+            let clampedUpper = upperIsEnd && granularity != nil ? upper : clamping.clamp(upper)
+            return [window(lower, clampedUpper, endsBeforeUpper: !upperIsEnd)]
         }
         var windows: [JSONObject] = []
         var current = lower
         while true {
-            let next = current.adding(step).map { min($0, upper) } ?? upper
-            let reachedUpper = next >= upper
-            if current >= next { break }
-            if let granularity, !upperIsEnd || !reachedUpper, let adjusted = next.adding(-granularity) {
-                windows.append(window(current, adjusted))
-            } else {
-                windows.append(window(current, next))
-            }
-            current = next
+            let boundary = current.adding(step).map { min($0, upper) } ?? upper
+            let clampedUpper = boundary != upper ? clamping.clamp(boundary) : boundary
+            // A boundary clamped onto `upper` makes this the last window.
+            let reachedUpper = boundary >= upper || clampedUpper == upper
+            let clampedLower = clamping.clamp(current)
+            if clampedLower >= clampedUpper { break }
+            windows.append(window(clampedLower, clampedUpper, endsBeforeUpper: !upperIsEnd || !reachedUpper))
+            current = clampedUpper
             if reachedUpper { break }
         }
         return windows
