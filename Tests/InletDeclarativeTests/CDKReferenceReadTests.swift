@@ -9,16 +9,17 @@ import Testing
 /// and end in the same state.
 @Suite("Incremental reads and partitions against the CDK")
 struct CDKReferenceReadTests {
-    private static func cursor(step: String, start: String = "2024-01-01", end: String, extra: String = "") -> String {
+    private static func cursor(step: String, start: String = "2024-01-01", end: String, granularity: String = "P1D",
+                               format: String = "%Y-%m-%d", extra: String = "") -> String {
         """
         incremental_sync:
           type: DatetimeBasedCursor
           cursor_field: updated
-          datetime_format: "%Y-%m-%d"
+          datetime_format: "\(format)"
           start_datetime: "\(start)"
           end_datetime: "\(end)"
           step: \(step)
-          cursor_granularity: P1D
+          cursor_granularity: \(granularity)
           start_time_option:
             type: RequestOption
             inject_into: request_parameter
@@ -63,28 +64,14 @@ struct CDKReferenceReadTests {
         let server = try await LoopbackServer { Self.windowRecords($0) }
         defer { Task { await server.shutdown() } }
         var manifest = TestManifest(baseURL: server.baseURL)
-        manifest.stream("events", path: "/events", streamExtras: """
-            incremental_sync:
-              type: DatetimeBasedCursor
-              cursor_field: updated
-              datetime_format: "%Y-%m-%dT%H:%M:%SZ"
-              start_datetime: "\(start)"
-              end_datetime: "\(end)"
-              step: \(step)
-              cursor_granularity: \(granularity)
+        let clamping = """
               clamping:
                 target: "{{ '\(target)' }}"
                 target_details:
                   weekday: MONDAY
-              start_time_option:
-                type: RequestOption
-                inject_into: request_parameter
-                field_name: since
-              end_time_option:
-                type: RequestOption
-                inject_into: request_parameter
-                field_name: until
-            """)
+            """
+        manifest.stream("events", path: "/events", streamExtras: Self.cursor(
+            step: step, start: start, end: end, granularity: granularity, format: "%Y-%m-%dT%H:%M:%SZ", extra: clamping))
         try await expectSameRead(manifest, server: server, streams: ["events"])
     }
 
