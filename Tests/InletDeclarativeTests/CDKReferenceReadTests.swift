@@ -143,6 +143,58 @@ struct CDKReferenceReadTests {
         try await expectSameRead(manifest, server: server, streams: ["tasks"], state: state.map { [Self.streamState("tasks", $0)] } ?? [])
     }
 
+    /// The parent's records embed the first page of each child list; only the first sync reads it
+    /// from there (the CDK's LazySimpleRetriever), later ones request every page.
+    @Test(arguments: [nil, ["use_global_cursor": true, "state": ["updated": "2024-01-02"]]] as [JSONObject?])
+    func lazyReadPointersTakeTheFirstChildPageFromTheParent(_ state: JSONObject?) async throws {
+        let server = try await LoopbackServer { request in
+            if request.path == "/projects" {
+                return .json("""
+                {"data": [{"id": 7, "tasks": {"data": [{"id": "t1", "updated": "2024-01-03"}], "has_more": true}},
+                          {"id": 9, "tasks": {"data": [{"id": "t5", "updated": "2024-01-04"}], "has_more": false}},
+                          {"id": 11}]}
+                """)
+            }
+            let after = request.query["starting_after"]
+            let project = request.path.split(separator: "/")[1]
+            if after == nil { return .json("{\"data\": [{\"id\": \"p\(project)-1\", \"updated\": \"2024-01-05\"}], \"has_more\": true}") }
+            return .json("{\"data\": [{\"id\": \"p\(project)-\(after!)-next\", \"updated\": \"2024-01-06\"}], \"has_more\": false}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("projects", path: "/projects")
+        manifest.stream("tasks", path: "\"/projects/{{ stream_partition.project_id }}/tasks\"", retrieverExtras: """
+            paginator:
+              type: DefaultPaginator
+              page_token_option:
+                type: RequestOption
+                inject_into: request_parameter
+                field_name: starting_after
+              pagination_strategy:
+                type: CursorPagination
+                cursor_value: "{{ last_record.id }}"
+                stop_condition: "{{ not response.has_more }}"
+            partition_router:
+              type: SubstreamPartitionRouter
+              parent_stream_configs:
+                - type: ParentStreamConfig
+                  parent_key: id
+                  partition_field: project_id
+                  lazy_read_pointer: [tasks]
+                  stream:
+                    $ref: "#/streams/0"
+            """, streamExtras: """
+            incremental_sync:
+              type: DatetimeBasedCursor
+              cursor_field: updated
+              datetime_format: "%Y-%m-%d"
+              start_datetime: "2024-01-01"
+              end_datetime: "2024-01-10"
+              global_substream_cursor: true
+            """)
+        try await expectSameRead(manifest, server: server, streams: ["tasks"], state: state.map { [Self.streamState("tasks", $0)] } ?? [])
+    }
+
     @Test(arguments: [nil, ["updated": "2024-01-05"]] as [JSONObject?])
     func clientSideIncrementalDropsRecordsBeforeTheState(_ state: JSONObject?) async throws {
         let server = try await LoopbackServer { _ in

@@ -261,9 +261,10 @@ public struct DeclarativeConnector: Connector {
         for component in source.streams where Self.streamName(component) == name {
             switch component {
             case let stream as DeclarativeStream:
-                return try StreamRuntime(stream, session: session)
+                return try StreamRuntime(stream, session: session, hasInputState: !state.isEmpty)
             case let delegating as StateDelegatingStream:
-                return try StreamRuntime(state.isEmpty ? delegating.fullRefreshStream : delegating.incrementalStream, session: session)
+                return try StreamRuntime(state.isEmpty ? delegating.fullRefreshStream : delegating.incrementalStream, session: session,
+                                         hasInputState: !state.isEmpty)
             default:
                 break
             }

@@ -21,6 +21,8 @@ struct PartitionRouterRuntime: Sendable {
         let parentKey: [String]
         let partitionField: String
         let extraFields: [[String]]
+        /// Where the parent record holds the child's first page (`lazy_read_pointer`), evaluated.
+        let lazyReadPointer: [String]?
     }
 
     init(_ components: [any ManifestComponent], isProduct: Bool, streamName: String, session: ReadSession, depth: Int) throws(DeclarativeError) {
@@ -52,12 +54,20 @@ struct PartitionRouterRuntime: Sendable {
                 let parent = try StreamRuntime(parentDefinition, session: session, depth: depth + 1)
                 let key = PythonValueText.str(try evaluate(config.parentKey, context, at: "parent_stream_configs.parent_key"))
                 let field = PythonValueText.str(try evaluate(config.partitionField, context, at: "parent_stream_configs.partition_field"))
-                if config.lazyReadPointer != nil {
-                    throw DeclarativeError.config("Stream \(streamName): reading a parent stream lazily (lazy_read_pointer) is not supported by Inlet yet.")
+                var lazyReadPointer: [String]?
+                if let pointer = config.lazyReadPointer {
+                    var evaluated: [String] = []
+                    for part in pointer {
+                        guard !part.contains("*") else {
+                            throw DeclarativeError.config("The '*' wildcard in 'lazy_read_pointer' is not supported — only direct paths are allowed.")
+                        }
+                        evaluated.append(PythonValueText.str(try evaluate(try Self.template(part), context, at: "parent_stream_configs.lazy_read_pointer")))
+                    }
+                    lazyReadPointer = evaluated
                 }
                 parents.append(ParentRuntime(
                     config: config, stream: parent, parentKey: key.split(separator: "/").map(String.init),
-                    partitionField: field, extraFields: config.extraFields ?? []))
+                    partitionField: field, extraFields: config.extraFields ?? [], lazyReadPointer: lazyReadPointer))
             }
             return .substream(parents)
         case let grouping as GroupingPartitionRouter:
@@ -157,6 +167,9 @@ struct PartitionRouterRuntime: Sendable {
                     let record = lazyRecord.object
                     guard let value = Dpath.get(.object(record), parent.parentKey), !value.isNull else { return }
                     var extra = JSONObject()
+                    if let pointer = parent.lazyReadPointer {
+                        extra["child_response"] = Dpath.get(.object(record), pointer) ?? .array([])
+                    }
                     for path in parent.extraFields {
                         extra[path.joined(separator: ".")] = Dpath.get(.object(record), path) ?? .null
                     }
@@ -190,6 +203,14 @@ struct PartitionRouterRuntime: Sendable {
                 if group.count >= grouping.groupSize { try await flush() }
             }
             try await flush()
+        }
+    }
+
+    private static func template(_ text: String) throws(DeclarativeError) -> InterpolatedString {
+        do {
+            return try InterpolatedString(text, parameters: [:])
+        } catch {
+            throw DeclarativeError.interpolation(error, at: "parent_stream_configs.lazy_read_pointer")
         }
     }
 

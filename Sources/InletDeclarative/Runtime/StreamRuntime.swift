@@ -14,8 +14,12 @@ final class StreamRuntime: Sendable {
     let cursor: DatetimeCursorRuntime?
     let countCursor: IncrementingCountCursorRuntime?
     let ignoreSlicerOptionsOnLaterPages: Bool
+    /// The first page of each partition is the part of the parent record that `lazy_read_pointer`
+    /// names, as the CDK's `LazySimpleRetriever` reads it on a stream's first sync.
+    let readsParentLazily: Bool
 
-    init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0) throws(DeclarativeError) {
+    /// `hasInputState`: the read starts from a saved state, so a parent is not read lazily.
+    init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0, hasInputState: Bool = false) throws(DeclarativeError) {
         name = definition.name
         self.definition = definition
         let retriever: SimpleRetriever
@@ -60,6 +64,18 @@ final class StreamRuntime: Sendable {
             throw DeclarativeError.config("Stream \(definition.name): this incremental sync is not supported by Inlet yet.")
         }
         ignoreSlicerOptionsOnLaterPages = retriever.ignoreStreamSlicerParametersOnPaginatedRequests
+        readsParentLazily = !hasInputState && router?.parents.contains { $0.lazyReadPointer != nil } == true
+        if readsParentLazily {
+            if let datetime = definition.incrementalSync as? DatetimeBasedCursor, datetime.step != nil || datetime.cursorGranularity != nil {
+                throw DeclarativeError.config("Found more that one slice per parent. LazySimpleRetriever only supports single slice read for stream - \(definition.name).")
+            }
+            if let incremental = definition.incrementalSync, !(incremental is DatetimeBasedCursor) {
+                throw DeclarativeError.config("LazySimpleRetriever only supports DatetimeBasedCursor. Found: \(type(of: incremental).typeName).")
+            }
+            if let decoder = retriever.decoder, !(decoder is JsonDecoder) {
+                throw DeclarativeError.config("LazySimpleRetriever only supports JsonDecoder. Found: \(type(of: decoder).typeName).")
+            }
+        }
     }
 
     var supportsIncremental: Bool { cursor != nil || countCursor != nil }
@@ -93,7 +109,14 @@ final class StreamRuntime: Sendable {
                    stopAfter: ((LazyJSONObject) -> Bool)? = nil,
                    _ body: ([LazyJSONObject]) async throws -> Void) async throws {
         var token = paginator.initialToken
-        var response = try await fetchPage(token: token, slice: slice, session: session)
+        var response: HTTPResponse?
+        if readsParentLazily, let childResponse = slice.extraFields["child_response"] {
+            // The parent's embedded page stands for the first response; later pages are requested.
+            token = nil
+            response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(from: childResponse))
+        } else {
+            response = try await fetchPage(token: token, slice: slice, session: session)
+        }
         while let current = response, current.status < 400 {
             let extracted = try selector.extract(current, slice: slice, nextPageToken: token, session: session)
             if stopAfter == nil, !paginator.nextTokenReadsSelectedRecords,
