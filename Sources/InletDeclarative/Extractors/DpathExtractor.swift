@@ -10,6 +10,14 @@ public struct DpathExtractor: ManifestComponent {
     public let fieldPath: [InterpolatedString]
     public let decoder: (any ManifestComponent)?
 
+    /// The extractor the CDK uses when a manifest names none: the whole response.
+    static var wholeResponse: DpathExtractor { DpathExtractor(fieldPath: [], decoder: nil) }
+
+    private init(fieldPath: [InterpolatedString], decoder: (any ManifestComponent)?) {
+        self.fieldPath = fieldPath
+        self.decoder = decoder
+    }
+
     public init(from node: ManifestNode) throws(ManifestError) {
         let parts = try node.stringList("field_path") ?? []
         var compiled: [InterpolatedString] = []

@@ -1,4 +1,5 @@
 public import InletJSON
+public import InletInterpolation
 
 /// Reads a stream through an asynchronous job: create it, poll its status, download the result.
 public struct AsyncRetriever: ManifestComponent {
@@ -15,9 +16,14 @@ public struct AsyncRetriever: ManifestComponent {
     public let downloadTargetExtractor: DpathExtractor?
     public let statusMapping: JSONObject
     public let partitionRouter: [any ManifestComponent]?
+    public let partitionRouterIsList: Bool
     public let decoder: (any ManifestComponent)?
     public let downloadDecoder: (any ManifestComponent)?
-    public let pollingJobTimeout: Int?
+    public let downloadExtractor: DpathExtractor?
+    public let downloadPaginator: (any ManifestComponent)?
+    /// Minutes a job may run before it counts as timed out (the CDK's default is 60).
+    public let pollingJobTimeout: InterpolatedString?
+    public let failedRetryWaitTimeInSeconds: InterpolatedString?
 
     public init(from node: ManifestNode) throws(ManifestError) {
         func requester(_ key: String) throws(ManifestError) -> HttpRequester? { try node.component(key, as: HttpRequester.self) }
@@ -37,8 +43,31 @@ public struct AsyncRetriever: ManifestComponent {
         downloadTargetExtractor = try node.component("download_target_extractor", as: DpathExtractor.self)
         statusMapping = try node.object("status_mapping") ?? [:]
         partitionRouter = try PartitionRouterTypes.decode(node, key: "partition_router")
+        if case .array? = node.value["partition_router"] { partitionRouterIsList = true } else { partitionRouterIsList = false }
         decoder = try node.component("decoder", among: DecoderTypes.all)
         downloadDecoder = try node.component("download_decoder", among: DecoderTypes.all)
-        pollingJobTimeout = try node.integer("polling_job_timeout")
+        downloadExtractor = try node.component("download_extractor", as: DpathExtractor.self)
+        downloadPaginator = try node.component("download_paginator", among: [DefaultPaginator.self, NoPagination.self])
+        pollingJobTimeout = try Self.interpolatedScalar(node, "polling_job_timeout")
+        failedRetryWaitTimeInSeconds = try Self.interpolatedScalar(node, "failed_retry_wait_time_in_seconds")
+        if downloadTargetRequester != nil && downloadTargetExtractor == nil {
+            throw node.error("`download_target_extractor` required if using a `download_target_requester`")
+        }
+    }
+
+    /// An integer given as a number or as a template.
+    private static func interpolatedScalar(_ node: ManifestNode, _ key: String) throws(ManifestError) -> InterpolatedString? {
+        switch node.value[key] {
+        case nil, .null?:
+            return nil
+        case .int(let number)?:
+            do {
+                return try InterpolatedString(String(number), parameters: [:])
+            } catch {
+                throw node.error("'\(key)' must be an integer")
+            }
+        default:
+            return try node.interpolatedString(key)
+        }
     }
 }

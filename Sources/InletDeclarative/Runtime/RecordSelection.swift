@@ -35,10 +35,13 @@ struct RecordSelectorRuntime: Sendable {
     /// The filter and transformations for records kept raw, when they can work on those.
     let rawEdits: RawRecordEdits?
 
+    /// `extractor`, when given, finds the records instead of the selector's own (an AsyncRetriever's
+    /// download extractor).
     init(selector: RecordSelector, transformations: [any ManifestComponent], schema: JSONObject?,
-         retrieverDecoder: (any ManifestComponent)?, responseMembersRead: Set<String>?) throws(DeclarativeError) {
+         retrieverDecoder: (any ManifestComponent)?, responseMembersRead: Set<String>?,
+         extractor replacement: DpathExtractor? = nil) throws(DeclarativeError) {
         self.selector = selector
-        switch selector.extractor {
+        switch replacement ?? selector.extractor {
         case let dpath as DpathExtractor: extractor = dpath
         case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
         default: throw DeclarativeError.config("This record extractor is not supported by Inlet yet.")

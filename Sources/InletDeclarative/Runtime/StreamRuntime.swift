@@ -14,6 +14,9 @@ final class StreamRuntime: Sendable {
     let cursor: DatetimeCursorRuntime?
     let countCursor: IncrementingCountCursorRuntime?
     let ignoreSlicerOptionsOnLaterPages: Bool
+    /// The create-poll-download job of an `AsyncRetriever`; the requester, paginator and selector
+    /// above then read the job's downloads.
+    let asyncJob: AsyncJobRuntime?
     /// The first page of each partition is the part of the parent record that `lazy_read_pointer`
     /// names, as the CDK's `LazySimpleRetriever` reads it on a stream's first sync.
     let readsParentLazily: Bool
@@ -22,25 +25,40 @@ final class StreamRuntime: Sendable {
     init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0, hasInputState: Bool = false) throws(DeclarativeError) {
         name = definition.name
         self.definition = definition
-        let retriever: SimpleRetriever
+        let requesterDefinition: HttpRequester, paginatorDefinition: (any ManifestComponent)?
+        let recordSelector: RecordSelector, decoder: (any ManifestComponent)?, downloadExtractor: DpathExtractor?
+        let routers: [any ManifestComponent]?, routersAreList: Bool
         switch definition.retriever {
-        case let simple as SimpleRetriever: retriever = simple
-        case let custom as CustomComponent: throw DeclarativeError.config(custom.reason)
-        default: throw DeclarativeError.config("Stream \(definition.name): \(type(of: definition.retriever).typeName) is not supported by Inlet yet.")
+        case let simple as SimpleRetriever:
+            (requesterDefinition, paginatorDefinition, recordSelector, decoder) = (simple.requester, simple.paginator, simple.recordSelector, simple.decoder)
+            (downloadExtractor, routers, routersAreList) = (nil, simple.partitionRouter, simple.partitionRouterIsList)
+            ignoreSlicerOptionsOnLaterPages = simple.ignoreStreamSlicerParametersOnPaginatedRequests
+            asyncJob = nil
+        case let async as AsyncRetriever:
+            // Pages are the job's downloads: the download requester, paginator, decoder and extractor
+            // find the records; the record selector's filter and the transformations still apply.
+            (requesterDefinition, paginatorDefinition, recordSelector, decoder) = (async.downloadRequester, async.downloadPaginator, async.recordSelector, async.downloadDecoder)
+            (downloadExtractor, routers, routersAreList) = (async.downloadExtractor ?? .wholeResponse, async.partitionRouter, async.partitionRouterIsList)
+            ignoreSlicerOptionsOnLaterPages = false
+            asyncJob = try AsyncJobRuntime(async, streamName: definition.name, session: session)
+        case let custom as CustomComponent:
+            throw DeclarativeError.config(custom.reason)
+        default:
+            throw DeclarativeError.config("Stream \(definition.name): \(type(of: definition.retriever).typeName) is not supported by Inlet yet.")
         }
-        requester = try RequesterRuntime(definition: retriever.requester, streamName: definition.name, session: session)
-        paginator = try PaginatorRuntime(retriever.paginator)
+        requester = try RequesterRuntime(definition: requesterDefinition, streamName: definition.name, session: session)
+        paginator = try PaginatorRuntime(paginatorDefinition)
         var schema: JSONObject?
-        if retriever.recordSelector.schemaNormalization?.mode == .default {
+        if recordSelector.schemaNormalization?.mode == .default {
             schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
         }
         let streamNode = definition.path.value(in: session.manifest.resolved) ?? session.manifest.resolved
-        selector = try RecordSelectorRuntime(selector: retriever.recordSelector, transformations: definition.transformations,
-                                             schema: schema, retrieverDecoder: retriever.decoder,
-                                             responseMembersRead: ResponseReads.members(in: streamNode))
+        selector = try RecordSelectorRuntime(selector: recordSelector, transformations: definition.transformations,
+                                             schema: schema, retrieverDecoder: decoder,
+                                             responseMembersRead: ResponseReads.members(in: streamNode), extractor: downloadExtractor)
         // An empty list of routers is no router at all, as in the CDK.
-        if let components = retriever.partitionRouter, !components.isEmpty {
-            router = try PartitionRouterRuntime(components, isProduct: retriever.partitionRouterIsList,
+        if let components = routers, !components.isEmpty {
+            router = try PartitionRouterRuntime(components, isProduct: routersAreList,
                                                 streamName: definition.name, session: session, depth: depth)
         } else {
             router = nil
@@ -63,7 +81,6 @@ final class StreamRuntime: Sendable {
         default:
             throw DeclarativeError.config("Stream \(definition.name): this incremental sync is not supported by Inlet yet.")
         }
-        ignoreSlicerOptionsOnLaterPages = retriever.ignoreStreamSlicerParametersOnPaginatedRequests
         readsParentLazily = !hasInputState && router?.parents.contains { $0.lazyReadPointer != nil } == true
         if readsParentLazily {
             if let datetime = definition.incrementalSync as? DatetimeBasedCursor, datetime.step != nil || datetime.cursorGranularity != nil {
@@ -72,7 +89,7 @@ final class StreamRuntime: Sendable {
             if let incremental = definition.incrementalSync, !(incremental is DatetimeBasedCursor) {
                 throw DeclarativeError.config("LazySimpleRetriever only supports DatetimeBasedCursor. Found: \(type(of: incremental).typeName).")
             }
-            if let decoder = retriever.decoder, !(decoder is JsonDecoder) {
+            if let decoder, !(decoder is JsonDecoder) {
                 throw DeclarativeError.config("LazySimpleRetriever only supports JsonDecoder. Found: \(type(of: decoder).typeName).")
             }
         }
@@ -108,6 +125,20 @@ final class StreamRuntime: Sendable {
     func readSlice(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)? = nil,
                    stopAfter: ((LazyJSONObject) -> Bool)? = nil,
                    _ body: ([LazyJSONObject]) async throws -> Void) async throws {
+        guard let asyncJob else {
+            try await readPages(slice, session: session, accept: accept, stopAfter: stopAfter, body)
+            return
+        }
+        let job = try await asyncJob.run(slice, session: session)
+        for download in job.downloads {
+            try await readPages(download, session: session, accept: accept, stopAfter: stopAfter, body)
+        }
+        try await asyncJob.deleteJob(job, session: session)
+    }
+
+    /// The pages of one slice (of one download, for an async job).
+    private func readPages(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)?,
+                           stopAfter: ((LazyJSONObject) -> Bool)?, _ body: ([LazyJSONObject]) async throws -> Void) async throws {
         var token = paginator.initialToken
         var response: HTTPResponse?
         if readsParentLazily, let childResponse = slice.extraFields["child_response"] {
@@ -163,7 +194,8 @@ final class StreamRuntime: Sendable {
     private func fetchPage(token: JSONValue?, slice: StreamSlice, session: ReadSession) async throws -> HTTPResponse? {
         try Task.checkCancellation()
         var options = try paginator.requestOptions(token: token, session: session)
-        if token == nil || !ignoreSlicerOptionsOnLaterPages {
+        // A job's downloads carry none of the slice's request options, as the CDK's download retriever.
+        if asyncJob == nil, token == nil || !ignoreSlicerOptionsOnLaterPages {
             try options.combine(with: try slicerOptions(for: slice, session: session))
         }
         return try await requester.send(

@@ -26,6 +26,9 @@ final class StreamSync {
     private let parentStates: PartitionRouterRuntime.ParentStates
     /// The highest value an `IncrementingCountCursor` saw.
     private var highestCount: JSONValue?
+    /// The first async job that failed every attempt: the other partitions still run, as in the
+    /// CDK, and the stream fails once they have.
+    private var failedJobs: DeclarativeError?
 
     private struct PartitionCursor {
         var partition: JSONObject
@@ -60,6 +63,28 @@ final class StreamSync {
     /// gets the state each time a window completes.
     func run(records: ([LazyJSONObject], StreamSlice) async throws -> Void,
              checkpoint: (JSONObject) async throws -> Void) async throws {
+        do {
+            try await runPartitions(records: records, checkpoint: checkpoint)
+        } catch let exhausted as AsyncJobRuntime.AttemptsExhausted {
+            throw exhausted.error
+        }
+        if let failedJobs { throw failedJobs }
+    }
+
+    /// Runs `read`; an async job that failed every attempt is noted instead of ending the stream.
+    /// Returns false then, so that its window is not counted as read.
+    private func deferringJobFailures(_ read: () async throws -> Void) async throws -> Bool {
+        do {
+            try await read()
+            return true
+        } catch let exhausted as AsyncJobRuntime.AttemptsExhausted {
+            failedJobs = failedJobs ?? exhausted.error
+            return false
+        }
+    }
+
+    private func runPartitions(records: ([LazyJSONObject], StreamSlice) async throws -> Void,
+                               checkpoint: (JSONObject) async throws -> Void) async throws {
         if let counter = stream.countCursor {
             let slice = counter.slice(from: inputState)
             try await stream.readSlice(slice, session: session) { page in
@@ -76,7 +101,9 @@ final class StreamSync {
         guard let cursor = stream.cursor else {
             if let router = stream.router {
                 try await router.forEachPartition(session: session, parentStates: parentStates) { slice in
-                    try await stream.readSlice(slice, session: session) { try await records($0, slice) }
+                    _ = try await deferringJobFailures {
+                        try await stream.readSlice(slice, session: session) { try await records($0, slice) }
+                    }
                 }
             } else {
                 try await stream.readSlice(.empty, session: session) { try await records($0, .empty) }
@@ -93,7 +120,10 @@ final class StreamSync {
             guard var state = cursorState else { return }
             for window in cursor.windows(after: state, end: end) {
                 let slice = StreamSlice(cursorSlice: window)
-                let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end, records: records)
+                var mostRecent: PyDateTime?
+                guard try await deferringJobFailures({
+                    mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end, records: records)
+                }) else { continue }
                 cursor.close(window: window, mostRecent: mostRecent, in: &state)
                 cursorState = state
                 try await checkpoint(currentState)
@@ -131,14 +161,18 @@ final class StreamSync {
         if savedPartitions[key] == nil { partitionOrder.append(key) }
         for window in cursor.windows(after: state, end: end) {
             let slice = StreamSlice(partition: partition.partition, cursorSlice: window, extraFields: partition.extraFields)
-            let mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { page, slice in
-                for data in page {
-                    guard let value = cursor.cursorValue(of: data) else { continue }
-                    let formatted = cursor.format(value)
-                    if newGlobalCursorValue.map({ $0 < formatted }) ?? true { newGlobalCursorValue = formatted }
+            var mostRecent: PyDateTime?
+            let read = try await deferringJobFailures {
+                mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { page, slice in
+                    for data in page {
+                        guard let value = cursor.cursorValue(of: data) else { continue }
+                        let formatted = cursor.format(value)
+                        if newGlobalCursorValue.map({ $0 < formatted }) ?? true { newGlobalCursorValue = formatted }
+                    }
+                    try await records(page, slice)
                 }
-                try await records(page, slice)
             }
+            guard read else { continue }
             cursor.close(window: window, mostRecent: mostRecent, in: &state)
             partitions[key]?.state = state
             try await checkpoint(currentState)
