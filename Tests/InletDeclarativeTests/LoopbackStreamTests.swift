@@ -232,3 +232,44 @@ struct LoopbackStreamTests {
         #expect(catalog.streams.first?.jsonSchema["properties"]?["owner"] == ["type": "object", "properties": ["login": ["type": "string"]]])
     }
 }
+
+@Suite("Per-partition state limits")
+struct PartitionStateLimitTests {
+    /// Past 10,000 partitions the state keeps only the global cursor, as the CDK's, so it does not
+    /// grow with the number of partitions.
+    @Test func moreThanTenThousandPartitionsSwitchToTheGlobalCursor() async throws {
+        let server = try await LoopbackServer { request in
+            .json("{\"data\": [{\"id\": \"\(request.query["id"] ?? "")\", \"updated\": \"2024-01-0\(request.query["id"] == "7" ? "5" : "3")\"}]}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", retrieverExtras: """
+        partition_router:
+          type: ListPartitionRouter
+          values: "{{ config['ids'] }}"
+          cursor_field: id
+          request_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: id
+        """, streamExtras: """
+        incremental_sync:
+          type: DatetimeBasedCursor
+          cursor_field: updated
+          datetime_format: "%Y-%m-%d"
+          start_datetime: "2024-01-01"
+          end_datetime: "2024-01-08"
+        """)
+        let ids = (0...10_001).map { JSONValue.string(String($0)) }
+        let output = await (try ManifestRun(manifest.yaml)).read(config: ["ids": .array(ids)], streams: ["items"], incremental: true)
+        #expect(output.error == nil)
+        #expect(output.records.count == 10_002)
+        let state = try #require(output.states.last?.objectValue)
+        #expect(state["use_global_cursor"] == true)
+        #expect(state["states"] == nil)
+        #expect(state["state"] == ["updated": "2024-01-05"])
+        #expect(output.logs.contains { $0.contains("Switching to global cursor for items") })
+        // Before the limit, every checkpoint still lists the partitions.
+        #expect(output.states.first?["states"]?.arrayValue?.count == 1)
+    }
+}

@@ -1,5 +1,6 @@
 import InletInterpolation
 import InletJSON
+import InletProtocol
 
 /// One read of one stream: walks its partitions and cursor windows in order, hands each record on,
 /// and keeps the stream state in the CDK's formats — `{cursor_field: value}` for a cursor,
@@ -22,6 +23,18 @@ final class StreamSync {
     private var newGlobalCursorValue: String?
     private let startedAt = SystemClock.microsecondsSinceEpoch()
     private var lookbackSeconds = 0
+    /// Partitions with a cursor so far, those of the input state included, as the CDK counts them.
+    private var partitionCount = 0
+    /// Set once more than `switchToGlobalLimit` partitions were seen: the state keeps only the
+    /// global cursor from then on, so it stays small however many partitions a stream has.
+    private var switchedToGlobalCursor = false
+    static let switchToGlobalLimit = 10_000
+    /// At most this many partition cursors are kept; the oldest go first.
+    static let maximumPartitionCursors = 25_000
+    /// A state with a cursor per partition grows with the partitions, so it is checkpointed at most
+    /// this often while they are read (the final state always goes out), never once per window.
+    static let partitionCheckpointInterval: Duration = .seconds(5)
+    private var lastPartitionCheckpoint: ContinuousClock.Instant?
     private var finished = false
     private let parentStates: PartitionRouterRuntime.ParentStates
     /// The highest value an `IncrementingCountCursor` saw.
@@ -48,7 +61,10 @@ final class StreamSync {
             for case .object(let entry) in state["states"]?.arrayValue ?? [] {
                 guard let partition = entry["partition"]?.objectValue, let cursor = entry["cursor"]?.objectValue else { continue }
                 let key = PartitionKey.of(partition)
-                if savedPartitions.updateValue((partition, cursor), forKey: key) == nil { partitionOrder.append(key) }
+                if savedPartitions.updateValue((partition, cursor), forKey: key) == nil {
+                    partitionOrder.append(key)
+                    partitionCount += 1
+                }
             }
             globalCursorValue = state["state"]?.objectValue?[stream.cursor!.cursorField].map(PythonValueText.str)
             lookbackSeconds = Int(state["lookback_window"]?.intValue ?? 0)
@@ -56,7 +72,7 @@ final class StreamSync {
     }
 
     private var usesGlobalCursor: Bool {
-        stream.cursor?.definition.globalSubstreamCursor == true || inputState["use_global_cursor"]?.boolValue == true
+        switchedToGlobalCursor || stream.cursor?.definition.globalSubstreamCursor == true || inputState["use_global_cursor"]?.boolValue == true
     }
 
     /// Reads the whole stream. `records` gets each page's records with their slice; `checkpoint`
@@ -143,6 +159,10 @@ final class StreamSync {
                                checkpoint: (JSONObject) async throws -> Void) async throws {
         let key = PartitionKey.of(partition.partition)
         guard partitions[key] == nil else { return }
+        if savedPartitions[key] == nil {
+            await limitPartitions()
+            partitionCount += 1
+        }
         var legacy = JSONObject()
         var streamState = JSONObject()
         if let saved = savedPartitions[key]?.cursor {
@@ -175,8 +195,29 @@ final class StreamSync {
             guard read else { continue }
             cursor.close(window: window, mostRecent: mostRecent, in: &state)
             partitions[key]?.state = state
-            try await checkpoint(currentState)
+            let now = ContinuousClock.now
+            if lastPartitionCheckpoint.map({ now - $0 >= Self.partitionCheckpointInterval }) ?? true {
+                lastPartitionCheckpoint = now
+                try await checkpoint(currentState)
+            }
         }
+    }
+
+    /// The CDK's `_ensure_partition_limit`: past `switchToGlobalLimit` partitions the state switches
+    /// to the global cursor, and the oldest partition cursors are dropped beyond `maximumPartitionCursors`.
+    private func limitPartitions() async {
+        if !usesGlobalCursor, partitionCount > Self.switchToGlobalLimit {
+            switchedToGlobalCursor = true
+            await session.log(.info, "Exceeded the 'SWITCH_TO_GLOBAL_LIMIT' of \(Self.switchToGlobalLimit). Switching to global cursor for \(stream.name).")
+        }
+        let excess = partitionOrder.count - (Self.maximumPartitionCursors - 1)
+        guard excess > 0 else { return }
+        // Partitions are read one after another, so every kept one has finished.
+        for key in partitionOrder.prefix(excess) {
+            partitions.removeValue(forKey: key)
+            savedPartitions.removeValue(forKey: key)
+        }
+        partitionOrder.removeFirst(excess)
     }
 
     /// Reads one window and returns the highest cursor value its records had.
