@@ -260,3 +260,79 @@ struct LoopbackPaginationTests {
         #expect(server.requests.allSatisfy { $0.header("Content-Type") == "application/json" })
     }
 }
+
+@Suite("API budget over loopback HTTP")
+struct APIBudgetTests {
+    /// A server that notes when each request arrived and answers one record per page, `pages` pages.
+    private func pagedServer(pages: Int, headers: @escaping @Sendable (Int) -> [(String, String)] = { _ in [] })
+        async throws -> (LoopbackServer, NIOLockedValueBox<[Double]>) {
+        let arrivals = NIOLockedValueBox<[Double]>([])
+        let server = try await LoopbackServer { request in
+            let count = arrivals.withLockedValue { $0.append(Date().timeIntervalSince1970); return $0.count }
+            let page = Int(request.query["page"] ?? "1") ?? 1
+            let records = page <= pages ? "[{\"id\": \(page)}]" : "[]"
+            return .json("{\"data\": \(records)}", headers: headers(count))
+        }
+        return (server, arrivals)
+    }
+
+    private func manifest(_ baseURL: String, budget: String) -> String {
+        var manifest = TestManifest(baseURL: baseURL)
+        manifest.stream("items", path: "/items", retrieverExtras: TestManifest.paginator(token: "page", strategy: """
+        type: PageIncrement
+        page_size: 1
+        start_from_page: 1
+        """))
+        return manifest.yaml + "\n" + budget
+    }
+
+    @Test func aMovingWindowSpacesRequestsOutToItsRate() async throws {
+        let (server, arrivals) = try await pagedServer(pages: 5)
+        defer { Task { await server.shutdown() } }
+        let yaml = manifest(server.baseURL, budget: """
+        api_budget:
+          type: HTTPAPIBudget
+          policies:
+            - type: UnlimitedCallRatePolicy
+              matchers:
+                - {type: HttpRequestRegexMatcher, url_path_pattern: "^/other"}
+            - type: MovingWindowCallRatePolicy
+              rates:
+                - {type: Rate, limit: 2, interval: PT1S}
+              matchers:
+                - {type: HttpRequestRegexMatcher, method: GET, url_path_pattern: "^/items$"}
+        """)
+        let output = await (try ManifestRun(yaml)).read(streams: ["items"])
+        #expect(output.error == nil)
+        #expect(output.records.count == 5)
+        let times = arrivals.withLockedValue { $0 }
+        #expect(times.count == 6)
+        // No three requests within one second.
+        for index in times.indices.dropLast(2) {
+            #expect(times[index + 2] - times[index] >= 0.95, "requests \(index) and \(index + 2) came \(times[index + 2] - times[index]) s apart")
+        }
+    }
+
+    @Test func aFixedWindowWaitsForTheResetTheAPIReports() async throws {
+        let (server, arrivals) = try await pagedServer(pages: 2) { count in
+            count == 1 ? [("ratelimit-remaining", "0"), ("ratelimit-reset", String(Int(Date().timeIntervalSince1970) + 2))] : []
+        }
+        defer { Task { await server.shutdown() } }
+        let yaml = manifest(server.baseURL, budget: """
+        api_budget:
+          type: HTTPAPIBudget
+          policies:
+            - type: FixedWindowCallRatePolicy
+              period: PT1H
+              call_limit: 100
+              matchers: []
+        """)
+        let output = await (try ManifestRun(yaml)).read(streams: ["items"])
+        #expect(output.error == nil)
+        #expect(output.records.count == 2)
+        let times = arrivals.withLockedValue { $0 }
+        #expect(times.count == 3)
+        #expect(times[1] - times[0] >= 1.0)
+        #expect(output.logs.contains { $0.hasPrefix("Waiting") && $0.contains("for the API budget") })
+    }
+}

@@ -305,12 +305,22 @@ public struct DeclarativeConnector: Connector {
         }
         let manifest = self.manifest
         let options = self.options
+        let apiBudget = source.apiBudget
         return MessageStream { emitter in
+            let runtime = JinjaRuntime()
+            var budget: APIBudgetRuntime?
+            if let apiBudget {
+                do throws(DeclarativeError) {
+                    budget = try APIBudgetRuntime(apiBudget, context: InterpolationContext(config: config, runtime: runtime))
+                } catch {
+                    throw error.connectorError(stream: nil, secrets: secrets)
+                }
+            }
             let http = HTTPSession(timeouts: options.timeouts)
             let emit: Emit = { messages in try await emitter.emit(contentsOf: messages) }
             let session = ReadSession(
-                manifest: manifest, config: config, http: http, runtime: JinjaRuntime(), secrets: secrets,
-                notify: { message in try? await emitter.emit(message) }, sleep: options.sleep)
+                manifest: manifest, config: config, http: http, runtime: runtime, secrets: secrets,
+                notify: { message in try? await emitter.emit(message) }, sleep: options.sleep, budget: budget)
             do {
                 try await body(session, emit)
                 await http.shutdown()

@@ -18,6 +18,8 @@ final class ReadSession: Sendable {
     let notify: @Sendable (AirbyteMessage) async -> Void
     /// How long to wait before a retry; tests shorten it.
     let sleep: @Sendable (Double) async throws -> Void
+    /// The manifest's `api_budget`, which every request of the read takes its call from.
+    let budget: APIBudgetRuntime?
     /// Authenticators that hold tokens, shared by every stream that authenticates the same way, so
     /// one refresh serves all streams and a rotated refresh token is never used twice.
     private let sharedAuthenticators = Mutex<[String: any AuthenticatorRuntime]>([:])
@@ -29,8 +31,10 @@ final class ReadSession: Sendable {
         runtime: JinjaRuntime,
         secrets: [String],
         notify: @escaping @Sendable (AirbyteMessage) async -> Void,
-        sleep: @escaping @Sendable (Double) async throws -> Void
+        sleep: @escaping @Sendable (Double) async throws -> Void,
+        budget: APIBudgetRuntime? = nil
     ) {
+        self.budget = budget
         self.manifest = manifest
         self.config = config
         self.http = http

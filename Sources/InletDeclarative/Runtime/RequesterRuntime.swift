@@ -30,11 +30,27 @@ struct RequesterRuntime: Sendable {
         while true {
             attempt += 1
             let request = try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
+            if let budget = session.budget {
+                do {
+                    // Real waits, not the retry sleep tests shorten: a budget exists to space requests out.
+                    try await budget.acquire(for: request) { seconds in
+                        if seconds >= 1 {
+                            await session.log(.info, "Waiting \(Int(seconds.rounded(.up))) s for the API budget before '\(request.method)' request to '\(SecretMask.mask(request.url, session.secrets))'")
+                        }
+                        try await Task.sleep(for: .milliseconds(Int((seconds * 1000).rounded(.up))))
+                    }
+                } catch {
+                    throw DeclarativeError(.transientError, "The read was cancelled while waiting for the API budget.")
+                }
+            }
             let outcome: ResponseOutcome
             do {
                 outcome = .response(try await session.http.send(request))
             } catch {
                 outcome = .failure(error)
+            }
+            if let budget = session.budget, let response = outcome.response {
+                await budget.update(from: response, for: request)
             }
             let resolution = try errorHandler.interpret(outcome, session: session)
             switch resolution.action {
