@@ -66,6 +66,11 @@ struct ComponentTransformer {
         return YAMLLoader.Loaded(value: .object(value), sources: tree ?? loaded.sources)
     }
 
+    /// One component (a stream a dynamic definition made) with its types and parameters propagated.
+    static func propagated(_ component: JSONObject) -> JSONObject {
+        propagate(parentField: "", component: component, tree: nil, parentParameters: [:]).0
+    }
+
     private static func propagate(
         parentField: String, component original: JSONObject, tree: SourceTree?, parentParameters: JSONObject
     ) -> (JSONObject, SourceTree?) {

@@ -52,5 +52,7 @@ enum ManifestComponentTypes {
         "SessionTokenRequestApiKeyAuthenticator", "SessionTokenRequestBearerAuthenticator", "SimpleRetriever", "Spec",
         "StateDelegatingStream", "SubstreamPartitionRouter", "UnlimitedCallRatePolicy", "WaitTimeFromHeader",
         "WaitUntilTimeFromHeader", "XmlDecoder", "CartesianProductStreamSlicer", "GroupingPartitionRouter",
+        "DynamicDeclarativeStream", "ConfigComponentsResolver", "ConfigComponentResolver", "ParametrizedComponentsResolver",
+        "HttpComponentsResolver", "ComponentMappingDefinition", "StreamConfig", "StreamParametersDefinition",
     ]
 }

@@ -76,17 +76,18 @@ public struct DeclarativeConnector: Connector {
         if case .array(let configured)? = session.config["__check_stream_names"], !configured.isEmpty {
             names = configured.compactMap(\.stringValue)
         }
-        let available = Set(source.streams.compactMap(Self.streamName))
+        let streams = try await allStreams(session: session)
+        let available = Set(streams.compactMap(Self.streamName))
         for name in names {
             guard available.contains(name) else {
                 // The CDK raises here: a manifest naming a stream it lacks is the connector's bug.
                 throw ConnectorError.systemError(
                     "Something went wrong in the connector. See the logs for more details.",
-                    internalMessage: "\(name) is not part of the catalog. Expected one of \(PythonValueText.str(.array(source.streams.compactMap(Self.streamName).map { .string($0) }))).")
+                    internalMessage: "\(name) is not part of the catalog. Expected one of \(PythonValueText.str(.array(streams.compactMap(Self.streamName).map { .string($0) }))).")
             }
             let stream: StreamRuntime
             do {
-                stream = try streamRuntime(named: name, state: [:], session: session)
+                stream = try streamRuntime(named: name, in: streams, state: [:], session: session)
             } catch {
                 return (false, "Encountered an error while discovering streams. Error: \(error.message)")
             }
@@ -113,7 +114,7 @@ public struct DeclarativeConnector: Connector {
     public func discover(config: JSONObject) -> AirbyteMessageStream {
         operation(config: config) { session, emit in
             var streams: [AirbyteStream] = []
-            for component in source.streams {
+            for component in try await allStreams(session: session) {
                 let definition: DeclarativeStream
                 switch component {
                 case let stream as DeclarativeStream: definition = stream
@@ -121,9 +122,6 @@ public struct DeclarativeConnector: Connector {
                 default: continue
                 }
                 streams.append(try catalogEntry(definition, name: Self.streamName(component) ?? definition.name, session: session))
-            }
-            if !source.dynamicStreams.isEmpty {
-                await session.log(.warn, "Dynamic streams (dynamic_streams) are not supported by Inlet yet; they are left out of the catalog.")
             }
             try await emit([AirbyteMessage(.catalog(AirbyteCatalog(streams: streams)))])
         }
@@ -158,9 +156,10 @@ public struct DeclarativeConnector: Connector {
         }
         return operation(config: config) { [states] session, emit in
             var failures: [(String, String)] = []
+            let streams = try await allStreams(session: session)
             for configured in catalog.streams {
                 let streamName = configured.stream.name
-                if let failure = await readStream(configured, state: states[streamName] ?? [:], session: session, emit: emit) {
+                if let failure = await readStream(configured, from: streams, state: states[streamName] ?? [:], session: session, emit: emit) {
                     failures.append((streamName, failure.message))
                     await session.log(.error, "Stream \(streamName) did not sync successfully: \(failure.message)")
                 }
@@ -177,8 +176,8 @@ public struct DeclarativeConnector: Connector {
 
     /// Reads one configured stream and reports its statuses, records and state. Returns the failure,
     /// if the stream failed (other streams still run).
-    private func readStream(_ configured: ConfiguredAirbyteStream, state: JSONObject, session: ReadSession,
-                            emit: @escaping Emit) async -> DeclarativeError? {
+    private func readStream(_ configured: ConfiguredAirbyteStream, from streams: [any ManifestComponent], state: JSONObject,
+                            session: ReadSession, emit: @escaping Emit) async -> DeclarativeError? {
         let name = configured.stream.name
         let descriptor = StreamDescriptor(name: name, namespace: configured.stream.namespace)
         let secrets = session.secrets
@@ -191,10 +190,10 @@ public struct DeclarativeConnector: Connector {
         }
         do {
             try await send(.streamStatus(.started, for: descriptor))
-            guard Self.hasStream(named: name, in: source) else {
+            guard Self.hasStream(named: name, in: streams) else {
                 throw DeclarativeError.config("The stream '\(name)' in your connection configuration was not found in the source. Refresh the schema in your replication settings and remove this stream from future sync attempts.")
             }
-            let stream = try streamRuntime(named: name, state: state, session: session)
+            let stream = try streamRuntime(named: name, in: streams, state: state, session: session)
             let incremental = configured.syncMode == .incremental && stream.supportsIncremental
             let sync = StreamSync(stream: stream, session: session, state: incremental ? state : [:])
             var running = false
@@ -253,12 +252,19 @@ public struct DeclarativeConnector: Connector {
         }
     }
 
-    private static func hasStream(named name: String, in source: DeclarativeSource) -> Bool {
-        source.streams.contains { streamName($0) == name }
+    /// The manifest's streams, then those its `dynamic_streams` make for this config.
+    private func allStreams(session: ReadSession) async throws -> [any ManifestComponent] {
+        guard !source.dynamicStreams.isEmpty else { return source.streams }
+        return source.streams + (try await DynamicStreams.resolve(manifest, session: session))
     }
 
-    private func streamRuntime(named name: String, state: JSONObject, session: ReadSession) throws(DeclarativeError) -> StreamRuntime {
-        for component in source.streams where Self.streamName(component) == name {
+    private static func hasStream(named name: String, in streams: [any ManifestComponent]) -> Bool {
+        streams.contains { streamName($0) == name }
+    }
+
+    private func streamRuntime(named name: String, in streams: [any ManifestComponent], state: JSONObject,
+                               session: ReadSession) throws(DeclarativeError) -> StreamRuntime {
+        for component in streams where Self.streamName(component) == name {
             switch component {
             case let stream as DeclarativeStream:
                 return try StreamRuntime(stream, session: session, hasInputState: !state.isEmpty)
