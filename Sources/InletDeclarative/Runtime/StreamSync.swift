@@ -116,11 +116,7 @@ final class StreamSync {
         }
         guard let cursor = stream.cursor else {
             if let router = stream.router {
-                try await router.forEachPartition(session: session, parentStates: parentStates) { slice in
-                    _ = try await deferringJobFailures {
-                        try await stream.readSlice(slice, session: session) { try await records($0, slice) }
-                    }
-                }
+                try await readPartitions(of: router, cursor: nil, end: nil, records: records, checkpoint: checkpoint)
             } else {
                 try await stream.readSlice(.empty, session: session) { try await records($0, .empty) }
             }
@@ -129,16 +125,15 @@ final class StreamSync {
         }
         let end = try cursor.end(session: session)
         if let router = stream.router {
-            try await router.forEachPartition(session: session, parentStates: parentStates) { partition in
-                try await readPartition(partition, cursor: cursor, end: end, records: records, checkpoint: checkpoint)
-            }
+            try await readPartitions(of: router, cursor: cursor, end: end, records: records, checkpoint: checkpoint)
         } else {
             guard var state = cursorState else { return }
             for window in cursor.windows(after: state, end: end) {
                 let slice = StreamSlice(cursorSlice: window)
                 var mostRecent: PyDateTime?
                 guard try await deferringJobFailures({
-                    mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end, records: records)
+                    mostRecent = try await PartitionReader.readWindow(slice, stream: stream, session: session, cursor: cursor,
+                                                                      state: state, end: end) { try await records($0, slice) }
                 }) else { continue }
                 cursor.close(window: window, mostRecent: mostRecent, in: &state)
                 cursorState = state
@@ -154,11 +149,74 @@ final class StreamSync {
         }
     }
 
-    private func readPartition(_ partition: StreamSlice, cursor: DatetimeCursorRuntime, end: PyDateTime,
-                               records: ([LazyJSONObject], StreamSlice) async throws -> Void,
-                               checkpoint: (JSONObject) async throws -> Void) async throws {
+    /// Reads every partition: one after another, or with `concurrency_level` above one, several at
+    /// once with their events applied in partition order, so records, state and checkpoints come
+    /// out exactly as a sequential read's.
+    private func readPartitions(of router: PartitionRouterRuntime, cursor: DatetimeCursorRuntime?, end: PyDateTime?,
+                                records: ([LazyJSONObject], StreamSlice) async throws -> Void,
+                                checkpoint: (JSONObject) async throws -> Void) async throws {
+        let level = try concurrencyLevel()
+        let stream = self.stream, session = self.session
+        guard level > 1 else {
+            try await router.forEachPartition(session: session, parentStates: parentStates) { partition in
+                guard let plan = await plan(for: partition, cursor: cursor, end: end) else { return }
+                try await PartitionReader.read(plan, stream: stream, session: session, end: end) { event in
+                    try await apply(event, of: plan, cursor: cursor, records: records, checkpoint: checkpoint)
+                }
+            }
+            return
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var reading: [(plan: PartitionPlan, events: PartitionEventBuffer)] = []
+            func applyFirst() async throws {
+                let (plan, events) = reading.removeFirst()
+                while let event = try await events.take() {
+                    try await apply(event, of: plan, cursor: cursor, records: records, checkpoint: checkpoint)
+                }
+                // A reader that finished is collected, so finished tasks do not pile up in the group.
+                try await group.next()
+            }
+            do {
+                try await router.forEachPartition(session: session, parentStates: parentStates) { partition in
+                    guard let plan = await plan(for: partition, cursor: cursor, end: end) else { return }
+                    let events = PartitionEventBuffer(capacity: Self.eventsReadAhead)
+                    group.addTask {
+                        do {
+                            try await PartitionReader.read(plan, stream: stream, session: session, end: end) { try await events.put($0) }
+                            await events.finish(nil)
+                        } catch {
+                            await events.finish(error)
+                        }
+                    }
+                    reading.append((plan, events))
+                    while reading.count >= level { try await applyFirst() }
+                }
+                while !reading.isEmpty { try await applyFirst() }
+            } catch {
+                for (_, events) in reading { await events.cancel() }
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// Events a partition read ahead of its turn may hold.
+    static let eventsReadAhead = 4
+
+    /// The manifest's `concurrency_level`: `default_concurrency`, at most `max_concurrency`; without
+    /// one, the CDK's lowest safe level, 2.
+    private func concurrencyLevel() throws(DeclarativeError) -> Int {
+        guard let level = session.manifest.source.concurrencyLevel else { return 2 }
+        var value = try level.defaultConcurrency.value(session.context(hasToken: false), at: "concurrency_level.default_concurrency") ?? 1
+        if let maximum = level.maxConcurrency { value = min(value, maximum) }
+        return max(1, value)
+    }
+
+    /// What reading `partition` involves; nil for a partition with a cursor that was read already.
+    private func plan(for partition: StreamSlice, cursor: DatetimeCursorRuntime?, end: PyDateTime?) async -> PartitionPlan? {
         let key = PartitionKey.of(partition.partition)
-        guard partitions[key] == nil else { return }
+        guard let cursor, let end else { return PartitionPlan(key: key, partition: partition, windows: nil, state: nil) }
+        guard partitions[key] == nil else { return nil }
         if savedPartitions[key] == nil {
             await limitPartitions()
             partitionCount += 1
@@ -176,30 +234,38 @@ final class StreamSync {
             }
             legacy = streamState
         }
-        var state = cursor.initialState(from: streamState)
+        let state = cursor.initialState(from: streamState)
         partitions[key] = PartitionCursor(partition: partition.partition, state: state, legacy: legacy)
         if savedPartitions[key] == nil { partitionOrder.append(key) }
-        for window in cursor.windows(after: state, end: end) {
-            let slice = StreamSlice(partition: partition.partition, cursorSlice: window, extraFields: partition.extraFields)
-            var mostRecent: PyDateTime?
-            let read = try await deferringJobFailures {
-                mostRecent = try await readWindow(slice, cursor: cursor, state: state, end: end) { page, slice in
-                    for data in page {
-                        guard let value = cursor.cursorValue(of: data) else { continue }
-                        let formatted = cursor.format(value)
-                        if newGlobalCursorValue.map({ $0 < formatted }) ?? true { newGlobalCursorValue = formatted }
-                    }
-                    try await records(page, slice)
+        return PartitionPlan(key: key, partition: partition, windows: cursor.windows(after: state, end: end), state: state)
+    }
+
+    /// Applies one event of a partition's read: records go on, a finished window moves the
+    /// partition's cursor and may checkpoint.
+    private func apply(_ event: PartitionEvent, of plan: PartitionPlan, cursor: DatetimeCursorRuntime?,
+                       records: ([LazyJSONObject], StreamSlice) async throws -> Void,
+                       checkpoint: (JSONObject) async throws -> Void) async throws {
+        switch event {
+        case .page(let page, let slice):
+            if let cursor {
+                for data in page {
+                    guard let value = cursor.cursorValue(of: data) else { continue }
+                    let formatted = cursor.format(value)
+                    if newGlobalCursorValue.map({ $0 < formatted }) ?? true { newGlobalCursorValue = formatted }
                 }
             }
-            guard read else { continue }
+            try await records(page, slice)
+        case .windowRead(let window, let mostRecent):
+            guard let cursor, var state = partitions[plan.key]?.state else { return }
             cursor.close(window: window, mostRecent: mostRecent, in: &state)
-            partitions[key]?.state = state
+            partitions[plan.key]?.state = state
             let now = ContinuousClock.now
             if lastPartitionCheckpoint.map({ now - $0 >= Self.partitionCheckpointInterval }) ?? true {
                 lastPartitionCheckpoint = now
                 try await checkpoint(currentState)
             }
+        case .jobsFailed(let error):
+            failedJobs = failedJobs ?? error
         }
     }
 
@@ -212,39 +278,12 @@ final class StreamSync {
         }
         let excess = partitionOrder.count - (Self.maximumPartitionCursors - 1)
         guard excess > 0 else { return }
-        // Partitions are read one after another, so every kept one has finished.
+        // Only a few partitions are read at once, so the oldest of 25,000 have finished.
         for key in partitionOrder.prefix(excess) {
             partitions.removeValue(forKey: key)
             savedPartitions.removeValue(forKey: key)
         }
         partitionOrder.removeFirst(excess)
-    }
-
-    /// Reads one window and returns the highest cursor value its records had.
-    private func readWindow(_ slice: StreamSlice, cursor: DatetimeCursorRuntime, state: CursorState, end: PyDateTime,
-                            records: ([LazyJSONObject], StreamSlice) async throws -> Void) async throws -> PyDateTime? {
-        var mostRecent: PyDateTime?
-        func note(_ value: PyDateTime?) {
-            if let value, mostRecent.map({ $0 < value }) ?? true { mostRecent = value }
-        }
-        let filters = cursor.definition.isClientSideIncremental || cursor.definition.isDataFeed
-        // Each record's cursor value is parsed once: the filter keeps it for the state.
-        let accept: ((LazyJSONObject) -> Bool)? = filters ? { record in
-            let value = cursor.cursorValue(of: record)
-            guard cursor.shouldSync(value, state: state, end: end) else { return false }
-            note(value)
-            return true
-        } : nil
-        let stop: ((LazyJSONObject) -> Bool)? = cursor.definition.isDataFeed ? {
-            !cursor.shouldSync(cursor.cursorValue(of: $0), state: state, end: end)
-        } : nil
-        try await stream.readSlice(slice, session: session, accept: accept, stopAfter: stop) { page in
-            if !filters {
-                for data in page { note(cursor.cursorValue(of: data)) }
-            }
-            try await records(page, slice)
-        }
-        return mostRecent
     }
 
     /// The stream's state now, in the CDK's format.

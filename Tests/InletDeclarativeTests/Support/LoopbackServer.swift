@@ -55,8 +55,10 @@ final class LoopbackServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var requests: [Request] { recorded.withLockedValue { $0 } }
 
-    init(_ handler: @escaping Handler) async throws {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// `threads`: event loops answering requests; with more than one, a handler that waits does not
+    /// hold up requests on other connections.
+    init(threads: Int = 1, _ handler: @escaping Handler) async throws {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let recorded = self.recorded
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
