@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "InletParquet", targets: ["InletParquet"]),
         .library(name: "InletAvro", targets: ["InletAvro"]),
         .library(name: "InletIceberg", targets: ["InletIceberg"]),
+        .library(name: "InletS3", targets: ["InletS3"]),
         .library(name: "InletPipeline", targets: ["InletPipeline"]),
         .library(name: "InletIcebergDestination", targets: ["InletIcebergDestination"]),
     ],
@@ -55,6 +56,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+
+        // Object storage: SigV4-signed S3 requests, multipart uploads, retries.
+        .target(
+            name: "InletS3",
+            dependencies: ["InletHTTP", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcomingFeatures
         ),
 
@@ -164,6 +172,7 @@ let package = Package(
             dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
+        .testTarget(name: "InletS3Tests", dependencies: ["InletS3", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(
