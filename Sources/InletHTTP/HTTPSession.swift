@@ -64,6 +64,36 @@ public final class HTTPSession: Sendable {
         }
     }
 
+    /// The same request, waited for on the calling thread, for synchronous callers such as table
+    /// storage. The waiting thread must not be one of the client's event loops.
+    public func sendWaiting(_ request: HTTPRequest) throws(HTTPTransportError) -> HTTPResponse {
+        do {
+            var headers = HTTPHeaders(request.headers.map { ($0.name, $0.value) })
+            if !headers.contains(name: "Accept-Encoding") { headers.add(name: "Accept-Encoding", value: "gzip, deflate") }
+            let outgoing = try HTTPClient.Request(url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                                                  body: request.body.map { .bytes($0) })
+            let deadline = NIODeadline.now() + .nanoseconds(timeouts.read.nanoseconds + timeouts.connect.nanoseconds)
+            let response = try client.execute(request: outgoing, deadline: deadline).wait()
+            var body = response.body ?? ByteBuffer()
+            guard body.readableBytes <= maximumBodyBytes else {
+                throw HTTPTransportError(kind: .bodyTooLarge, url: request.url, detail: "the response body is larger than \(maximumBodyBytes) bytes")
+            }
+            return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                                body: body.readBytes(length: body.readableBytes) ?? [], url: request.url)
+        } catch let error as HTTPTransportError {
+            throw error
+        } catch let error as HTTPClientError {
+            throw Self.describe(error, url: request.url)
+        } catch {
+            throw HTTPTransportError(kind: .connectionFailed, url: request.url, detail: String(describing: error))
+        }
+    }
+
+    /// Shuts the client down from synchronous code.
+    public func shutdownWaiting() {
+        try? client.syncShutdown()
+    }
+
     public func shutdown() async {
         try? await client.shutdown()
     }

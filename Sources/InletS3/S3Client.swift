@@ -37,7 +37,8 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
 
 /// The S3 requests a table needs: put, get, head and delete objects, and multipart uploads for
 /// large files. Requests are signed with SigV4; 5xx, throttling and broken connections are retried
-/// with exponential backoff.
+/// with exponential backoff. Calls wait on the calling thread (table storage is synchronous); the
+/// network work runs on the HTTP client's event loops.
 public final class S3Client: Sendable {
     public struct Configuration: Sendable {
         /// `http://127.0.0.1:9000` for a local server; nil for AWS itself.
@@ -83,38 +84,38 @@ public final class S3Client: Sendable {
         signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
     }
 
-    public func shutdown() async {
-        await http.shutdown()
+    public func shutdown() {
+        http.shutdownWaiting()
     }
 
     // MARK: - Objects
 
-    public func put(_ bytes: [UInt8], at location: S3Location) async throws(S3Error) {
-        _ = try await send("PUT", location, body: bytes)
+    public func put(_ bytes: [UInt8], at location: S3Location) throws(S3Error) {
+        _ = try send("PUT", location, body: bytes)
     }
 
-    public func get(_ location: S3Location) async throws(S3Error) -> [UInt8] {
-        try await send("GET", location).body
+    public func get(_ location: S3Location) throws(S3Error) -> [UInt8] {
+        try send("GET", location).body
     }
 
     /// The object's size, or nil when there is none.
-    public func size(of location: S3Location) async throws(S3Error) -> Int? {
-        let response = try await send("HEAD", location, acceptingNotFound: true)
+    public func size(of location: S3Location) throws(S3Error) -> Int? {
+        let response = try send("HEAD", location, acceptingNotFound: true)
         guard response.status != 404 else { return nil }
         return response.header("Content-Length").flatMap { Int($0) }
     }
 
-    public func delete(_ location: S3Location) async throws(S3Error) {
-        _ = try await send("DELETE", location, acceptingNotFound: true)
+    public func delete(_ location: S3Location) throws(S3Error) {
+        _ = try send("DELETE", location, acceptingNotFound: true)
     }
 
-    public func createBucket(_ bucket: String) async throws(S3Error) {
-        _ = try await send("PUT", S3Location(bucket: bucket, key: ""))
+    public func createBucket(_ bucket: String) throws(S3Error) {
+        _ = try send("PUT", S3Location(bucket: bucket, key: ""))
     }
 
     /// Uploads a local file: in one request up to `partSize`, else as a multipart upload that is
     /// aborted if any part fails, so no partial object ever appears under the key.
-    public func upload(file path: String, to location: S3Location) async throws(S3Error) {
+    public func upload(file path: String, to location: S3Location) throws(S3Error) {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw S3Error("cannot read \(path)") }
         defer { try? handle.close() }
         let size: Int
@@ -132,10 +133,10 @@ public final class S3Client: Sendable {
             }
         }
         guard size > configuration.partSize else {
-            try await put(try readPart(), at: location)
+            try put(try readPart(), at: location)
             return
         }
-        let created = try await send("POST", location, query: [("uploads", "")])
+        let created = try send("POST", location, query: [("uploads", "")])
         guard let uploadID = Self.xmlValue("UploadId", in: created.body) else {
             throw S3Error("\(location): the multipart upload was not created (no UploadId in the answer)")
         }
@@ -145,7 +146,7 @@ public final class S3Client: Sendable {
             while true {
                 let part = try readPart()
                 if part.isEmpty { break }
-                let response = try await send("PUT", location, query: [("partNumber", String(number)), ("uploadId", uploadID)], body: part)
+                let response = try send("PUT", location, query: [("partNumber", String(number)), ("uploadId", uploadID)], body: part)
                 guard let etag = response.header("ETag") else { throw S3Error("\(location): part \(number) came back without an ETag") }
                 parts.append((number, etag))
                 number += 1
@@ -153,13 +154,13 @@ public final class S3Client: Sendable {
             var body = "<CompleteMultipartUpload>"
             for part in parts { body += "<Part><PartNumber>\(part.number)</PartNumber><ETag>\(part.etag)</ETag></Part>" }
             body += "</CompleteMultipartUpload>"
-            let completed = try await send("POST", location, query: [("uploadId", uploadID)], body: Array(body.utf8))
+            let completed = try send("POST", location, query: [("uploadId", uploadID)], body: Array(body.utf8))
             // S3 can answer 200 with an error document when completing fails late.
             if let code = Self.xmlValue("Code", in: completed.body) {
                 throw S3Error("\(location): completing the multipart upload failed: \(code)")
             }
         } catch {
-            _ = try? await send("DELETE", location, query: [("uploadId", uploadID)], acceptingNotFound: true)
+            _ = try? send("DELETE", location, query: [("uploadId", uploadID)], acceptingNotFound: true)
             throw error
         }
     }
@@ -193,7 +194,7 @@ public final class S3Client: Sendable {
 
     /// Sends a signed request, retrying 5xx answers, throttling and broken connections.
     private func send(_ method: String, _ location: S3Location, query: [(String, String)] = [], body: [UInt8]? = nil,
-                      acceptingNotFound: Bool = false) async throws(S3Error) -> HTTPResponse {
+                      acceptingNotFound: Bool = false) throws(S3Error) -> HTTPResponse {
         let url = url(for: location, query: query)
         let payloadHash = SigV4Signer.payloadHash(body)
         var attempt = 0
@@ -203,7 +204,7 @@ public final class S3Client: Sendable {
             let request = HTTPRequest(method: method, url: url.absoluteString, headers: headers.map { (name: $0.0, value: $0.1) }, body: body)
             let outcome: Result<HTTPResponse, HTTPTransportError>
             do {
-                outcome = .success(try await http.send(request))
+                outcome = .success(try http.sendWaiting(request))
             } catch {
                 outcome = .failure(error)
             }
@@ -225,11 +226,7 @@ public final class S3Client: Sendable {
                 }
             }
             let wait = configuration.retryDelay * (1 << min(attempt - 1, 6))
-            do {
-                try await Task.sleep(for: wait)
-            } catch {
-                throw S3Error("\(method) \(location) was cancelled while waiting to retry")
-            }
+            Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
         }
     }
 

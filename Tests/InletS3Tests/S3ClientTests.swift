@@ -31,67 +31,67 @@ struct S3ClientTests {
         return (path, bytes)
     }
 
-    @Test func objectsAndMultipartUploadsRoundTripThroughMoto() async throws {
+    @Test func objectsAndMultipartUploadsRoundTripThroughMoto() throws {
         let port = ChildServer.freePort()
         let moto = try ChildServer(executable: Self.motoServer, arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
         defer { moto.stop() }
         let s3 = client(port: port)
-        try await s3.createBucket("lake")
+        try s3.createBucket("lake")
         let small = S3Location(bucket: "lake", key: "warehouse/db/t/metadata/v1 (copy).json")
-        try await s3.put(Array("{\"a\": 1}".utf8), at: small)
-        #expect(try await s3.get(small) == Array("{\"a\": 1}".utf8))
-        #expect(try await s3.size(of: small) == 8)
+        try s3.put(Array("{\"a\": 1}".utf8), at: small)
+        #expect(try s3.get(small) == Array("{\"a\": 1}".utf8))
+        #expect(try s3.size(of: small) == 8)
 
         // 12 MiB in parts of 5 MiB: three parts, the last one short.
         let (path, bytes) = try randomFile(bytes: 12 << 20)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let large = S3Location(bucket: "lake", key: "warehouse/db/t/data/part-0.parquet")
-        try await s3.upload(file: path, to: large)
-        #expect(try await s3.size(of: large) == bytes.count)
-        #expect(try await s3.get(large) == bytes)
+        try s3.upload(file: path, to: large)
+        #expect(try s3.size(of: large) == bytes.count)
+        #expect(try s3.get(large) == bytes)
 
-        try await s3.delete(small)
-        #expect(try await s3.size(of: small) == nil)
-        await s3.shutdown()
+        try s3.delete(small)
+        #expect(try s3.size(of: small) == nil)
+        s3.shutdown()
     }
 
-    @Test func throttlingAndBrokenConnectionsAreRetried() async throws {
+    @Test func throttlingAndBrokenConnectionsAreRetried() throws {
         for mode in ["slowdown:2", "dropped:2"] {
             let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, mode])
             defer { server.stop() }
             let s3 = client(port: server.port)
-            try await s3.put([1, 2, 3], at: S3Location(bucket: "lake", key: "k"))
-            await s3.shutdown()
+            try s3.put([1, 2, 3], at: S3Location(bucket: "lake", key: "k"))
+            s3.shutdown()
             let requests = server.log.split(separator: "\n")
             #expect(requests.count == 3, "\(mode): \(requests)")
             #expect(requests.last?.hasSuffix(" 200") == true, "\(mode): \(requests)")
         }
     }
 
-    @Test func aServerThatKeepsFailingEndsInAnErrorThatSaysSo() async throws {
+    @Test func aServerThatKeepsFailingEndsInAnErrorThatSaysSo() throws {
         let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, "always503"])
         defer { server.stop() }
         let s3 = client(port: server.port, attempts: 3)
-        await #expect {
-            try await s3.put([1], at: S3Location(bucket: "lake", key: "k"))
+        #expect {
+            try s3.put([1], at: S3Location(bucket: "lake", key: "k"))
         } throws: { error in
             let s3Error = error as? S3Error
             return s3Error?.status == 503 && s3Error?.message == "PUT s3://lake/k failed with SlowDown: Please reduce your request rate. after 3 attempts"
         }
-        await s3.shutdown()
+        s3.shutdown()
         #expect(server.log.split(separator: "\n").count == 3)
     }
 
-    @Test func aFailedPartAbortsTheMultipartUpload() async throws {
+    @Test func aFailedPartAbortsTheMultipartUpload() throws {
         let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, "partfails"])
         defer { server.stop() }
         let (path, _) = try randomFile(bytes: 6 << 20)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let s3 = client(port: server.port)
-        await #expect(throws: S3Error.self) {
-            try await s3.upload(file: path, to: S3Location(bucket: "lake", key: "big"))
+        #expect(throws: S3Error.self) {
+            try s3.upload(file: path, to: S3Location(bucket: "lake", key: "big"))
         }
-        await s3.shutdown()
+        s3.shutdown()
         let requests = server.log.split(separator: "\n").map(String.init)
         #expect(requests.first == "POST /lake/big?uploads 200")
         #expect(requests.last == "DELETE /lake/big?uploadId=up-1 204")
