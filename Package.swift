@@ -96,7 +96,7 @@ let package = Package(
         .target(name: "InletAvro", dependencies: ["InletJSON", "InletZlib"], swiftSettings: upcomingFeatures),
         .target(
             name: "InletIceberg",
-            dependencies: ["InletJSON", "InletAvro", "InletParquet", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["InletJSON", "InletAvro", "InletParquet", "InletS3", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcomingFeatures
         ),
 
@@ -172,7 +172,7 @@ let package = Package(
             dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
-        .testTarget(name: "InletS3Tests", dependencies: ["InletS3", "InletTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletS3Tests", dependencies: ["InletS3", "InletIceberg", "InletParquet", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(

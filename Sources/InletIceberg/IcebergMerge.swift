@@ -265,7 +265,9 @@ extension IcebergTable {
                 for (file, positions) in byPartition[partition]!.sorted(by: { $0.0 < $1.0 }) {
                     for position in positions.sorted() { try writer.write(row: [.string(file), .int64(Int64(position))]) }
                 }
-                files.append(DataFile(path: path, summary: try writer.close(), partition: partition))
+                let summary = try writer.close()
+                try catalog.storage.publish(path)
+                files.append(DataFile(path: path, summary: summary, partition: partition))
             } catch let error as IcebergError {
                 throw error
             } catch {
@@ -323,7 +325,7 @@ extension IcebergTable {
     }
 
     private static func open(_ io: any TableStorage, _ uri: String) throws(IcebergError) -> ParquetFileReader {
-        do { return try ParquetFileReader(path: try io.localPath(of: uri)) } catch let error as IcebergError { throw error } catch {
+        do { return try ParquetFileReader(path: try io.localCopy(of: uri)) } catch let error as IcebergError { throw error } catch {
             throw .io("\(uri): \(error)")
         }
     }

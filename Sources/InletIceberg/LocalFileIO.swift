@@ -8,8 +8,22 @@ public protocol TableStorage: Sendable {
     func createDirectory(_ uri: String) throws(IcebergError)
     /// The local file a data file is written to before it is part of the table.
     func localPath(of uri: String) throws(IcebergError) -> String
+    /// Puts a data file written at `localPath(of:)` in its place, once it is complete and before
+    /// any metadata refers to it (a remote store uploads it here).
+    func publish(_ uri: String) throws(IcebergError)
+    /// A local file with the contents of the table's file `uri`, for reading it.
+    func localCopy(of uri: String) throws(IcebergError) -> String
     /// Removes a file no table state refers to (best effort: a file left behind is harmless).
     func delete(_ uri: String)
+}
+
+extension TableStorage {
+    /// Local storage writes data files in place.
+    public func publish(_ uri: String) throws(IcebergError) {}
+
+    public func localCopy(of uri: String) throws(IcebergError) -> String {
+        try localPath(of: uri)
+    }
 }
 
 /// Files of a `file://` warehouse. Writes go to a temporary name first and are renamed into place,

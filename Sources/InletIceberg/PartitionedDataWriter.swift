@@ -54,11 +54,14 @@ struct PartitionedDataWriter {
         var files: [DataFile] = []
         for key in order {
             guard var entry = parked[key] else { continue }
+            let summary: ParquetFileSummary
             do {
-                files.append(DataFile(path: entry.path, summary: try entry.writer.close(), partition: key))
+                summary = try entry.writer.close()
             } catch {
                 throw .io("closing \(entry.path): \(error)")
             }
+            try storage.publish(entry.path)
+            files.append(DataFile(path: entry.path, summary: summary, partition: key))
         }
         return files
     }
