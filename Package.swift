@@ -82,7 +82,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination", "InletProcessHost", "Yams",
+                "InletIcebergDestination", "InletProcessHost", "InletS3", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -197,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InletCLITests",
-            dependencies: ["InletCLI", "InletProtocol", "InletJSON", "InletTestSupport"],
+            dependencies: ["InletCLI", "InletProtocol", "InletJSON", "InletS3", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import InletJSON
+import InletS3
 import InletTestSupport
 import Testing
 
@@ -63,9 +64,15 @@ struct SyncExecutableTests {
             return process
         }
 
-        /// Runs a sync to its end; returns its exit status and output.
-        func sync(_ extra: [String]) throws -> (status: Int32, output: String) {
+        /// Runs a sync to its end; returns its exit status and output. `environment` changes the test's
+        /// (a nil value removes the variable).
+        func sync(_ extra: [String], environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
             let process = process(extra)
+            if !environment.isEmpty {
+                var variables = ProcessInfo.processInfo.environment
+                for (name, value) in environment { variables[name] = value }
+                process.environment = variables
+            }
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
@@ -130,6 +137,35 @@ struct SyncExecutableTests {
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("raw.items: 1 read"), "\(second.output)")
         #expect(try run.table().rows == 2000)
+    }
+
+    /// The demo into an `s3://` warehouse on moto, twice (the second resumes): both readers read the
+    /// table from S3 and agree.
+    @Test func aSyncIntoAnS3WarehouseIsReadBackFromS3() throws {
+        let moto = try ChildServer.moto()
+        defer { moto.stop() }
+        let endpoint = "http://127.0.0.1:\(moto.port)"
+        let client = S3Client(S3Client.Configuration(endpoint: URL(string: endpoint), credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing")))
+        defer { client.shutdown() }
+        try client.createBucket("lake")
+        let api = try DemoAPI(count: 1500, delay: 0)
+        defer { api.stop() }
+        let run = try Run(api: api)
+        defer { try? FileManager.default.removeItem(at: run.directory) }
+        let environment: [String: String?] = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL_S3": endpoint,
+                                              "AWS_REGION": "us-east-1"]
+        let missing = try run.sync(["--warehouse", "s3://lake/wh"], environment: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil])
+        #expect(missing.status != 0 && missing.output.contains("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "\(missing.output)")
+        let first = try run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot") && first.output.contains("s3://lake/wh"), "\(first.output)")
+        let second = try run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
+        #expect(second.status == 0 && second.output.contains("raw.items: 1 read"), "\(second.output)")
+        let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+        let report = try Self.runPython([verifier, "--catalog", run.dataDir + "/catalog.db", "--warehouse", "s3://lake/wh", "--namespace", "raw",
+                                         "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2", "--strict",
+                                         "--s3-endpoint", endpoint, "--s3-access-key", "testing", "--s3-secret-key", "testing"])
+        #expect(report.hasSuffix("OK\n"), "\(report)")
     }
 
     /// A sync of 4000 records in `mode`, killed with SIGKILL after three commits, then run again to

@@ -1,17 +1,12 @@
 import Foundation
 import InletS3
+import InletTestSupport
 import Testing
 
 /// The S3 client against real servers on loopback: moto for the protocol, and a stand-in that
 /// fails on purpose for retries and aborted uploads.
 @Suite("S3 client over loopback")
 struct S3ClientTests {
-    static var motoServer: String {
-        let environment = ProcessInfo.processInfo.environment
-        let venv = environment["INLET_S3_VENV"] ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-s3/venv"
-        return venv + "/bin/moto_server"
-    }
-
     static var faultyServer: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/faulty_s3.py").path
     }
@@ -32,9 +27,9 @@ struct S3ClientTests {
     }
 
     @Test func objectsAndMultipartUploadsRoundTripThroughMoto() throws {
-        let port = ChildServer.freePort()
-        let moto = try ChildServer(executable: Self.motoServer, arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
+        let moto = try ChildServer.moto()
         defer { moto.stop() }
+        let port = moto.port
         let s3 = client(port: port)
         try s3.createBucket("lake")
         let small = S3Location(bucket: "lake", key: "warehouse/db/t/metadata/v1 (copy).json")

@@ -23,9 +23,9 @@ struct S3TableTests {
     }
 
     @Test func appendsMergesAndOverwritesReadBackFromS3() throws {
-        let port = ChildServer.freePort()
-        let moto = try ChildServer(executable: S3ClientTests.motoServer, arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
+        let moto = try ChildServer.moto()
         defer { moto.stop() }
+        let port = moto.port
         let client = S3Client(S3Client.Configuration(
             endpoint: URL(string: "http://127.0.0.1:\(port)"), credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
             partSize: 5 << 20))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InletIceberg
+import InletS3
 import InletIcebergDestination
 import InletJSON
 import InletPipeline
@@ -31,7 +32,7 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "Where Inlet keeps its warehouse, catalog, state and keys.")
     var dataDir = "inlet-data"
 
-    @Option(name: .long, help: "The warehouse directory (default: <data-dir>/warehouse).")
+    @Option(name: .long, help: "The warehouse: a directory (default: <data-dir>/warehouse) or s3://bucket/prefix (credentials, region and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3).")
     var warehouse: String?
 
     @Option(name: .long, help: "The namespace the tables go to.")
@@ -95,10 +96,28 @@ struct SyncCommand: ParsableCommand {
             try ColumnTransformation.list(from: try InputFiles.json(at: path, role: "transformations"))
         } ?? []
 
-        let warehouseDirectory = URL(fileURLWithPath: warehouse ?? dataDir + "/warehouse").standardizedFileURL.path
+        // Staged record batches stay on this machine: in the warehouse, or beside the catalog for an
+        // s3:// warehouse.
+        let remoteWarehouse = warehouse.flatMap { $0.hasPrefix("s3://") || $0.hasPrefix("s3a://") ? $0 : nil }
+        let warehouseDirectory = URL(fileURLWithPath: remoteWarehouse == nil ? warehouse ?? dataDir + "/warehouse" : dataDir + "/work")
+            .standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: warehouseDirectory, withIntermediateDirectories: true)
-        let icebergCatalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: "file://" + warehouseDirectory)
+        let icebergCatalog: SQLiteCatalog
+        // The S3 client's connections are closed when the sync ends, however it ends.
+        var s3Client: S3Client?
+        defer { s3Client?.shutdown() }
+        if let remoteWarehouse {
+            guard let s3 = S3Client.Configuration.fromEnvironment() else {
+                throw CLIError("--warehouse \(remoteWarehouse): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL_S3 for a server other than AWS)")
+            }
+            let client = S3Client(s3)
+            s3Client = client
+            icebergCatalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: remoteWarehouse,
+                                               storage: try S3FileIO(client: client, stagingDirectory: warehouseDirectory + "/s3-staging"))
+        } else {
+            icebergCatalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: "file://" + warehouseDirectory)
+        }
         let stateStore = try SQLiteStateStore(path: dataDir + "/state.db")
         let keyStore = try KeyStore(path: dataDir + "/keys.json")
         let runID = UUID().uuidString.lowercased()
@@ -144,10 +163,11 @@ struct SyncCommand: ParsableCommand {
             let progress = try await pipeline.run(config: configObject, streams: selected)
             display.finish()
             try? FileManager.default.removeItem(atPath: warehouseDirectory + "/staging/" + runID)
-            return Self.summary(progress, runID: runID, target: summaryTarget(warehouseDirectory), place: summaryPlace)
+            return Self.summary(progress, runID: runID, target: summaryTarget(remoteWarehouse ?? warehouseDirectory), place: summaryPlace)
         } catch {
             display.finish()
-            environment.standardError.write(line: Self.summary(error.progress, runID: runID, target: summaryTarget(warehouseDirectory), place: summaryPlace))
+            environment.standardError.write(line: Self.summary(error.progress, runID: runID, target: summaryTarget(remoteWarehouse ?? warehouseDirectory),
+                                                               place: summaryPlace))
             throw error
         }
     }

@@ -1,16 +1,15 @@
 import Foundation
 import Testing
 
-/// A server the test runs as a child process on 127.0.0.1 and kills when done: moto, or the
-/// faulty S3 stand-in next to this file.
-final class ChildServer: @unchecked Sendable {
-    let process = Process()
-    let port: Int
+/// A server a test runs as a child process on 127.0.0.1 and kills when done (moto, stand-ins).
+public final class ChildServer: @unchecked Sendable {
+    private let process = Process()
+    public let port: Int
     private let logFile: URL
 
     /// Starts `executable` and waits (at most 30 s) until `port(from:)` finds the port in its
     /// output, or until a fixed port answers.
-    init(executable: String, arguments: [String], fixedPort: Int? = nil) throws {
+    public init(executable: String, arguments: [String], fixedPort: Int? = nil) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-child-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let output = Pipe()
@@ -37,16 +36,16 @@ final class ChildServer: @unchecked Sendable {
         }
     }
 
-    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    func stop() {
+    public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: logFile)
     }
 
     /// A port no one listens on now.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
@@ -72,7 +71,7 @@ final class ChildServer: @unchecked Sendable {
     }
 }
 
-enum ChildServerError: Error {
+public enum ChildServerError: Error {
     case didNotStart(String)
 }
 
@@ -84,5 +83,15 @@ private extension FileHandle {
             line.append(first)
         }
         return line
+    }
+}
+
+extension ChildServer {
+    /// moto's S3 server on a free port, from the venv `.ci/run` makes (`INLET_S3_VENV`).
+    public static func moto() throws -> ChildServer {
+        let venv = ProcessInfo.processInfo.environment["INLET_S3_VENV"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-s3/venv"
+        let port = freePort()
+        return try ChildServer(executable: venv + "/bin/moto_server", arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
     }
 }
