@@ -57,4 +57,56 @@ struct S3TableTests {
         let reloaded = try catalog.loadTable(namespace: "ns", name: "t")
         #expect(reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
     }
+
+    /// Writes through a stand-in that injects faults in front of moto: 503s and dropped uploads are
+    /// retried and the table reads back whole; once every upload fails, the append fails and the
+    /// table stays at its last snapshot.
+    @Test func faultsAreRetriedAndAFailedWriteLeavesTheLastSnapshot() throws {
+        let moto = try ChildServer.moto()
+        defer { moto.stop() }
+        let direct = S3Client(S3Client.Configuration(endpoint: URL(string: "http://127.0.0.1:\(moto.port)"),
+                                                      credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing")))
+        defer { direct.shutdown() }
+        try direct.createBucket("lake")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-s3-faults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        func throughProxy(_ rule: String, _ body: (SQLiteCatalog) throws -> Void) throws -> String {
+            let proxy = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", S3ClientTests.faultyServer, "proxy:\(moto.port):\(rule)"])
+            defer { proxy.stop() }
+            let client = S3Client(S3Client.Configuration(endpoint: URL(string: "http://127.0.0.1:\(proxy.port)"),
+                                                          credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
+                                                          maximumAttempts: 4, retryDelay: .milliseconds(10)))
+            defer { client.shutdown() }
+            try body(try SQLiteCatalog(path: directory.appendingPathComponent("catalog.db").path, warehouse: "s3://lake/wh",
+                                       storage: try S3FileIO(client: client)))
+            return proxy.log
+        }
+        func verify(rows: Int, snapshots: Int) throws -> Bool {
+            try ReferencePython.run([Self.verifier, "--catalog", directory.appendingPathComponent("catalog.db").path, "--warehouse", "s3://lake/wh",
+                                     "--namespace", "ns", "--table", "t", "--expect-rows", String(rows), "--expect-snapshots", String(snapshots),
+                                     "--strict", "--s3-endpoint", "http://127.0.0.1:\(moto.port)", "--s3-access-key", "testing",
+                                     "--s3-secret-key", "testing"]).hasSuffix("OK\n")
+        }
+
+        let throttled = try throughProxy("every:3") { catalog in
+            try catalog.createNamespace("ns")
+            var table = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+            try table.append(rows: rows(0..<3000))
+        }
+        #expect(throttled.contains(" 503"), "\(throttled)")
+        let dropped = try throughProxy("dropput:2") { catalog in
+            var table = try catalog.loadTable(namespace: "ns", name: "t")
+            try table.append(rows: rows(3000..<5000))
+        }
+        #expect(dropped.contains(" dropped"), "\(dropped)")
+        #expect(try verify(rows: 5000, snapshots: 2))
+
+        _ = try throughProxy("failputs:0") { catalog in
+            var table = try catalog.loadTable(namespace: "ns", name: "t")
+            #expect(throws: IcebergError.self) { try table.append(rows: rows(5000..<6000)) }
+        }
+        #expect(try verify(rows: 5000, snapshots: 2))
+    }
 }

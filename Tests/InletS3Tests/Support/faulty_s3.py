@@ -6,14 +6,21 @@ usage: faulty_s3.py MODE   (prints "port N" once listening; logs "METHOD PATH?QU
   always503    every request gets 503
   dropped:N    the first N requests lose their connection before any answer, later PUTs 200
   partfails    multipart: create answers an UploadId, every part PUT gets 400, the abort is logged
-Exits after 120 s or 200 requests.
+  proxy:PORT:every:N     forwards to an S3 server on PORT, but answers every Nth request 503 itself
+  proxy:PORT:dropput:N   forwards, but drops the connection of every Nth PUT before answering
+  proxy:PORT:failputs:N  forwards the first N PUTs, then answers every PUT 503
+Exits after 120 s or 5000 requests.
 """
-import sys, threading
+import http.client, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-mode, _, count = sys.argv[1].partition(":")
-count = int(count or 0)
-state = {"n": 0}
+parts = sys.argv[1].split(":")
+mode = parts[0]
+if mode == "proxy":
+    upstream, rule, count = int(parts[1]), parts[2], int(parts[3])
+else:
+    count = int(parts[1]) if len(parts) > 1 else 0
+state = {"n": 0, "puts": 0}
 lock = threading.Lock()
 
 class Handler(BaseHTTPRequestHandler):
@@ -28,14 +35,41 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         print(f"{self.command} {self.path} {status}", file=sys.stderr, flush=True)
+    def forward(self, body):
+        connection = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
+        connection.request(self.command, self.path, body=body if body else None, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        self.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        print(f"{self.command} {self.path} {response.status} forwarded", file=sys.stderr, flush=True)
+        connection.close()
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         with lock:
             state["n"] += 1
             n = state["n"]
-        if n > 200:
+            if self.command == "PUT":
+                state["puts"] += 1
+            puts = state["puts"]
+        if mode == "proxy":
+            if rule == "every" and n % count == 0 or rule == "failputs" and self.command == "PUT" and puts > count:
+                return self.answer(503, b"<Error><Code>SlowDown</Code><Message>Injected.</Message></Error>")
+            if rule == "dropput" and self.command == "PUT" and puts % count == 0:
+                print(f"{self.command} {self.path} dropped", file=sys.stderr, flush=True)
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            return self.forward(body)
+        if n > 5000:
             threading.Thread(target=server.shutdown, daemon=True).start()
         if mode == "slowdown" and n <= count or mode == "always503":
             return self.answer(503, b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
