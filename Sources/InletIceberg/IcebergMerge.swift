@@ -84,9 +84,9 @@ extension IcebergTable {
 
     private mutating func replace(_ selection: RowSelection, with rows: [[ParquetValue?]], removal: RowRemoval,
                                   compression: ParquetCompression) throws(IcebergError) -> Int64 {
-        for _ in 0..<max(commitAttempts, 1) {
+        for attempt in 0..<max(commitAttempts, 1) {
             if let snapshotID = try replaceOnce(selection, with: rows, removal: removal, compression: compression) { return snapshotID }
-            self = try catalog.loadTable(namespace: namespace, name: name)
+            try reloadAfterLostRace(attempt: attempt)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import InletAvro
 import InletJSON
 public import InletParquet
@@ -10,7 +11,15 @@ public struct IcebergTable: Sendable {
     public private(set) var metadata: TableMetadata
     public private(set) var metadataLocation: String
     /// How often a commit is rebuilt on a newer table state after losing a race.
-    public var commitAttempts = 5
+    public var commitAttempts = 10
+
+    /// After losing a race: waits a random while that grows with each loss (so writers that keep
+    /// colliding spread out), then takes the table as the winner left it.
+    mutating func reloadAfterLostRace(attempt: Int) throws(IcebergError) {
+        let ceiling = min(0.025 * Double(1 << min(attempt, 10)), 2.0)
+        Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
+        self = try catalog.loadTable(namespace: namespace, name: name)
+    }
 
     public init(catalog: any IcebergCatalog, namespace: String, name: String, metadata: TableMetadata, metadataLocation: String) {
         self.catalog = catalog
@@ -160,7 +169,7 @@ public struct IcebergTable: Sendable {
         let addedRows = files.reduce(0) { $0 + $1.summary.rowCount }
         let addedBytes = files.reduce(0) { $0 + $1.summary.fileSize }
 
-        for _ in 0..<max(commitAttempts, 1) {
+        for attempt in 0..<max(commitAttempts, 1) {
             let sequenceNumber = metadata.lastSequenceNumber + 1
             let parent = metadata.currentSnapshot
             var manifests = [Manifests.addedManifest(path: manifestPath, length: Int64(manifest.count), sequenceNumber: sequenceNumber,
@@ -203,7 +212,7 @@ public struct IcebergTable: Sendable {
                 return snapshotID
             }
             // Another writer committed first: rebuild on top of its snapshot.
-            self = try catalog.loadTable(namespace: namespace, name: name)
+            try reloadAfterLostRace(attempt: attempt)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
     }

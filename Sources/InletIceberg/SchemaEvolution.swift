@@ -66,13 +66,13 @@ extension TableMetadata {
 extension IcebergTable {
     /// Evolves the schema in one commit; data written afterwards uses the new schema.
     public mutating func updateSchema(_ changes: [SchemaChange]) throws(IcebergError) {
-        for _ in 0..<max(commitAttempts, 1) {
+        for attempt in 0..<max(commitAttempts, 1) {
             let schema = try metadata.currentSchema.applying(changes, lastColumnID: metadata.lastColumnID,
                                                               schemaID: metadata.highestSchemaID + 1)
             var next = metadata
             next.add(schema: schema, now: SQLiteCatalog.now(), previousMetadataFile: metadataLocation)
             if try commit(metadata: next) { return }
-            self = try catalog.loadTable(namespace: namespace, name: name)
+            try reloadAfterLostRace(attempt: attempt)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import InletIceberg
 import InletParquet
 import InletS3
@@ -108,5 +109,53 @@ struct S3TableTests {
             #expect(throws: IcebergError.self) { try table.append(rows: rows(5000..<6000)) }
         }
         #expect(try verify(rows: 5000, snapshots: 2))
+    }
+
+    /// Two writers append to one table at once, each through its own catalog connection and S3
+    /// client: every commit lands (a lost race reloads the table and commits again).
+    @Test func twoWritersAppendingAtOnceBothLand() throws {
+        let moto = try ChildServer.moto()
+        defer { moto.stop() }
+        let configuration = S3Client.Configuration(endpoint: URL(string: "http://127.0.0.1:\(moto.port)"),
+                                                   credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-s3-writers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("catalog.db").path
+        let setup = S3Client(configuration)
+        try setup.createBucket("lake")
+        setup.shutdown()
+        let first = S3Client(configuration)
+        defer { first.shutdown() }
+        let catalog = try SQLiteCatalog(path: database, warehouse: "s3://lake/wh", storage: try S3FileIO(client: first))
+        try catalog.createNamespace("ns")
+        _ = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+
+        let failures = Mutex<[String]>([])
+        let done = DispatchSemaphore(value: 0)
+        for writer in 0..<2 {
+            Thread {
+                defer { done.signal() }
+                let client = S3Client(configuration)
+                defer { client.shutdown() }
+                do {
+                    let own = try SQLiteCatalog(path: database, warehouse: "s3://lake/wh", storage: try S3FileIO(client: client))
+                    var table = try own.loadTable(namespace: "ns", name: "t")
+                    for batch in 0..<5 {
+                        let start = (writer * 5 + batch) * 200
+                        try table.append(rows: rows(start..<start + 200))
+                    }
+                } catch {
+                    failures.withLock { $0.append("writer \(writer): \(error)") }
+                }
+            }.start()
+        }
+        done.wait()
+        done.wait()
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let report = try ReferencePython.run([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
+                                              "--expect-rows", "2000", "--expect-snapshots", "10", "--strict",
+                                              "--s3-endpoint", "http://127.0.0.1:\(moto.port)", "--s3-access-key", "testing", "--s3-secret-key", "testing"])
+        #expect(report.hasSuffix("OK\n"), "\(report)")
     }
 }
