@@ -67,10 +67,24 @@ public final class S3Client: Sendable {
         /// From `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`, `AWS_REGION` / `AWS_DEFAULT_REGION` and the
         /// credential variables; nil without credentials.
         public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration? {
-            guard let credentials = S3Credentials.fromEnvironment(environment) else { return nil }
-            let endpoint = (environment["AWS_ENDPOINT_URL_S3"] ?? environment["AWS_ENDPOINT_URL"]).flatMap(URL.init(string:))
-            return Configuration(endpoint: endpoint, region: environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
-                                 credentials: credentials)
+            fromSettings([:], environment: environment)
+        }
+
+        /// Settings (`endpoint`, `region`, `access_key_id`, `secret_access_key`, `session_token`,
+        /// `path_style`: "true" or "false"), each falling back to its `AWS_*` variable; nil without
+        /// credentials from either.
+        public static func fromSettings(_ settings: [String: String],
+                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration? {
+            func value(_ key: String, _ variables: String...) -> String? {
+                settings[key] ?? variables.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
+            }
+            guard let key = value("access_key_id", "AWS_ACCESS_KEY_ID"), let secret = value("secret_access_key", "AWS_SECRET_ACCESS_KEY") else {
+                return nil
+            }
+            let credentials = S3Credentials(accessKeyID: key, secretAccessKey: secret, sessionToken: value("session_token", "AWS_SESSION_TOKEN"))
+            return Configuration(endpoint: value("endpoint", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL").flatMap(URL.init(string:)),
+                                 region: value("region", "AWS_REGION", "AWS_DEFAULT_REGION") ?? "us-east-1",
+                                 credentials: credentials, pathStyle: settings["path_style"].map { $0 == "true" })
         }
     }
 

@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 
-/// AWS credentials: from a config or the standard `AWS_*` environment variables.
+/// AWS credentials (see `S3Client.Configuration.fromSettings` for where they come from).
 public struct S3Credentials: Sendable {
     public var accessKeyID: String
     public var secretAccessKey: String
@@ -13,11 +13,6 @@ public struct S3Credentials: Sendable {
         self.sessionToken = sessionToken
     }
 
-    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`; nil without the first two.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> S3Credentials? {
-        guard let key = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"] else { return nil }
-        return S3Credentials(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"])
-    }
 }
 
 /// AWS Signature Version 4 for S3 requests, signed in the `Authorization` header.

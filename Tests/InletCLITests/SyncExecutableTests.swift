@@ -161,9 +161,20 @@ struct SyncExecutableTests {
         #expect(first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot") && first.output.contains("s3://lake/wh"), "\(first.output)")
         let second = try run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
         #expect(second.status == 0 && second.output.contains("raw.items: 1 read"), "\(second.output)")
+        // The same from a settings file, with no AWS_* variables at all; a wrong key is refused by name.
+        let settings = run.directory.appendingPathComponent("s3.json").path
+        try Data(#"{"endpoint": "\#(endpoint)", "access_key_id": "testing", "secret_access_key": "testing", "path_style": true}"#.utf8)
+            .write(to: URL(fileURLWithPath: settings))
+        let withoutAWS: [String: String?] = ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_ENDPOINT_URL_S3": nil]
+        let third = try run.sync(["--warehouse", "s3://lake/wh", "--s3-config", settings], environment: withoutAWS)
+        #expect(third.status == 0 && third.output.contains("raw.items: 1 read"), "\(third.output)")
+        try Data(#"{"secret_acess_key": "hidden-value"}"#.utf8).write(to: URL(fileURLWithPath: settings))
+        let misspelt = try run.sync(["--warehouse", "s3://lake/wh", "--s3-config", settings], environment: withoutAWS)
+        #expect(misspelt.status != 0 && misspelt.output.contains("unknown setting 'secret_acess_key'") && !misspelt.output.contains("hidden-value"),
+                "\(misspelt.output)")
         let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
         let report = try Self.runPython([verifier, "--catalog", run.dataDir + "/catalog.db", "--warehouse", "s3://lake/wh", "--namespace", "raw",
-                                         "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2", "--strict",
+                                         "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "3", "--strict",
                                          "--s3-endpoint", endpoint, "--s3-access-key", "testing", "--s3-secret-key", "testing"])
         #expect(report.hasSuffix("OK\n"), "\(report)")
     }

@@ -32,8 +32,11 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "Where Inlet keeps its warehouse, catalog, state and keys.")
     var dataDir = "inlet-data"
 
-    @Option(name: .long, help: "The warehouse: a directory (default: <data-dir>/warehouse) or s3://bucket/prefix (credentials, region and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3).")
+    @Option(name: .long, help: "The warehouse: a directory (default: <data-dir>/warehouse) or s3://bucket/prefix (credentials, region and endpoint from --s3-config, else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3).")
     var warehouse: String?
+
+    @Option(name: .customLong("s3-config"), help: "A JSON file with endpoint, region, access_key_id, secret_access_key, session_token, path_style for an s3:// warehouse.")
+    var s3Config: String?
 
     @Option(name: .long, help: "The namespace the tables go to.")
     var namespace = "raw"
@@ -108,8 +111,8 @@ struct SyncCommand: ParsableCommand {
         var s3Client: S3Client?
         defer { s3Client?.shutdown() }
         if let remoteWarehouse {
-            guard let s3 = S3Client.Configuration.fromEnvironment() else {
-                throw CLIError("--warehouse \(remoteWarehouse): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL_S3 for a server other than AWS)")
+            guard let s3 = S3Client.Configuration.fromSettings(try s3Settings()) else {
+                throw CLIError("--warehouse \(remoteWarehouse): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
             }
             let client = S3Client(s3)
             s3Client = client
@@ -170,6 +173,25 @@ struct SyncCommand: ParsableCommand {
                                                                place: summaryPlace))
             throw error
         }
+    }
+
+    /// `--s3-config`'s settings as text; a value of another type is refused without echoing it (the file holds secrets).
+    private func s3Settings() throws(CLIError) -> [String: String] {
+        guard let s3Config else { return [:] }
+        guard case .object(let object) = try InputFiles.json(at: s3Config, role: "S3 config") else {
+            throw CLIError("S3 config file \(s3Config) must hold a JSON object")
+        }
+        let known: Set<String> = ["endpoint", "region", "access_key_id", "secret_access_key", "session_token", "path_style"]
+        var settings: [String: String] = [:]
+        for (key, value) in object {
+            guard known.contains(key) else { throw CLIError("S3 config file \(s3Config): unknown setting '\(key)' (expected \(known.sorted().joined(separator: ", ")))") }
+            switch value {
+            case .string(let text): settings[key] = text
+            case .bool(let flag): settings[key] = flag ? "true" : "false"
+            default: throw CLIError("S3 config file \(s3Config): '\(key)' must be a string")
+            }
+        }
+        return settings
     }
 
     /// The streams to sync: the catalog file's, or the discovered ones (all, or those named).
