@@ -20,6 +20,8 @@ public struct InterpolatedBoolean: Sendable {
         if let constant { return constant }
         guard let condition else { return false }
         let value = try condition.evaluate(context)
+        // A comparison's result: among the false values only `False` equals a bool.
+        if case .bool(let flag) = value { return flag }
         return !Self.falseValues.contains { PythonSemantics.equal($0, value) }
     }
 

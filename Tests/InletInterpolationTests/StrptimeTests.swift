@@ -34,3 +34,27 @@ struct StrptimeTests {
         #expect(error?.message == message)
     }
 }
+
+/// The cursor parser's shortcut for `%Y-%m-%dT%H:%M:%SZ` gives what strptime gives, and leaves
+/// every text of another shape, or an impossible date, to strptime.
+@Suite("Datetime parser shortcut")
+struct DatetimeParserShortcutTests {
+    private let parser = DatetimeFormat.Parser("%Y-%m-%dT%H:%M:%SZ")
+
+    @Test(arguments: [
+        ("2024-02-29T23:59:59Z", "2024-02-29T23:59:59+00:00"),
+        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00+00:00"),
+        ("2024-6-01T00:00:00Z", "2024-06-01T00:00:00+00:00"),
+        ("2024-06-01T7:05:00Z", "2024-06-01T07:05:00+00:00"),
+        // Python's strptime ignores case in literals too.
+        ("2024-06-01t00:00:00z", "2024-06-01T00:00:00+00:00"),
+    ])
+    func matchesStrptime(text: String, expected: String) throws {
+        #expect(try parser.parse(text).isoformat() == expected)
+    }
+
+    @Test(arguments: ["2023-02-29T00:00:00Z", "2024-06-01T00:00:60Z", "2024-13-01T00:00:00Z", "2024-06-01 00:00:00Z", "x024-06-01T00:00:00Z"])
+    func refusesWhatStrptimeRefuses(text: String) {
+        #expect(throws: DatetimeFormat.FormatError.self) { try parser.parse(text) }
+    }
+}

@@ -14,9 +14,13 @@ public enum DatetimeFormat {
     public struct Parser: Sendable {
         public let format: String
         private let strptime: Result<Strptime.Format, Strptime.ParseError>
+        /// `%Y-%m-%dT%H:%M:%SZ`, the most common cursor format, read by position when the text has
+        /// exactly that shape (anything else goes through strptime).
+        private let isISOSecondsZ: Bool
 
         public init(_ format: String) {
             self.format = format
+            isISOSecondsZ = format == "%Y-%m-%dT%H:%M:%SZ"
             switch format {
             case "%s", "%s_as_float", "%epoch_microseconds", "%ms":
                 strptime = .failure(Strptime.ParseError(message: "not a strptime format"))
@@ -27,6 +31,7 @@ public enum DatetimeFormat {
         }
 
         public func parse(_ text: String) throws(FormatError) -> PyDateTime {
+            if isISOSecondsZ, let parsed = Self.isoSecondsZ(text) { return parsed }
             if let epoch = try DatetimeFormat.parseEpoch(text, format: format) { return epoch }
             do {
                 var parsed = try strptime.get().parse(text)
@@ -34,6 +39,27 @@ public enum DatetimeFormat {
                 return parsed
             } catch {
                 throw FormatError(message: error.message)
+            }
+        }
+
+        /// `YYYY-MM-DDTHH:MM:SSZ` with every digit in place and a valid date and time; nil otherwise.
+        static func isoSecondsZ(_ text: String) -> PyDateTime? {
+            var text = text
+            return text.withUTF8 { bytes -> PyDateTime? in
+                guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                      bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z") else { return nil }
+                func number(_ range: Range<Int>) -> Int? {
+                    var value = 0
+                    for index in range {
+                        let digit = Int(bytes[index]) - 48
+                        guard (0...9).contains(digit) else { return nil }
+                        value = value * 10 + digit
+                    }
+                    return value
+                }
+                guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+                      let minute = number(14..<16), let second = number(17..<19) else { return nil }
+                return PyDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second, utcOffsetSeconds: 0)
             }
         }
     }
