@@ -11,14 +11,14 @@ struct S3ClientTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/faulty_s3.py").path
     }
 
-    private func client(port: Int, attempts: Int = 5, partSize: Int = 5 << 20) -> S3Client {
+    private static func client(port: Int, attempts: Int = 5, partSize: Int = 5 << 20) -> S3Client {
         S3Client(S3Client.Configuration(
             endpoint: URL(string: "http://127.0.0.1:\(port)"), region: "us-east-1",
             credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
             maximumAttempts: attempts, retryDelay: .milliseconds(20), partSize: partSize))
     }
 
-    private func randomFile(bytes count: Int) throws -> (String, [UInt8]) {
+    private static func randomFile(bytes count: Int) throws -> (String, [UInt8]) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-s3-\(UUID().uuidString)").path
@@ -26,68 +26,81 @@ struct S3ClientTests {
         return (path, bytes)
     }
 
-    @Test func objectsAndMultipartUploadsRoundTripThroughMoto() throws {
-        let moto = try ChildServer.moto()
-        defer { moto.stop() }
-        let port = moto.port
-        let s3 = client(port: port)
-        try s3.createBucket("lake")
-        let small = S3Location(bucket: "lake", key: "warehouse/db/t/metadata/v1 (copy).json")
-        try s3.put(Array("{\"a\": 1}".utf8), at: small)
-        #expect(try s3.get(small) == Array("{\"a\": 1}".utf8))
-        #expect(try s3.size(of: small) == 8)
+    // Each test's blocking work runs on a thread of its own (`onOwnThread`); the expectations follow.
 
-        // 12 MiB in parts of 5 MiB: three parts, the last one short.
-        let (path, bytes) = try randomFile(bytes: 12 << 20)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let large = S3Location(bucket: "lake", key: "warehouse/db/t/data/part-0.parquet")
-        try s3.upload(file: path, to: large)
-        #expect(try s3.size(of: large) == bytes.count)
-        #expect(try s3.get(large) == bytes)
-
-        try s3.delete(small)
-        #expect(try s3.size(of: small) == nil)
-        s3.shutdown()
+    @Test func objectsAndMultipartUploadsRoundTripThroughMoto() async throws {
+        let (small, smallSize, largeSize, largeMatches, sizeAfterDelete) = try await onOwnThread {
+            let moto = try ChildServer.moto()
+            defer { moto.stop() }
+            let s3 = Self.client(port: moto.port)
+            defer { s3.shutdown() }
+            try s3.createBucket("lake")
+            let small = S3Location(bucket: "lake", key: "warehouse/db/t/metadata/v1 (copy).json")
+            try s3.put(Array("{\"a\": 1}".utf8), at: small)
+            let smallBytes = try s3.get(small)
+            let smallSize = try s3.size(of: small)
+            // 12 MiB in parts of 5 MiB: three parts, the last one short.
+            let (path, bytes) = try Self.randomFile(bytes: 12 << 20)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let large = S3Location(bucket: "lake", key: "warehouse/db/t/data/part-0.parquet")
+            try s3.upload(file: path, to: large)
+            let largeSize = try s3.size(of: large)
+            let largeMatches = try s3.get(large) == bytes
+            try s3.delete(small)
+            return (smallBytes, smallSize, largeSize.map { $0 == bytes.count }, largeMatches, try s3.size(of: small))
+        }
+        #expect(small == Array("{\"a\": 1}".utf8))
+        #expect(smallSize == 8)
+        #expect(largeSize == true)
+        #expect(largeMatches)
+        #expect(sizeAfterDelete == nil)
     }
 
-    @Test func throttlingAndBrokenConnectionsAreRetried() throws {
+    @Test func throttlingAndBrokenConnectionsAreRetried() async throws {
         for mode in ["slowdown:2", "dropped:2"] {
-            let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, mode])
-            defer { server.stop() }
-            let s3 = client(port: server.port)
-            try s3.put([1, 2, 3], at: S3Location(bucket: "lake", key: "k"))
-            s3.shutdown()
-            let requests = server.log.split(separator: "\n")
+            let requests = try await onOwnThread {
+                let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, mode])
+                defer { server.stop() }
+                let s3 = Self.client(port: server.port)
+                defer { s3.shutdown() }
+                try s3.put([1, 2, 3], at: S3Location(bucket: "lake", key: "k"))
+                return server.log.split(separator: "\n").map(String.init)
+            }
             #expect(requests.count == 3, "\(mode): \(requests)")
             #expect(requests.last?.hasSuffix(" 200") == true, "\(mode): \(requests)")
         }
     }
 
-    @Test func aServerThatKeepsFailingEndsInAnErrorThatSaysSo() throws {
-        let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, "always503"])
-        defer { server.stop() }
-        let s3 = client(port: server.port, attempts: 3)
-        #expect {
-            try s3.put([1], at: S3Location(bucket: "lake", key: "k"))
-        } throws: { error in
-            let s3Error = error as? S3Error
-            return s3Error?.status == 503 && s3Error?.message == "PUT s3://lake/k failed with SlowDown: Please reduce your request rate. after 3 attempts"
+    @Test func aServerThatKeepsFailingEndsInAnErrorThatSaysSo() async throws {
+        let (error, requests) = try await onOwnThread { () throws -> (S3Error?, Int) in
+            let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, "always503"])
+            defer { server.stop() }
+            let s3 = Self.client(port: server.port, attempts: 3)
+            defer { s3.shutdown() }
+            do {
+                try s3.put([1], at: S3Location(bucket: "lake", key: "k"))
+                return (nil, server.log.split(separator: "\n").count)
+            } catch {
+                return (error as? S3Error, server.log.split(separator: "\n").count)
+            }
         }
-        s3.shutdown()
-        #expect(server.log.split(separator: "\n").count == 3)
+        #expect(error?.status == 503)
+        #expect(error?.message == "PUT s3://lake/k failed with SlowDown: Please reduce your request rate. after 3 attempts")
+        #expect(requests == 3)
     }
 
-    @Test func aFailedPartAbortsTheMultipartUpload() throws {
-        let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, "partfails"])
-        defer { server.stop() }
-        let (path, _) = try randomFile(bytes: 6 << 20)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let s3 = client(port: server.port)
-        #expect(throws: S3Error.self) {
-            try s3.upload(file: path, to: S3Location(bucket: "lake", key: "big"))
+    @Test func aFailedPartAbortsTheMultipartUpload() async throws {
+        let (failed, requests) = try await onOwnThread { () throws -> (Bool, [String]) in
+            let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, "partfails"])
+            defer { server.stop() }
+            let (path, _) = try Self.randomFile(bytes: 6 << 20)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let s3 = Self.client(port: server.port)
+            defer { s3.shutdown() }
+            let failed = (try? s3.upload(file: path, to: S3Location(bucket: "lake", key: "big"))) == nil
+            return (failed, server.log.split(separator: "\n").map(String.init))
         }
-        s3.shutdown()
-        let requests = server.log.split(separator: "\n").map(String.init)
+        #expect(failed)
         #expect(requests.first == "POST /lake/big?uploads 200")
         #expect(requests.last == "DELETE /lake/big?uploadId=up-1 204")
         // The part is refused once (400 is not retried), and nothing completes the upload.

@@ -95,3 +95,12 @@ extension ChildServer {
         return try ChildServer(executable: venv + "/bin/moto_server", arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
     }
 }
+
+/// Runs blocking work (network waits, child processes, semaphores) on a thread of its own, so the
+/// few cooperative threads the tests share keep running other tests meanwhile. Expectations belong
+/// outside: a plain thread is not inside any test.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

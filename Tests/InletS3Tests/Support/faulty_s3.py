@@ -28,19 +28,21 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
     def answer(self, status, body=b""):
+        # Logged before answering, so the log is complete once the client has its answer.
+        print(f"{self.command} {self.path} {status}", file=sys.stderr, flush=True)
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         if status == 200 and self.command == "PUT":
             self.send_header("ETag", '"etag-%d"' % state["n"])
         self.end_headers()
         self.wfile.write(body)
-        print(f"{self.command} {self.path} {status}", file=sys.stderr, flush=True)
     def forward(self, body):
         connection = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
         connection.request(self.command, self.path, body=body if body else None, headers=headers)
         response = connection.getresponse()
         data = response.read()
+        print(f"{self.command} {self.path} {response.status} forwarded", file=sys.stderr, flush=True)
         self.send_response(response.status)
         for name, value in response.getheaders():
             if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
@@ -49,7 +51,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        print(f"{self.command} {self.path} {response.status} forwarded", file=sys.stderr, flush=True)
         connection.close()
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
