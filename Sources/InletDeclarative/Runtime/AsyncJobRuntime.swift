@@ -174,18 +174,7 @@ struct AsyncJobRuntime: Sendable {
 
     /// What a `DpathExtractor` finds in a response: the list at its path, or the one value there.
     private func extractedValues(_ extractor: DpathExtractor, _ response: HTTPResponse, session: ReadSession) throws(DeclarativeError) -> [JSONValue] {
-        let context = session.context(hasToken: false)
-        var path: [String] = []
-        for part in extractor.fieldPath { path.append(PythonValueText.str(try evaluate(part, context, at: "field_path"))) }
-        var values: [JSONValue] = []
-        for document in decoder.decode(response.body) {
-            let found = path.contains("*") ? .array(Dpath.values(document, path)) : (path.isEmpty ? document : Dpath.get(document, path))
-            switch found {
-            case .array(let elements)?: values += elements
-            case .some(let value) where ComponentTransformer.isTruthy(value): values.append(value)
-            default: break
-            }
-        }
-        return values
+        let path = try extractor.evaluatedPath(session.context(hasToken: false))
+        return decoder.decode(response.body).flatMap { Dpath.extracted(from: $0, path) }
     }
 }

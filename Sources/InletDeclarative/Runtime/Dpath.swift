@@ -91,6 +91,25 @@ enum Dpath {
         return current
     }
 
+    /// What a `DpathExtractor` finds in one decoded document: the elements of the list at `path`,
+    /// or the one truthy value there (a path with `*` gathers every match; an empty path is the
+    /// document itself).
+    static func extracted(from document: JSONValue, _ path: [String]) -> [JSONValue] {
+        let found: JSONValue?
+        if path.isEmpty {
+            found = document
+        } else if path.contains("*") {
+            found = .array(values(document, path))
+        } else {
+            found = get(document, path)
+        }
+        switch found {
+        case .array(let elements)?: return elements
+        case .some(let value) where ComponentTransformer.isTruthy(value): return [value]
+        default: return []
+        }
+    }
+
     /// Every value matching a path with `*` (or `**`) segments.
     static func values(_ value: JSONValue, _ path: [String]) -> [JSONValue] {
         guard let segment = path.first else { return [value] }
@@ -103,6 +122,35 @@ enum Dpath {
         default:
             return []
         }
+    }
+
+    /// `dpath.set`: replaces the values at `path` (segments may be globs) where they exist; false
+    /// when nothing matched.
+    static func setExisting(_ value: inout JSONValue, _ path: ArraySlice<String>, _ newValue: JSONValue) -> Bool {
+        guard let segment = path.first else {
+            value = newValue
+            return true
+        }
+        var updated = false
+        switch value {
+        case .object(var object):
+            for key in object.keys where isGlob(segment) ? matches(segment, key) : key == segment {
+                var child = object[key]!
+                if setExisting(&child, path.dropFirst(), newValue) {
+                    object[key] = child
+                    updated = true
+                }
+            }
+            value = .object(object)
+        case .array(var elements):
+            for index in elements.indices where isGlob(segment) ? matches(segment, String(index)) : String(index) == segment {
+                if setExisting(&elements[index], path.dropFirst(), newValue) { updated = true }
+            }
+            value = .array(elements)
+        default:
+            break
+        }
+        return updated
     }
 
     /// Sets `value` at `path`, creating objects on the way (`dpath.new`).

@@ -151,7 +151,7 @@ enum DynamicStreams {
                 parsed = (try? YAMLLoader.load(text, file: nil))?.value ?? value
             }
             var root = JSONValue.object(stream)
-            let updated = setExisting(&root, path[...], parsed)
+            let updated = Dpath.setExisting(&root, path[...], parsed)
             if !updated, mapping["create_or_update"]?.boolValue == true, ComponentTransformer.isTruthy(parsed), case .object(var object) = root {
                 Dpath.set(&object, path, parsed)
                 root = .object(object)
@@ -159,35 +159,6 @@ enum DynamicStreams {
             if case .object(let object) = root { stream = object }
         }
         return stream
-    }
-
-    /// `dpath.set`: replaces the values at `path` (segments may be globs) where they exist; false
-    /// when nothing matched.
-    private static func setExisting(_ value: inout JSONValue, _ path: ArraySlice<String>, _ newValue: JSONValue) -> Bool {
-        guard let segment = path.first else {
-            value = newValue
-            return true
-        }
-        var updated = false
-        switch value {
-        case .object(var object):
-            for key in object.keys where Dpath.isGlob(segment) ? Dpath.matches(segment, key) : key == segment {
-                var child = object[key]!
-                if setExisting(&child, path.dropFirst(), newValue) {
-                    object[key] = child
-                    updated = true
-                }
-            }
-            value = .object(object)
-        case .array(var elements):
-            for index in elements.indices where Dpath.isGlob(segment) ? Dpath.matches(segment, String(index)) : String(index) == segment {
-                if setExisting(&elements[index], path.dropFirst(), newValue) { updated = true }
-            }
-            value = .array(elements)
-        default:
-            break
-        }
-        return updated
     }
 
     private static func compiled(_ text: String, at place: ManifestPath) throws(DeclarativeError) -> InterpolatedString {

@@ -12,6 +12,15 @@ struct SelectedPage {
     var remainder: JSONValue
 }
 
+extension DpathExtractor {
+    /// `field_path` with its templates evaluated.
+    func evaluatedPath(_ context: InterpolationContext) throws(DeclarativeError) -> [String] {
+        var path: [String] = []
+        for part in fieldPath { path.append(PythonValueText.str(try evaluate(part, context, at: "field_path"))) }
+        return path
+    }
+}
+
 /// A page between extraction and selection.
 struct ExtractedPage {
     var records: [JSONObject]
@@ -63,19 +72,10 @@ struct RecordSelectorRuntime: Sendable {
         decoder.isJSON && selector.recordFilter == nil && transformations.isEmpty && schema == nil
     }
 
-    func select(_ response: HTTPResponse, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> SelectedPage {
-        try refine(try extract(response, slice: slice, nextPageToken: nextPageToken, session: session), slice: slice,
-                   nextPageToken: nextPageToken, session: session)
-    }
-
-    /// The first half of `select`: the records as the extractor finds them, before filters and
+    /// The records as the extractor finds them, before filters and
     /// transformations, which is all pagination by offsets or pages needs.
     func extract(_ response: HTTPResponse, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> ExtractedPage {
-        let context = session.context(slice: slice, nextPageToken: nextPageToken)
-        var path: [String] = []
-        for part in extractor.fieldPath {
-            path.append(PythonValueText.str(try evaluate(part, context, at: "field_path")))
-        }
+        let path = try extractor.evaluatedPath(session.context(slice: slice, nextPageToken: nextPageToken))
         if let page = rawPage(response.body, path: path) {
             return ExtractedPage(records: [], extractedCount: page.extractedCount, remainder: page.remainder, final: page)
         }
@@ -89,31 +89,15 @@ struct RecordSelectorRuntime: Sendable {
         var extracted: [JSONObject] = []
         var count = 0
         for document in documents {
-            let found: JSONValue?
-            if path.isEmpty {
-                found = document
-            } else if path.contains("*") {
-                found = .array(Dpath.values(document, path))
-            } else {
-                found = Dpath.get(document, path) ?? .array([])
-            }
-            switch found {
-            case .array(let elements)?:
-                for element in elements {
-                    count += 1
-                    if case .object(let record) = element { extracted.append(record) }
-                }
-            case .some(let value) where ComponentTransformer.isTruthy(value):
+            for element in Dpath.extracted(from: document, path) {
                 count += 1
-                if case .object(let record) = value { extracted.append(record) }
-            default:
-                break
+                if case .object(let record) = element { extracted.append(record) }
             }
         }
         return ExtractedPage(records: extracted, extractedCount: count, remainder: documents.first ?? .object([:]), final: nil)
     }
 
-    /// The second half of `select`: filters, transformations and schema normalisation.
+    /// The page after `extract`: filters, transformations and schema normalisation.
     func refine(_ page: ExtractedPage, slice: StreamSlice, nextPageToken: JSONValue?, session: ReadSession) throws(DeclarativeError) -> SelectedPage {
         if let final = page.final { return final }
         var records: [LazyJSONObject] = []
