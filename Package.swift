@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "InletAvro", targets: ["InletAvro"]),
         .library(name: "InletIceberg", targets: ["InletIceberg"]),
         .library(name: "InletS3", targets: ["InletS3"]),
+        .library(name: "InletIcebergPostgres", targets: ["InletIcebergPostgres"]),
         .library(name: "InletPipeline", targets: ["InletPipeline"]),
         .library(name: "InletIcebergDestination", targets: ["InletIcebergDestination"]),
     ],
@@ -33,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // JSON & protocol: the bottom of the stack. Nothing here knows about connectors' kinds.
@@ -82,7 +86,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination", "InletProcessHost", "InletS3", "Yams",
+                "InletIcebergDestination", "InletIcebergPostgres", "InletProcessHost", "InletS3", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -96,7 +100,21 @@ let package = Package(
         .target(name: "InletAvro", dependencies: ["InletJSON", "InletZlib"], swiftSettings: upcomingFeatures),
         .target(
             name: "InletIceberg",
-            dependencies: ["InletJSON", "InletAvro", "InletParquet", "InletS3", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["InletJSON", "InletAvro", "InletParquet", "InletS3", "InletHTTP", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcomingFeatures
+        ),
+
+        // The SQL catalog on PostgreSQL, for warehouses shared by many machines.
+        .target(
+            name: "InletIcebergPostgres",
+            dependencies: [
+                "InletIceberg", "InletJSON",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcomingFeatures
         ),
 
@@ -172,7 +190,11 @@ let package = Package(
             dependencies: ["InletPipeline", "InletIcebergDestination", "InletIceberg", "InletProtocol", "InletJSON", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
-        .testTarget(name: "InletS3Tests", dependencies: ["InletS3", "InletIceberg", "InletParquet", "InletTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "InletS3Tests",
+            dependencies: ["InletS3", "InletIceberg", "InletIcebergPostgres", "InletParquet", "InletTestSupport"],
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONSchemaTests", dependencies: ["InletJSONSchema", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(

@@ -29,7 +29,7 @@ extension IcebergTable {
         }
         if let failure {
             for worker in pool { worker.abandon() }
-            for file in files { catalog.storage.delete(file.path) }
+            for file in files { storage.delete(file.path) }
             throw failure
         }
         if files.isEmpty { return try writeDataFiles([], compression: compression) }
@@ -45,7 +45,7 @@ extension IcebergTable {
     ) throws(IcebergError) -> Int64? {
         let files = try writeDataFiles(batches: batches, workers: workers, compression: compression, rows: rows)
         guard files.contains(where: { $0.summary.rowCount > 0 }) else {
-            for file in files { catalog.storage.delete(file.path) }
+            for file in files { storage.delete(file.path) }
             return nil
         }
         return try commit(files: files, replacingAllData: false)
@@ -128,7 +128,7 @@ private final class BatchWorker<Batch: Sendable>: @unchecked Sendable {
     func abandon() {
         queue.sync {
             writer.abandon()
-            for file in files { table.catalog.storage.delete(file.path) }
+            for file in files { table.storage.delete(file.path) }
             files = []
         }
     }

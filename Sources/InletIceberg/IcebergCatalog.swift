@@ -1,16 +1,31 @@
 public import InletJSON
 
-/// Where a warehouse's tables are listed and their current metadata file is recorded. Commits go
-/// through `swap`, a compare-and-swap on the metadata location, so concurrent writers cannot lose
-/// each other's snapshots. (SQLite now; PostgreSQL and the REST catalog behind the same protocol next.)
+/// Where a warehouse's tables are listed and their current metadata is recorded. Commits are
+/// compare-and-swap: `commit` applies only if the table is still at the metadata the writer started
+/// from, so concurrent writers cannot lose each other's snapshots.
 public protocol IcebergCatalog: Sendable {
+    /// Where the catalog's tables keep their files (a table may carry its own, such as one with
+    /// credentials a REST catalog vended for it).
     var storage: any TableStorage { get }
+    /// Creates the namespace unless it exists.
     func createNamespace(_ namespace: String) throws(IcebergError)
     func createTable(namespace: String, name: String, schema: IcebergSchema, partitionSpec: IcebergPartitionSpec,
                      sortOrder: IcebergSortOrder, properties: JSONObject) throws(IcebergError) -> IcebergTable
     func loadTable(namespace: String, name: String) throws(IcebergError) -> IcebergTable
-    /// Points the table at `new` if it still points at `old`; false when another writer got there first.
-    func swap(namespace: String, name: String, from old: String, to new: String) throws(IcebergError) -> Bool
+    /// Makes `next` the metadata of `table` if the table is still at the metadata `table` was
+    /// loaded or last committed with; nil when another writer committed first.
+    func commit(_ table: IcebergTable, next: TableMetadata) throws(IcebergError) -> CommittedMetadata?
+}
+
+/// A table's metadata as a commit left it, and the file that holds it.
+public struct CommittedMetadata: Sendable {
+    public var metadata: TableMetadata
+    public var location: String
+
+    public init(metadata: TableMetadata, location: String) {
+        self.metadata = metadata
+        self.location = location
+    }
 }
 
 extension IcebergCatalog {
@@ -22,5 +37,18 @@ extension IcebergCatalog {
                             sortOrder: IcebergSortOrder = .unsorted) throws(IcebergError) -> IcebergTable {
         try createTable(namespace: namespace, name: name, schema: schema, partitionSpec: partitionSpec, sortOrder: sortOrder, properties: [:])
     }
-}
 
+    /// The table, created with `schema` when it does not exist yet (also when another writer
+    /// creates it at the same moment).
+    public func loadOrCreateTable(namespace: String, name: String, schema: IcebergSchema) throws(IcebergError) -> IcebergTable {
+        do {
+            return try loadTable(namespace: namespace, name: name)
+        } catch .noSuchTable {
+            do {
+                return try createTable(namespace: namespace, name: name, schema: schema)
+            } catch .tableExists {
+                return try loadTable(namespace: namespace, name: name)
+            }
+        }
+    }
+}

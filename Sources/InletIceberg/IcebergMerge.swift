@@ -95,7 +95,7 @@ extension IcebergTable {
     private mutating func replaceOnce(_ selection: RowSelection, with incoming: [[ParquetValue?]], removal: RowRemoval,
                                       compression: ParquetCompression) throws(IcebergError) -> Int64? {
         let schema = try metadata.currentSchema
-        let io = catalog.storage
+        let io = storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let sequenceNumber = metadata.lastSequenceNumber + 1
         let parent = metadata.currentSnapshot
@@ -260,13 +260,13 @@ extension IcebergTable {
         for partition in order {
             let path = "\(metadata.location)/data/delete-\(UUIDText.random()).parquet"
             do {
-                var writer = try ParquetFileWriter(path: try catalog.storage.localPath(of: path), columns: columns,
+                var writer = try ParquetFileWriter(path: try storage.localPath(of: path), columns: columns,
                                                    options: .init(compression: compression))
                 for (file, positions) in byPartition[partition]!.sorted(by: { $0.0 < $1.0 }) {
                     for position in positions.sorted() { try writer.write(row: [.string(file), .int64(Int64(position))]) }
                 }
                 let summary = try writer.close()
-                try catalog.storage.publish(path)
+                try storage.publish(path)
                 files.append(DataFile(path: path, summary: summary, partition: partition))
             } catch let error as IcebergError {
                 throw error

@@ -6,6 +6,8 @@ public import InletParquet
 /// A table of a catalog, at the metadata it was loaded or last committed with.
 public struct IcebergTable: Sendable {
     public let catalog: any IcebergCatalog
+    /// Where the table's files are read and written.
+    public let storage: any TableStorage
     public let namespace: String
     public let name: String
     public private(set) var metadata: TableMetadata
@@ -18,11 +20,15 @@ public struct IcebergTable: Sendable {
     mutating func reloadAfterLostRace(attempt: Int) throws(IcebergError) {
         let ceiling = min(0.025 * Double(1 << min(attempt, 10)), 2.0)
         Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
-        self = try catalog.loadTable(namespace: namespace, name: name)
+        let reloaded = try catalog.loadTable(namespace: namespace, name: name)
+        metadata = reloaded.metadata
+        metadataLocation = reloaded.metadataLocation
     }
 
-    public init(catalog: any IcebergCatalog, namespace: String, name: String, metadata: TableMetadata, metadataLocation: String) {
+    public init(catalog: any IcebergCatalog, namespace: String, name: String, metadata: TableMetadata, metadataLocation: String,
+                storage: (any TableStorage)? = nil) {
         self.catalog = catalog
+        self.storage = storage ?? catalog.storage
         self.namespace = namespace
         self.name = name
         self.metadata = metadata
@@ -91,7 +97,7 @@ public struct IcebergTable: Sendable {
     public mutating func append(rows: some Sequence<[ParquetValue?]>, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64? {
         let files = try writeDataFiles(rows, compression: compression)
         guard files.contains(where: { $0.summary.rowCount > 0 }) else {
-            for file in files { catalog.storage.delete(file.path) }
+            for file in files { storage.delete(file.path) }
             return nil
         }
         return try commit(files: files, replacingAllData: false)
@@ -137,7 +143,7 @@ public struct IcebergTable: Sendable {
             }
             if !run.isEmpty || files.isEmpty { files += try writeUnsortedFiles(run.sorted(by: precedes), compression: compression) }
         } catch {
-            for file in files { catalog.storage.delete(file.path) }
+            for file in files { storage.delete(file.path) }
             throw error
         }
         return files.map { $0.sorted(by: order.orderID) }
@@ -158,7 +164,7 @@ public struct IcebergTable: Sendable {
     /// or an `overwrite` that also deletes every data file the table held.
     @discardableResult
     public mutating func commit(files: [DataFile], replacingAllData: Bool) throws(IcebergError) -> Int64 {
-        let io = catalog.storage
+        let io = storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let schema = try metadata.currentSchema
         let layout = try self.layout
@@ -236,7 +242,7 @@ public struct IcebergTable: Sendable {
                                  schema: IcebergSchema) throws(IcebergError) -> Bool {
         let parent = metadata.currentSnapshot
         let listPath = "\(metadata.location)/metadata/snap-\(snapshotID)-0-\(UUIDText.random()).avro"
-        try catalog.storage.write(try Self.avro(manifests, schema: Manifests.manifestFileSchema, metadata: [
+        try storage.write(try Self.avro(manifests, schema: Manifests.manifestFileSchema, metadata: [
             ("snapshot-id", String(snapshotID)), ("parent-snapshot-id", parent?["snapshot-id"]?.intValue.map(String.init) ?? "null"),
             ("sequence-number", String(sequenceNumber)), ("format-version", "2"),
         ], what: "manifest list"), to: listPath)
@@ -274,33 +280,26 @@ public struct IcebergTable: Sendable {
         var snapshot: JSONObject = [
             "snapshot-id": .int(snapshotID),
             "sequence-number": .int(sequenceNumber),
-            "timestamp-ms": .int(SQLiteCatalog.now()),
+            "timestamp-ms": .int(TableMetadata.now()),
             "manifest-list": .string(listPath),
             "summary": .object(summary),
             "schema-id": .int(Int64(schema.schemaID)),
         ]
         if let parentID = parent?["snapshot-id"] { snapshot["parent-snapshot-id"] = parentID }
         var next = metadata
-        next.add(snapshot: snapshot, previousMetadataFile: metadataLocation, now: SQLiteCatalog.now())
+        next.add(snapshot: snapshot, previousMetadataFile: metadataLocation, now: TableMetadata.now())
         guard try commit(metadata: next) else {
-            catalog.storage.delete(listPath)
+            storage.delete(listPath)
             return false
         }
         return true
     }
 
-    /// Writes `next` as the table's next metadata file and swaps the catalog to it; false when
-    /// another writer committed first.
+    /// Makes `next` the table's metadata through the catalog; false when another writer committed first.
     mutating func commit(metadata next: TableMetadata) throws(IcebergError) -> Bool {
-        let nextLocation = "\(metadata.location)/metadata/\(Self.nextVersion(after: metadataLocation))-\(UUIDText.random()).metadata.json"
-        try catalog.storage.write(Array(JSONWriter.string(from: .object(next.json)).utf8), to: nextLocation)
-        guard try catalog.swap(namespace: namespace, name: name, from: metadataLocation, to: nextLocation) else {
-            // Lost the race: this metadata file will never be the table's.
-            catalog.storage.delete(nextLocation)
-            return false
-        }
-        metadata = next
-        metadataLocation = nextLocation
+        guard let committed = try catalog.commit(self, next: next) else { return false }
+        metadata = committed.metadata
+        metadataLocation = committed.location
         return true
     }
 
@@ -317,11 +316,4 @@ public struct IcebergTable: Sendable {
         }
     }
 
-    /// `00003-….metadata.json` → `00004`.
-    static func nextVersion(after location: String) -> String {
-        let file = location.split(separator: "/").last.map(String.init) ?? ""
-        let version = Int(file.prefix { $0.isNumber }) ?? -1
-        let text = String(version + 1)
-        return String(repeating: "0", count: max(0, 5 - text.count)) + text
-    }
 }

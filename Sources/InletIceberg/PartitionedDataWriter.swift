@@ -27,7 +27,7 @@ struct PartitionedDataWriter {
             }
             return position
         }
-        storage = table.catalog.storage
+        storage = table.storage
         dataLocation = "\(table.metadata.location)/data"
         fields = try table.parquetFields
         self.compression = compression

@@ -70,7 +70,7 @@ extension IcebergTable {
             let schema = try metadata.currentSchema.applying(changes, lastColumnID: metadata.lastColumnID,
                                                               schemaID: metadata.highestSchemaID + 1)
             var next = metadata
-            next.add(schema: schema, now: SQLiteCatalog.now(), previousMetadataFile: metadataLocation)
+            next.add(schema: schema, now: TableMetadata.now(), previousMetadataFile: metadataLocation)
             if try commit(metadata: next) { return }
             try reloadAfterLostRace(attempt: attempt)
         }

@@ -1,3 +1,4 @@
+import Foundation
 public import InletJSON
 
 /// A table's metadata file (format v2), kept as the JSON it was read from so that fields this writer
@@ -44,6 +45,17 @@ public struct TableMetadata: Sendable {
 
     private init(unchecked json: JSONObject) {
         self.json = json
+    }
+
+    /// Milliseconds since the epoch, as table metadata records times.
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// `00003-….metadata.json` → `00004`.
+    static func nextVersion(after location: String) -> String {
+        let file = location.split(separator: "/").last.map(String.init) ?? ""
+        let version = Int(file.prefix { $0.isNumber }) ?? -1
+        let text = String(version + 1)
+        return String(repeating: "0", count: max(0, 5 - text.count)) + text
     }
 
     public var location: String { json["location"]?.stringValue ?? "" }

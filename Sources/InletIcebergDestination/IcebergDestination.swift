@@ -37,8 +37,9 @@ public struct IcebergDestination: Destination {
                 let added = mapping.fields(of: plan.jsonSchema).filter { !existing.contains($0.name) }
                 if !added.isEmpty { try table.updateSchema(added.map { .addColumn(name: $0.name, type: $0.type) }) }
             } catch .noSuchTable {
-                table = try catalog.createTable(namespace: namespace, name: tableName,
-                                                schema: IcebergSchema(fields: mapping.fields(of: plan.jsonSchema)))
+                // Another writer may create it at the same moment: then this one writes to theirs.
+                table = try catalog.loadOrCreateTable(namespace: namespace, name: tableName,
+                                                      schema: IcebergSchema(fields: mapping.fields(of: plan.jsonSchema)))
             }
             return try IcebergStreamWriter(table: table, plan: plan, workers: workers)
         } catch {
@@ -88,7 +89,7 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
             case .append:
                 let (files, nulled) = try writeFiles(records)
                 guard files.contains(where: { $0.summary.rowCount > 0 }) else {
-                    for file in files { table.catalog.storage.delete(file.path) }
+                    for file in files { table.storage.delete(file.path) }
                     return WriteReport(nulledValues: nulled)
                 }
                 try table.commit(files: files, replacingAllData: false)
@@ -130,7 +131,7 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
     }
 
     func abandon() {
-        for file in heldFiles { table.catalog.storage.delete(file.path) }
+        for file in heldFiles { table.storage.delete(file.path) }
         heldFiles = []
         heldRecords = 0
     }

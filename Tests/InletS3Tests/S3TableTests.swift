@@ -10,7 +10,7 @@ import Testing
 /// and DuckDB through `../shared/iceberg/iceberg_verify.py`.
 @Suite("Iceberg tables on S3")
 struct S3TableTests {
-    private static let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
 
     private let schema = IcebergSchema(fields: [
@@ -143,31 +143,20 @@ struct S3TableTests {
             try catalog.createNamespace("ns")
             _ = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
 
-            let failures = Mutex<[String]>([])
-            let done = DispatchSemaphore(value: 0)
-            for writer in 0..<2 {
-                Thread {
-                    defer { done.signal() }
-                    let client = S3Client(configuration)
-                    defer { client.shutdown() }
-                    do {
-                        let own = try SQLiteCatalog(path: database, warehouse: "s3://lake/wh", storage: try S3FileIO(client: client))
-                        var table = try own.loadTable(namespace: "ns", name: "t")
-                        for batch in 0..<5 {
-                            let start = (writer * 5 + batch) * 200
-                            try table.append(rows: rows(start..<start + 200))
-                        }
-                    } catch {
-                        failures.withLock { $0.append("writer \(writer): \(error)") }
-                    }
-                }.start()
+            let failures = atOnce(2) { writer in
+                let client = S3Client(configuration)
+                defer { client.shutdown() }
+                let own = try SQLiteCatalog(path: database, warehouse: "s3://lake/wh", storage: try S3FileIO(client: client))
+                var table = try own.loadTable(namespace: "ns", name: "t")
+                for batch in 0..<5 {
+                    let start = (writer * 5 + batch) * 200
+                    try table.append(rows: rows(start..<start + 200))
+                }
             }
-            done.wait()
-            done.wait()
             let report = try ReferencePython.run([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
                                                   "--expect-rows", "2000", "--expect-snapshots", "10", "--strict",
                                                   "--s3-endpoint", "http://127.0.0.1:\(moto.port)", "--s3-access-key", "testing", "--s3-secret-key", "testing"])
-            return (failures.withLock { $0 }, report)
+            return (failures, report)
         }
         #expect(failureList.isEmpty, "\(failureList)")
         #expect(report.hasSuffix("OK\n"), "\(report)")

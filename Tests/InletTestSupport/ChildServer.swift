@@ -58,7 +58,7 @@ public final class ChildServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static func answers(port: Int) -> Bool {
+    static func answers(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
@@ -102,5 +102,175 @@ extension ChildServer {
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// SeaweedFS's `weed mini` on loopback: S3 and an Iceberg REST catalog (OAuth2 client credentials
+/// admin:adminsecret, table bucket `lake`), on free ports, its data in a directory removed at `stop`.
+public final class SeaweedServer: Sendable {
+    public static let clientID = "admin"
+    public static let clientSecret = "adminsecret"
+    private let child: ChildServer
+    private let directory: URL
+    public let s3Port: Int
+    public let catalogPort: Int
+
+    public var s3Endpoint: String { "http://127.0.0.1:\(s3Port)" }
+    public var catalogURI: String { "http://127.0.0.1:\(catalogPort)" }
+    public var log: String { child.log }
+
+    public init() throws {
+        let venv = ProcessInfo.processInfo.environment["INLET_CATALOGS_VENV"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-catalogs/venv"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-seaweed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Each server's gRPC listens 10000 above its HTTP port: both must be free.
+        var ports: [Int] = []
+        while ports.count < 6 {
+            let port = ChildServer.freePort()
+            if port < 55_000, !ports.contains(port), !ports.contains(port + 10_000), ChildServer.isFree(port + 10_000) { ports.append(port) }
+        }
+        (s3Port, catalogPort) = (ports[3], ports[4])
+        child = try ChildServer(
+            executable: "/usr/bin/env",
+            arguments: ["AWS_ACCESS_KEY_ID=\(Self.clientID)", "AWS_SECRET_ACCESS_KEY=\(Self.clientSecret)", venv + "/bin/weed", "mini",
+                        "-dir=\(directory.path)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-admin.ui=false", "-webdav=false",
+                        "-tableBucket=lake", "-master.telemetry=false", "-s3.port.lance=0",
+                        "-master.port=\(ports[0])", "-volume.port=\(ports[1])", "-filer.port=\(ports[2])", "-s3.port=\(ports[3])",
+                        "-s3.port.iceberg=\(ports[4])", "-admin.port=\(ports[5])"],
+            fixedPort: ports[4])
+        // The catalog listens before S3 answers and before the table bucket exists: wait for both.
+        let deadline = Date().addingTimeInterval(30)
+        while !ChildServer.answersHTTP(port: s3Port, path: "/") || !listsNamespaces() {
+            guard Date() < deadline else { throw ChildServerError.didNotStart("weed mini did not answer: \(child.log)") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    /// Whether the catalog lists the table bucket's namespaces (with a token it handed out).
+    private func listsNamespaces() -> Bool {
+        let form = "grant_type=client_credentials&client_id=\(Self.clientID)&client_secret=\(Self.clientSecret)&scope=catalog"
+        guard let answer = ChildServer.exchange(port: catalogPort, request: "POST /v1/oauth/tokens HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n\r\n\(form)"),
+              let body = answer.range(of: "\r\n\r\n").map({ answer[$0.upperBound...] }),
+              let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+              let token = json["access_token"] as? String else { return false }
+        let listing = ChildServer.exchange(port: catalogPort, request: "GET /v1/lake/namespaces HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+            + "Authorization: Bearer \(token)\r\n\r\n")
+        return listing?.hasPrefix("HTTP/1.1 200") == true || listing?.hasPrefix("HTTP/1.0 200") == true
+    }
+
+    public func stop() {
+        child.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension ChildServer {
+    static func isFree(_ port: Int) -> Bool { !answers(port: port) }
+
+    /// Whether a GET of `path` on the loopback `port` gets any HTTP answer within 2 s.
+    static func answersHTTP(port: Int, path: String) -> Bool {
+        exchange(port: port, request: "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?.hasPrefix("HTTP/") == true
+    }
+
+    /// The whole answer to an HTTP/1.0 request (the server closes the connection after it), or nil
+    /// without one within 2 s.
+    static func exchange(port: Int, request: String) -> String? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let bytes = Array(request.utf8)
+        guard send(descriptor, bytes, bytes.count, 0) == bytes.count else { return nil }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            answer += buffer[0..<count]
+        }
+        return answer.isEmpty ? nil : String(decoding: answer, as: UTF8.self)
+    }
+}
+
+/// A PostgreSQL server of its own on a free loopback port (Debian's binaries), with a database and
+/// user `inlet` (password `inlet-secret`); its data directory is removed at `stop`. As root, the
+/// server runs as the `postgres` user (PostgreSQL refuses to run as root).
+public final class PostgresServer: Sendable {
+    public static let user = "inlet"
+    public static let password = "inlet-secret"
+    private let child: ChildServer
+    private let directory: URL
+    public let port: Int
+
+    public var url: String { "postgres://\(Self.user):\(Self.password)@127.0.0.1:\(port)/inlet" }
+    /// The same database for SQLAlchemy (pyiceberg's SqlCatalog).
+    public var sqlAlchemyURL: String { "postgresql+psycopg2://\(Self.user):\(Self.password)@127.0.0.1:\(port)/inlet" }
+
+    public init() throws {
+        let binaries = ProcessInfo.processInfo.environment["INLET_POSTGRES_BIN"] ?? "/usr/lib/postgresql/15/bin"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-postgres-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let passwordFile = directory.appendingPathComponent("password").path
+        try Self.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let asRoot = getuid() == 0
+        let prefix = asRoot ? ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : []
+        if asRoot { try Self.runToEnd("/usr/bin/env", ["chown", "-R", "postgres:postgres", directory.path]) }
+        let data = directory.appendingPathComponent("data").path
+        try Self.runToEnd("/usr/bin/env", prefix + [binaries + "/initdb", "-D", data, "-U", Self.user, "--pwfile=\(passwordFile)",
+                                                      "--auth=scram-sha-256", "--no-sync", "-E", "UTF8"])
+        port = ChildServer.freePort()
+        child = try ChildServer(executable: "/usr/bin/env",
+                                arguments: prefix + [binaries + "/postgres", "-D", data, "-h", "127.0.0.1", "-p", String(port),
+                                                     "-k", directory.path, "-c", "fsync=off"],
+                                fixedPort: port)
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let ready = Process()
+            ready.executableURL = URL(fileURLWithPath: binaries + "/pg_isready")
+            ready.arguments = ["-h", "127.0.0.1", "-p", String(port), "-q"]
+            try ready.run()
+            ready.waitUntilExit()
+            if ready.terminationStatus == 0 { break }
+            guard Date() < deadline else { throw ChildServerError.didNotStart("postgres did not get ready: \(child.log)") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        try psql("CREATE DATABASE inlet", database: "postgres")
+    }
+
+    /// Runs SQL with psql as the server's user.
+    public func psql(_ sql: String, database: String = "inlet") throws {
+        let binaries = ProcessInfo.processInfo.environment["INLET_POSTGRES_BIN"] ?? "/usr/lib/postgresql/15/bin"
+        try Self.runToEnd("/usr/bin/env", ["PGPASSWORD=\(Self.password)", binaries + "/psql", "-h", "127.0.0.1", "-p", String(port),
+                                           "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+    }
+
+    public func stop() {
+        child.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private static func runToEnd(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ChildServerError.didNotStart("\(arguments.joined(separator: " ")) failed: \(text)")
+        }
     }
 }

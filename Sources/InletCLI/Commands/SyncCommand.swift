@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import InletIceberg
-import InletS3
 import InletIcebergDestination
 import InletJSON
 import InletPipeline
@@ -23,8 +22,14 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "Path to the JSON config file.")
     var config: String
 
-    @Option(name: .long, help: "A configured catalog (JSON) to sync; default: every stream the connector discovers.")
+    @Option(name: .long, help: "The Iceberg catalog: rest:http(s)://… (an Iceberg REST catalog), sql:postgres://user@host:port/db (PostgreSQL; the password from the URL or PGPASSWORD) or sql:sqlite:PATH; default: SQLite in <data-dir>/catalog.db. A path to a JSON file is read as --configured-catalog.")
     var catalog: String?
+
+    @Option(name: .customLong("catalog-config"), help: "A JSON file with the catalog's settings: credential (client_id:client_secret for OAuth2), token, warehouse, oauth2-server-uri, scope (REST); name (the SQL catalog_name, default \"default\").")
+    var catalogConfig: String?
+
+    @Option(name: .customLong("configured-catalog"), help: "A configured catalog (JSON) to sync; default: every stream the connector discovers.")
+    var configuredCatalog: String?
 
     @Option(name: .long, help: "Only these streams (comma-separated), of the discovered ones.")
     var streams: String?
@@ -32,7 +37,7 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "Where Inlet keeps its warehouse, catalog, state and keys.")
     var dataDir = "inlet-data"
 
-    @Option(name: .long, help: "The warehouse: a directory (default: <data-dir>/warehouse) or s3://bucket/prefix (credentials, region and endpoint from --s3-config, else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3).")
+    @Option(name: .long, help: "The warehouse: a directory (default: <data-dir>/warehouse) or s3://bucket/prefix (credentials, region and endpoint from --s3-config, else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL_S3). With a REST catalog: the warehouse the server is asked for.")
     var warehouse: String?
 
     @Option(name: .customLong("s3-config"), help: "A JSON file with endpoint, region, access_key_id, secret_access_key, session_token, path_style for an s3:// warehouse.")
@@ -99,28 +104,12 @@ struct SyncCommand: ParsableCommand {
             try ColumnTransformation.list(from: try InputFiles.json(at: path, role: "transformations"))
         } ?? []
 
-        // Staged record batches stay on this machine: in the warehouse, or beside the catalog for an
-        // s3:// warehouse.
-        let remoteWarehouse = warehouse.flatMap { $0.hasPrefix("s3://") || $0.hasPrefix("s3a://") ? $0 : nil }
-        let warehouseDirectory = URL(fileURLWithPath: remoteWarehouse == nil ? warehouse ?? dataDir + "/warehouse" : dataDir + "/work")
-            .standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: warehouseDirectory, withIntermediateDirectories: true)
-        let icebergCatalog: SQLiteCatalog
-        // The S3 client's connections are closed when the sync ends, however it ends.
-        var s3Client: S3Client?
-        defer { s3Client?.shutdown() }
-        if let remoteWarehouse {
-            guard let s3 = S3Client.Configuration.fromSettings(try s3Settings()) else {
-                throw CLIError("--warehouse \(remoteWarehouse): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
-            }
-            let client = S3Client(s3)
-            s3Client = client
-            icebergCatalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: remoteWarehouse,
-                                               storage: try S3FileIO(client: client, stagingDirectory: warehouseDirectory + "/s3-staging"))
-        } else {
-            icebergCatalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: "file://" + warehouseDirectory)
-        }
+        let setup = try WarehouseSetup.open(catalogSpec: icebergCatalogSpec, warehouse: warehouse, dataDir: dataDir,
+                                            s3Settings: try s3Settings(), catalogSettings: try catalogSettings())
+        // The catalog's and storage's connections are closed when the sync ends, however it ends.
+        defer { setup.close() }
+        let warehouseDirectory = setup.localDirectory
         let stateStore = try SQLiteStateStore(path: dataDir + "/state.db")
         let keyStore = try KeyStore(path: dataDir + "/keys.json")
         let runID = UUID().uuidString.lowercased()
@@ -148,7 +137,7 @@ struct SyncCommand: ParsableCommand {
         let target: any Destination
         switch destination {
         case "iceberg":
-            target = IcebergDestination(catalog: icebergCatalog, namespace: namespace, mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJson),
+            target = IcebergDestination(catalog: setup.catalog, namespace: namespace, mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJson),
                                         workers: max(1, workers))
         case "jsonl":
             target = JSONLinesDestination(directory: dataDir + "/jsonl")
@@ -166,29 +155,43 @@ struct SyncCommand: ParsableCommand {
             let progress = try await pipeline.run(config: configObject, streams: selected)
             display.finish()
             try? FileManager.default.removeItem(atPath: warehouseDirectory + "/staging/" + runID)
-            return Self.summary(progress, runID: runID, target: summaryTarget(remoteWarehouse ?? warehouseDirectory), place: summaryPlace)
+            return Self.summary(progress, runID: runID, target: summaryTarget(setup.description), place: summaryPlace)
         } catch {
             display.finish()
-            environment.standardError.write(line: Self.summary(error.progress, runID: runID, target: summaryTarget(remoteWarehouse ?? warehouseDirectory),
+            environment.standardError.write(line: Self.summary(error.progress, runID: runID, target: summaryTarget(setup.description),
                                                                place: summaryPlace))
             throw error
         }
     }
 
+    /// `--catalog` when it names an Iceberg catalog rather than a configured catalog file.
+    private var icebergCatalogSpec: String? {
+        guard let catalog, ["rest:", "sql:"].contains(where: { catalog.hasPrefix($0) }) else { return nil }
+        return catalog
+    }
+
+    /// `--catalog-config`'s settings.
+    private func catalogSettings() throws(CLIError) -> [String: String] {
+        try settings(in: catalogConfig, role: "catalog config", known: ["credential", "token", "warehouse", "oauth2-server-uri", "scope", "name"])
+    }
+
     /// `--s3-config`'s settings as text; a value of another type is refused without echoing it (the file holds secrets).
     private func s3Settings() throws(CLIError) -> [String: String] {
-        guard let s3Config else { return [:] }
-        guard case .object(let object) = try InputFiles.json(at: s3Config, role: "S3 config") else {
-            throw CLIError("S3 config file \(s3Config) must hold a JSON object")
+        try settings(in: s3Config, role: "S3 config", known: ["endpoint", "region", "access_key_id", "secret_access_key", "session_token", "path_style"])
+    }
+
+    private func settings(in path: String?, role: String, known: Set<String>) throws(CLIError) -> [String: String] {
+        guard let path else { return [:] }
+        guard case .object(let object) = try InputFiles.json(at: path, role: role) else {
+            throw CLIError("\(role) file \(path) must hold a JSON object")
         }
-        let known: Set<String> = ["endpoint", "region", "access_key_id", "secret_access_key", "session_token", "path_style"]
         var settings: [String: String] = [:]
         for (key, value) in object {
-            guard known.contains(key) else { throw CLIError("S3 config file \(s3Config): unknown setting '\(key)' (expected \(known.sorted().joined(separator: ", ")))") }
+            guard known.contains(key) else { throw CLIError("\(role) file \(path): unknown setting '\(key)' (expected \(known.sorted().joined(separator: ", ")))") }
             switch value {
             case .string(let text): settings[key] = text
             case .bool(let flag): settings[key] = flag ? "true" : "false"
-            default: throw CLIError("S3 config file \(s3Config): '\(key)' must be a string")
+            default: throw CLIError("\(role) file \(path): '\(key)' must be a string")
             }
         }
         return settings
@@ -196,7 +199,9 @@ struct SyncCommand: ParsableCommand {
 
     /// The streams to sync: the catalog file's, or the discovered ones (all, or those named).
     private func configuredStreams(connector: any Connector, config: JSONObject) async throws -> [ConfiguredAirbyteStream] {
-        if let catalog { return try InputFiles.catalog(at: catalog).streams }
+        if let configured = configuredCatalog ?? (icebergCatalogSpec == nil ? catalog : nil) {
+            return try InputFiles.catalog(at: configured).streams
+        }
         let discovered = try await connector.catalog(config: config).streams
         let wanted = streams.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
         if let wanted {
@@ -225,7 +230,7 @@ struct SyncCommand: ParsableCommand {
 
     /// Where the summary says the records went, and where each stream's went.
     private func summaryTarget(_ warehouse: String) -> String {
-        destination == "jsonl" ? "json lines in \(dataDir)/jsonl" : "warehouse \(warehouse)"
+        destination == "jsonl" ? "json lines in \(dataDir)/jsonl" : warehouse
     }
 
     private func summaryPlace(_ stream: String) -> String {

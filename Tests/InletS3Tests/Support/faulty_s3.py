@@ -9,9 +9,14 @@ usage: faulty_s3.py MODE   (prints "port N" once listening; logs "METHOD PATH?QU
   proxy:PORT:every:N     forwards to an S3 server on PORT, but answers every Nth request 503 itself
   proxy:PORT:dropput:N   forwards, but drops the connection of every Nth PUT before answering
   proxy:PORT:failputs:N  forwards the first N PUTs, then answers every PUT 503
+  Iceberg REST catalog faults (a commit is a POST to .../namespaces/NS/tables/TABLE):
+  proxy:PORT:commit503:N    the first N commits get 503 without reaching the catalog
+  proxy:PORT:commitlost:N   the first N commits reach the catalog, but their answer is replaced by 502
+  proxy:PORT:commit409:N    the first N commits get 409 CommitFailedException without reaching the catalog
+  proxy:PORT:unauthorized:N the first N requests other than token requests get 401
 Exits after 120 s or 5000 requests.
 """
-import http.client, sys, threading
+import http.client, json, re, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parts = sys.argv[1].split(":")
@@ -20,7 +25,8 @@ if mode == "proxy":
     upstream, rule, count = int(parts[1]), parts[2], int(parts[3])
 else:
     count = int(parts[1]) if len(parts) > 1 else 0
-state = {"n": 0, "puts": 0}
+state = {"n": 0, "puts": 0, "commits": 0, "others": 0}
+commit_path = re.compile(r"/namespaces/[^/]+/tables/[^/?]+$")
 lock = threading.Lock()
 
 class Handler(BaseHTTPRequestHandler):
@@ -36,13 +42,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", '"etag-%d"' % state["n"])
         self.end_headers()
         self.wfile.write(body)
-    def forward(self, body):
+    def error(self, status, kind, message):
+        self.answer(status, json.dumps({"error": {"message": message, "type": kind, "code": status}}).encode())
+    def forward(self, body, replace_status=None):
         connection = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
         connection.request(self.command, self.path, body=body if body else None, headers=headers)
         response = connection.getresponse()
         data = response.read()
         print(f"{self.command} {self.path} {response.status} forwarded", file=sys.stderr, flush=True)
+        if replace_status:
+            connection.close()
+            return self.error(replace_status, "ServerError", "Injected after the catalog applied the request.")
         self.send_response(response.status)
         for name, value in response.getheaders():
             if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
@@ -61,6 +72,13 @@ class Handler(BaseHTTPRequestHandler):
             if self.command == "PUT":
                 state["puts"] += 1
             puts = state["puts"]
+            is_commit = self.command == "POST" and commit_path.search(self.path) is not None
+            if is_commit:
+                state["commits"] += 1
+            commits = state["commits"]
+            if "/oauth/tokens" not in self.path:
+                state["others"] += 1
+            others = state["others"]
         if mode == "proxy":
             if rule == "every" and n % count == 0 or rule == "failputs" and self.command == "PUT" and puts > count:
                 return self.answer(503, b"<Error><Code>SlowDown</Code><Message>Injected.</Message></Error>")
@@ -69,6 +87,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
+            if is_commit and commits <= count:
+                if rule == "commit503":
+                    return self.error(503, "ServiceUnavailableException", "Injected.")
+                if rule == "commit409":
+                    return self.error(409, "CommitFailedException", "Injected conflict.")
+                if rule == "commitlost":
+                    return self.forward(body, replace_status=502)
+            if rule == "unauthorized" and "/oauth/tokens" not in self.path and others <= count:
+                return self.error(401, "NotAuthorizedException", "Injected: token expired.")
             return self.forward(body)
         if n > 5000:
             threading.Thread(target=server.shutdown, daemon=True).start()

@@ -1,0 +1,94 @@
+import Foundation
+import InletIceberg
+import InletIcebergPostgres
+import InletJSON
+import InletS3
+
+/// The Iceberg catalog a sync writes through, and where its local files go: a SQLite catalog in the
+/// data directory (the default), PostgreSQL (`sql:postgres://…`) or a REST catalog (`rest:http…`),
+/// over a local or `s3://` warehouse. `close` ends its connections.
+struct WarehouseSetup {
+    let catalog: any IcebergCatalog
+    /// Where staged batches and data files wait on this machine.
+    let localDirectory: String
+    /// What the summary names as the destination.
+    let description: String
+    let close: () -> Void
+
+    /// `catalogSpec` is `--catalog` when it names an Iceberg catalog; `settings` come from `--catalog-config`.
+    static func open(catalogSpec: String?, warehouse: String?, dataDir: String, s3Settings: [String: String],
+                     catalogSettings: [String: String]) throws -> WarehouseSetup {
+        let remote = warehouse.flatMap { $0.hasPrefix("s3://") || $0.hasPrefix("s3a://") ? $0 : nil }
+        if let spec = catalogSpec, spec.hasPrefix("rest:") {
+            return try rest(uri: String(spec.dropFirst("rest:".count)), warehouse: warehouse, dataDir: dataDir, s3Settings: s3Settings,
+                            catalogSettings: catalogSettings)
+        }
+        let local = URL(fileURLWithPath: remote == nil ? warehouse ?? dataDir + "/warehouse" : dataDir + "/work").standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
+        var closers: [() -> Void] = []
+        let storage: any TableStorage
+        if let remote {
+            guard let s3 = S3Client.Configuration.fromSettings(s3Settings) else {
+                throw CLIError("--warehouse \(remote): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
+            }
+            let client = S3Client(s3)
+            closers.append { client.shutdown() }
+            storage = try S3FileIO(client: client, stagingDirectory: local + "/s3-staging")
+        } else {
+            storage = LocalFileIO()
+        }
+        let location = remote ?? "file://" + local
+        let catalog: any IcebergCatalog
+        let name = catalogSettings["name"] ?? "default"
+        switch catalogSpec {
+        case nil:
+            catalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: location, name: name, storage: storage)
+        case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
+            let postgres = try PostgresCatalog(url: String(spec.dropFirst("sql:".count)), warehouse: location, name: name, storage: storage)
+            closers.append { postgres.close() }
+            catalog = postgres
+        case let spec? where spec.hasPrefix("sql:sqlite:"):
+            catalog = try SQLiteCatalog(path: String(spec.dropFirst("sql:sqlite:".count)), warehouse: location, name: name, storage: storage)
+        case let spec?:
+            throw CLIError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
+        }
+        return WarehouseSetup(catalog: catalog, localDirectory: local, description: "warehouse \(location)") {
+            for close in closers { close() }
+        }
+    }
+
+    private static func rest(uri: String, warehouse: String?, dataDir: String, s3Settings: [String: String],
+                             catalogSettings: [String: String]) throws -> WarehouseSetup {
+        guard uri.hasPrefix("http://") || uri.hasPrefix("https://") else {
+            throw CLIError("--catalog rest:\(uri): expected rest:http://… or rest:https://…")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let credential = catalogSettings["credential"] ?? environment["INLET_CATALOG_CREDENTIAL"]
+        var clientID: String?
+        var clientSecret: String?
+        if let credential {
+            // "id:secret", or a secret alone (pyiceberg's form).
+            let parts = credential.split(separator: ":", maxSplits: 1).map(String.init)
+            (clientID, clientSecret) = parts.count == 2 ? (parts[0], parts[1]) : (nil, parts.first)
+        }
+        let local = URL(fileURLWithPath: dataDir + "/work").standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
+        let fileIO = FileIOProperties(base: s3Settings, stagingDirectory: local + "/s3-staging")
+        let configuration = RESTCatalog.Configuration(
+            uri: uri, warehouse: catalogSettings["warehouse"] ?? warehouse, clientID: clientID ?? (clientSecret == nil ? nil : ""),
+            clientSecret: clientSecret, token: catalogSettings["token"] ?? environment["INLET_CATALOG_TOKEN"],
+            oauthServerURI: catalogSettings["oauth2-server-uri"], scope: catalogSettings["scope"] ?? "catalog")
+        let catalog = try RESTCatalog(configuration, fileIO: fileIO)
+        return WarehouseSetup(catalog: catalog, localDirectory: local,
+                              description: "catalog \(uri)" + (configuration.warehouse.map { " (warehouse \($0))" } ?? "")) {
+            catalog.shutdown()
+        }
+    }
+
+    /// The spec without a password (`postgres://user:secret@…` → `postgres://user:***@…`).
+    static func redacted(_ spec: String) -> String {
+        guard let at = spec.firstIndex(of: "@"), let scheme = spec.range(of: "://"), scheme.upperBound < at,
+              let colon = spec[scheme.upperBound..<at].firstIndex(of: ":") else { return spec }
+        return String(spec[..<spec.index(after: colon)]) + "***" + String(spec[at...])
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+import InletIceberg
+import InletIcebergPostgres
+import InletParquet
+import InletS3
+import InletTestSupport
+import Testing
+
+/// Tables in an S3 warehouse (moto) listed in a PostgreSQL catalog (a server of the test's own),
+/// read back by pyiceberg's SqlCatalog on the same database and by DuckDB.
+@Suite("PostgreSQL catalog")
+struct PostgresCatalogTests {
+    private let schema = IcebergSchema(fields: [
+        IcebergField(id: 1, name: "id", type: .long, isRequired: true),
+        IcebergField(id: 2, name: "name", type: .string),
+        IcebergField(id: 3, name: "amount", type: .double),
+    ], identifierFieldIDs: [1])
+
+    private func rows(_ range: Range<Int>, suffix: String = "") -> [[ParquetValue?]] {
+        range.map { [.int64(Int64($0)), $0 % 7 == 0 ? nil : .string("name \($0)\(suffix)"), .double(Double($0) / 4)] }
+    }
+
+    private static func verify(_ postgres: PostgresServer, s3Port: Int, rows: Int, snapshots: Int) throws -> String {
+        try ReferencePython.run([S3TableTests.verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "s3://lake/wh",
+                                 "--namespace", "ns", "--table", "t", "--expect-rows", String(rows), "--expect-snapshots", String(snapshots),
+                                 "--strict", "--s3-endpoint", "http://127.0.0.1:\(s3Port)", "--s3-access-key", "testing",
+                                 "--s3-secret-key", "testing"])
+    }
+
+    private static func s3(_ moto: ChildServer) -> S3Client.Configuration {
+        S3Client.Configuration(endpoint: URL(string: "http://127.0.0.1:\(moto.port)"),
+                               credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"))
+    }
+
+    /// Appends, a merge and an overwrite; then the catalog's connection is cut by the server
+    /// (as a restart or a proxy would) and the next commit opens another.
+    @Test func tablesReadBackAndADroppedConnectionIsReopened() async throws {
+        let (report, afterDrop, reloadedSameSnapshot) = try await onOwnThread { () throws -> (String, String, Bool) in
+            let postgres = try PostgresServer()
+            defer { postgres.stop() }
+            let moto = try ChildServer.moto()
+            defer { moto.stop() }
+            let client = S3Client(Self.s3(moto))
+            defer { client.shutdown() }
+            try client.createBucket("lake")
+            let catalog = try PostgresCatalog(url: postgres.url, warehouse: "s3://lake/wh", storage: try S3FileIO(client: client))
+            defer { catalog.close() }
+            try catalog.createNamespace("ns")
+            try catalog.createNamespace("ns")
+            var table = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+            try table.append(rows: rows(0..<3000))
+            try table.append(rows: rows(3000..<5000))
+            try table.merge(rows: rows(4000..<6000, suffix: " v2"))
+            let report = try Self.verify(postgres, s3Port: moto.port, rows: 6000, snapshots: 3)
+            try postgres.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'inlet' AND pid <> pg_backend_pid()")
+            try table.overwrite(rows: rows(0..<10))
+            let afterDrop = try Self.verify(postgres, s3Port: moto.port, rows: 10, snapshots: 4)
+            let reloaded = try catalog.loadTable(namespace: "ns", name: "t")
+            return (report, afterDrop, reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
+        }
+        #expect(report.hasSuffix("OK\n"), "\(report)")
+        #expect(afterDrop.hasSuffix("OK\n"), "\(afterDrop)")
+        #expect(reloadedSameSnapshot)
+    }
+
+    @Test func twoWritersCommittingAtOnceBothLand() async throws {
+        let (failureList, report) = try await onOwnThread { () throws -> ([String], String) in
+            let postgres = try PostgresServer()
+            defer { postgres.stop() }
+            let moto = try ChildServer.moto()
+            defer { moto.stop() }
+            let setup = S3Client(Self.s3(moto))
+            defer { setup.shutdown() }
+            try setup.createBucket("lake")
+            let catalog = try PostgresCatalog(url: postgres.url, warehouse: "s3://lake/wh", storage: try S3FileIO(client: setup))
+            try catalog.createNamespace("ns")
+            _ = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+            catalog.close()
+
+            let failures = atOnce(2) { writer in
+                let client = S3Client(Self.s3(moto))
+                defer { client.shutdown() }
+                let own = try PostgresCatalog(url: postgres.url, warehouse: "s3://lake/wh", storage: try S3FileIO(client: client))
+                defer { own.close() }
+                var table = try own.loadTable(namespace: "ns", name: "t")
+                for batch in 0..<5 {
+                    let start = (writer * 5 + batch) * 200
+                    try table.append(rows: rows(start..<start + 200))
+                }
+            }
+            return (failures, try Self.verify(postgres, s3Port: moto.port, rows: 2000, snapshots: 10))
+        }
+        #expect(failureList.isEmpty, "\(failureList)")
+        #expect(report.hasSuffix("OK\n"), "\(report)")
+    }
+
+    /// A wrong password and a server that is not there give errors that say where, without the password.
+    @Test func connectionFailuresSayWhereWithoutThePassword() async throws {
+        let (wrongPassword, nobody) = try await onOwnThread { () throws -> (String, String) in
+            let postgres = try PostgresServer()
+            defer { postgres.stop() }
+            func failure(_ url: String) -> String {
+                do {
+                    _ = try PostgresCatalog(url: url, warehouse: "file:///tmp/wh", storage: LocalFileIO())
+                    return "no error"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            return (failure("postgres://inlet:not-the-password@127.0.0.1:\(postgres.port)/inlet"),
+                    failure("postgres://inlet:not-the-password@127.0.0.1:\(ChildServer.freePort())/inlet"))
+        }
+        #expect(wrongPassword.contains("postgres://inlet@127.0.0.1"), "\(wrongPassword)")
+        #expect(wrongPassword.contains("password authentication failed"), "\(wrongPassword)")
+        #expect(nobody.contains("connecting to postgres://inlet@127.0.0.1"), "\(nobody)")
+        #expect(!wrongPassword.contains("not-the-password") && !nobody.contains("not-the-password"))
+    }
+}
