@@ -21,11 +21,12 @@ struct RESTCatalogTests {
         range.map { [.int64(Int64($0)), $0 % 7 == 0 ? nil : .string("name \($0)\(suffix)"), .double(Double($0) / 4)] }
     }
 
-    private static func catalog(_ server: SeaweedServer, uri: String? = nil, attempts: Int = 5) throws -> RESTCatalog {
+    /// SeaweedFS vends no credentials (and then names no endpoint either): S3 is configured here,
+    /// unless `s3` says otherwise.
+    private static func catalog(_ server: SeaweedServer, uri: String? = nil, attempts: Int = 5, s3: [String: String]? = nil) throws -> RESTCatalog {
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-rest-staging-\(UUID().uuidString)").path
-        // SeaweedFS vends no credentials (and then names no endpoint either): S3 is configured here.
-        let fileIO = FileIOProperties(base: ["endpoint": server.s3Endpoint, "access_key_id": SeaweedServer.clientID,
-                                             "secret_access_key": SeaweedServer.clientSecret], stagingDirectory: staging)
+        let fileIO = FileIOProperties(base: s3 ?? ["endpoint": server.s3Endpoint, "access_key_id": SeaweedServer.clientID,
+                                                   "secret_access_key": SeaweedServer.clientSecret], stagingDirectory: staging)
         return try RESTCatalog(.init(uri: uri ?? server.catalogURI, warehouse: "lake", clientID: SeaweedServer.clientID,
                                      clientSecret: SeaweedServer.clientSecret, maximumAttempts: attempts, retryDelay: .milliseconds(20)),
                                fileIO: fileIO)
@@ -153,5 +154,34 @@ struct RESTCatalogTests {
         #expect(outcome.failure.contains("committing to ns.t: HTTP 503 ServiceUnavailableException: Injected. after 3 attempts"),
                 "\(outcome.failure)")
         for report in outcome.reports { #expect(report.hasSuffix("OK\n"), "\(report)") }
+    }
+
+    /// A catalog that vends credentials for a table's location: files are written with those, not
+    /// with the (wrong) keys and endpoint configured for the catalog.
+    @Test func vendedCredentialsAreUsedForTheTablesFiles() async throws {
+        let (failure, report) = try await onOwnThread { () throws -> (String, String) in
+            let server = try SeaweedServer()
+            defer { server.stop() }
+            let proxy = try ChildServer(executable: "/usr/bin/env",
+                                        arguments: ["python3", S3ClientTests.faultyServer, "proxy:\(server.catalogPort):vend:\(server.s3Port)"])
+            defer { proxy.stop() }
+            var failure = ""
+            do {
+                let catalog = try Self.catalog(server, uri: "http://127.0.0.1:\(proxy.port)", s3: [
+                    "endpoint": "http://127.0.0.1:\(ChildServer.freePort())", "access_key_id": "wrong", "secret_access_key": "wrong",
+                ])
+                defer { catalog.shutdown() }
+                try catalog.createNamespace("ns")
+                var table = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
+                try table.append(rows: rows(0..<500))
+                var loaded = try catalog.loadTable(namespace: "ns", name: "t")
+                try loaded.append(rows: rows(500..<1000))
+            } catch {
+                failure = "\(error)"
+            }
+            return (failure, try Self.verify(server, table: "t", rows: 1000, snapshots: 2))
+        }
+        #expect(failure.isEmpty, "\(failure)")
+        #expect(report.hasSuffix("OK\n"), "\(report)")
     }
 }

@@ -14,6 +14,8 @@ usage: faulty_s3.py MODE   (prints "port N" once listening; logs "METHOD PATH?QU
   proxy:PORT:commitlost:N   the first N commits reach the catalog, but their answer is replaced by 502
   proxy:PORT:commit409:N    the first N commits get 409 CommitFailedException without reaching the catalog
   proxy:PORT:unauthorized:N the first N requests other than token requests get 401
+  proxy:PORT:vend:S3PORT    answers to table loads and creates vend S3 credentials (admin:adminsecret, the
+                            endpoint 127.0.0.1:S3PORT) in storage-credentials, as a catalog that vends them
 Exits after 120 s or 5000 requests.
 """
 import http.client, json, re, sys, threading
@@ -44,7 +46,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
     def error(self, status, kind, message):
         self.answer(status, json.dumps({"error": {"message": message, "type": kind, "code": status}}).encode())
-    def forward(self, body, replace_status=None):
+    def forward(self, body, replace_status=None, vend_port=None):
         connection = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
         connection.request(self.command, self.path, body=body if body else None, headers=headers)
@@ -54,6 +56,12 @@ class Handler(BaseHTTPRequestHandler):
         if replace_status:
             connection.close()
             return self.error(replace_status, "ServerError", "Injected after the catalog applied the request.")
+        if vend_port and response.status == 200 and "/tables" in self.path:
+            answer = json.loads(data)
+            answer["storage-credentials"] = [{"prefix": "s3://lake/", "config": {
+                "s3.access-key-id": "admin", "s3.secret-access-key": "adminsecret",
+                "s3.endpoint": f"http://127.0.0.1:{vend_port}", "s3.path-style-access": "true"}}]
+            data = json.dumps(answer).encode()
         self.send_response(response.status)
         for name, value in response.getheaders():
             if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
@@ -96,7 +104,7 @@ class Handler(BaseHTTPRequestHandler):
                     return self.forward(body, replace_status=502)
             if rule == "unauthorized" and "/oauth/tokens" not in self.path and others <= count:
                 return self.error(401, "NotAuthorizedException", "Injected: token expired.")
-            return self.forward(body)
+            return self.forward(body, vend_port=count if rule == "vend" else None)
         if n > 5000:
             threading.Thread(target=server.shutdown, daemon=True).start()
         if mode == "slowdown" and n <= count or mode == "always503":
