@@ -46,6 +46,8 @@ struct SyncExecutableTests {
         }
     }
 
+    typealias RunOutput = (status: Int32, output: String)
+
     struct Run {
         let directory: URL
         var dataDir: String { directory.appendingPathComponent("data").path }
@@ -66,7 +68,7 @@ struct SyncExecutableTests {
 
         /// Runs a sync to its end; returns its exit status and output. `environment` changes the test's
         /// (a nil value removes the variable).
-        func sync(_ extra: [String], environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
+        func sync(_ extra: [String], environment: [String: String?] = [:]) throws -> RunOutput {
             let process = process(extra)
             if !environment.isEmpty {
                 var variables = ProcessInfo.processInfo.environment
@@ -181,61 +183,74 @@ struct SyncExecutableTests {
 
     /// The demo synced through an Iceberg REST catalog (SeaweedFS: OAuth2 client credentials from
     /// `--catalog-config`, files in its S3), resumed, and read back through the same catalog.
-    @Test func aSyncThroughARESTCatalogIsReadBackThroughIt() throws {
-        let server = try SeaweedServer()
-        defer { server.stop() }
-        let api = try DemoAPI(count: 1500, delay: 0)
-        defer { api.stop() }
-        let run = try Run(api: api)
-        defer { try? FileManager.default.removeItem(at: run.directory) }
-        let settings = run.directory.appendingPathComponent("catalog.json").path
-        try Data(#"{"credential": "\#(SeaweedServer.clientID):\#(SeaweedServer.clientSecret)", "warehouse": "lake"}"#.utf8)
-            .write(to: URL(fileURLWithPath: settings))
-        let environment: [String: String?] = ["AWS_ACCESS_KEY_ID": SeaweedServer.clientID, "AWS_SECRET_ACCESS_KEY": SeaweedServer.clientSecret,
-                                              "AWS_ENDPOINT_URL_S3": server.s3Endpoint]
-        let options = ["--catalog", "rest:\(server.catalogURI)", "--catalog-config", settings]
-        let first = try run.sync(options, environment: environment)
-        #expect(first.status == 0 && first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot"), "\(first.output)")
-        #expect(first.output.contains("catalog \(server.catalogURI) (warehouse lake)"), "\(first.output)")
-        let second = try run.sync(options, environment: environment)
-        #expect(second.status == 0 && second.output.contains("raw.items: 1 read"), "\(second.output)")
-        // A wrong client secret is refused by the token endpoint; the secret is not repeated.
-        try Data(#"{"credential": "\#(SeaweedServer.clientID):not-the-secret", "warehouse": "lake"}"#.utf8).write(to: URL(fileURLWithPath: settings))
-        let refused = try run.sync(options, environment: environment)
-        #expect(refused.status != 0 && refused.output.contains("getting an OAuth2 token") && !refused.output.contains("not-the-secret"),
-                "\(refused.output)")
-        let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-        let report = try Self.runPython([verifier, "--rest-uri", server.catalogURI, "--rest-credential",
-                                         "\(SeaweedServer.clientID):\(SeaweedServer.clientSecret)", "--warehouse", "lake",
-                                         "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2",
-                                         "--strict", "--s3-endpoint", server.s3Endpoint, "--s3-access-key", SeaweedServer.clientID,
-                                         "--s3-secret-key", SeaweedServer.clientSecret])
-        #expect(report.hasSuffix("OK\n"), "\(report)")
+    @Test func aSyncThroughARESTCatalogIsReadBackThroughIt() async throws {
+        typealias Outcome = (first: RunOutput, second: RunOutput, refused: RunOutput, report: String, catalogURI: String)
+        // The servers and syncs are waited for on a thread of their own, not one the tests share.
+        let outcome = try await onOwnThread { () throws -> Outcome in
+            let server = try SeaweedServer()
+            defer { server.stop() }
+            let api = try DemoAPI(count: 1500, delay: 0)
+            defer { api.stop() }
+            let run = try Run(api: api)
+            defer { try? FileManager.default.removeItem(at: run.directory) }
+            let settings = run.directory.appendingPathComponent("catalog.json").path
+            try Data(#"{"credential": "\#(SeaweedServer.clientID):\#(SeaweedServer.clientSecret)", "warehouse": "lake"}"#.utf8)
+                .write(to: URL(fileURLWithPath: settings))
+            let environment: [String: String?] = ["AWS_ACCESS_KEY_ID": SeaweedServer.clientID, "AWS_SECRET_ACCESS_KEY": SeaweedServer.clientSecret,
+                                                  "AWS_ENDPOINT_URL_S3": server.s3Endpoint]
+            let options = ["--catalog", "rest:\(server.catalogURI)", "--catalog-config", settings]
+            let first = try run.sync(options, environment: environment)
+            let second = try run.sync(options, environment: environment)
+            // A wrong client secret is refused by the token endpoint.
+            try Data(#"{"credential": "\#(SeaweedServer.clientID):not-the-secret", "warehouse": "lake"}"#.utf8)
+                .write(to: URL(fileURLWithPath: settings))
+            let refused = try run.sync(options, environment: environment)
+            let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+            let report = try Self.runPython([verifier, "--rest-uri", server.catalogURI, "--rest-credential",
+                                             "\(SeaweedServer.clientID):\(SeaweedServer.clientSecret)", "--warehouse", "lake",
+                                             "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2",
+                                             "--strict", "--s3-endpoint", server.s3Endpoint, "--s3-access-key", SeaweedServer.clientID,
+                                             "--s3-secret-key", SeaweedServer.clientSecret])
+            return (first, second, refused, report, server.catalogURI)
+        }
+        #expect(outcome.first.status == 0 && outcome.first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot"),
+                "\(outcome.first.output)")
+        #expect(outcome.first.output.contains("catalog \(outcome.catalogURI) (warehouse lake)"), "\(outcome.first.output)")
+        #expect(outcome.second.status == 0 && outcome.second.output.contains("raw.items: 1 read"), "\(outcome.second.output)")
+        #expect(outcome.refused.status != 0 && outcome.refused.output.contains("getting an OAuth2 token")
+                && !outcome.refused.output.contains("not-the-secret"), "\(outcome.refused.output)")
+        #expect(outcome.report.hasSuffix("OK\n"), "\(outcome.report)")
     }
 
     /// The demo synced into a local warehouse listed in a PostgreSQL catalog (password from
     /// PGPASSWORD), resumed, and read back by pyiceberg's SqlCatalog on the same database.
-    @Test func aSyncWithAPostgreSQLCatalogIsReadBack() throws {
-        let postgres = try PostgresServer()
-        defer { postgres.stop() }
-        let api = try DemoAPI(count: 1500, delay: 0)
-        defer { api.stop() }
-        let run = try Run(api: api)
-        defer { try? FileManager.default.removeItem(at: run.directory) }
-        let warehouse = run.directory.appendingPathComponent("warehouse").path
-        let options = ["--catalog", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet", "--warehouse", warehouse]
-        let first = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
-        #expect(first.status == 0 && first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot"), "\(first.output)")
-        let second = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
-        #expect(second.status == 0 && second.output.contains("raw.items: 1 read"), "\(second.output)")
-        let refused = try run.sync(["--catalog", "sql:postgres://\(PostgresServer.user):wrong-secret@127.0.0.1:\(postgres.port)/inlet",
-                                    "--warehouse", warehouse])
-        #expect(refused.status != 0 && refused.output.contains("password authentication failed") && !refused.output.contains("wrong-secret"),
-                "\(refused.output)")
-        let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-        let report = try Self.runPython([verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "file://" + warehouse,
-                                         "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2", "--strict"])
-        #expect(report.hasSuffix("OK\n"), "\(report)")
+    @Test func aSyncWithAPostgreSQLCatalogIsReadBack() async throws {
+        typealias Outcome = (first: RunOutput, second: RunOutput, refused: RunOutput, report: String)
+        let outcome = try await onOwnThread { () throws -> Outcome in
+            let postgres = try PostgresServer()
+            defer { postgres.stop() }
+            let api = try DemoAPI(count: 1500, delay: 0)
+            defer { api.stop() }
+            let run = try Run(api: api)
+            defer { try? FileManager.default.removeItem(at: run.directory) }
+            let warehouse = run.directory.appendingPathComponent("warehouse").path
+            let options = ["--catalog", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet", "--warehouse", warehouse]
+            let first = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
+            let second = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
+            let refused = try run.sync(["--catalog", "sql:postgres://\(PostgresServer.user):wrong-secret@127.0.0.1:\(postgres.port)/inlet",
+                                        "--warehouse", warehouse])
+            let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+            let report = try Self.runPython([verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "file://" + warehouse,
+                                             "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2",
+                                             "--strict"])
+            return (first, second, refused, report)
+        }
+        #expect(outcome.first.status == 0 && outcome.first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot"),
+                "\(outcome.first.output)")
+        #expect(outcome.second.status == 0 && outcome.second.output.contains("raw.items: 1 read"), "\(outcome.second.output)")
+        #expect(outcome.refused.status != 0 && outcome.refused.output.contains("password authentication failed")
+                && !outcome.refused.output.contains("wrong-secret"), "\(outcome.refused.output)")
+        #expect(outcome.report.hasSuffix("OK\n"), "\(outcome.report)")
     }
 
     /// A sync of 4000 records in `mode`, killed with SIGKILL after three commits, then run again to

@@ -10,17 +10,7 @@ import Testing
 /// Tables in an S3 warehouse (moto) listed in a PostgreSQL catalog (a server of the test's own),
 /// read back by pyiceberg's SqlCatalog on the same database and by DuckDB.
 @Suite("PostgreSQL catalog")
-struct PostgresCatalogTests {
-    private let schema = IcebergSchema(fields: [
-        IcebergField(id: 1, name: "id", type: .long, isRequired: true),
-        IcebergField(id: 2, name: "name", type: .string),
-        IcebergField(id: 3, name: "amount", type: .double),
-    ], identifierFieldIDs: [1])
-
-    private func rows(_ range: Range<Int>, suffix: String = "") -> [[ParquetValue?]] {
-        range.map { [.int64(Int64($0)), $0 % 7 == 0 ? nil : .string("name \($0)\(suffix)"), .double(Double($0) / 4)] }
-    }
-
+struct PostgresCatalogTests: SampleTable {
     private static func verify(_ postgres: PostgresServer, s3Port: Int, rows: Int, snapshots: Int) throws -> String {
         try ReferencePython.run([S3TableTests.verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "s3://lake/wh",
                                  "--namespace", "ns", "--table", "t", "--expect-rows", String(rows), "--expect-snapshots", String(snapshots),

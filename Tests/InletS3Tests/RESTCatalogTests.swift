@@ -10,17 +10,7 @@ import Testing
 /// loopback: OAuth2 client credentials, commits with requirements), read back by pyiceberg and
 /// DuckDB through the same catalog.
 @Suite("Iceberg REST catalog")
-struct RESTCatalogTests {
-    private let schema = IcebergSchema(fields: [
-        IcebergField(id: 1, name: "id", type: .long, isRequired: true),
-        IcebergField(id: 2, name: "name", type: .string),
-        IcebergField(id: 3, name: "amount", type: .double),
-    ], identifierFieldIDs: [1])
-
-    private func rows(_ range: Range<Int>, suffix: String = "") -> [[ParquetValue?]] {
-        range.map { [.int64(Int64($0)), $0 % 7 == 0 ? nil : .string("name \($0)\(suffix)"), .double(Double($0) / 4)] }
-    }
-
+struct RESTCatalogTests: SampleTable {
     /// SeaweedFS vends no credentials (and then names no endpoint either): S3 is configured here,
     /// unless `s3` says otherwise.
     private static func catalog(_ server: SeaweedServer, uri: String? = nil, attempts: Int = 5, s3: [String: String]? = nil) throws -> RESTCatalog {

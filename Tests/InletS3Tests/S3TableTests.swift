@@ -9,19 +9,9 @@ import Testing
 /// Iceberg tables in an `s3://` warehouse (moto on loopback, SQLite catalog), read back by pyiceberg
 /// and DuckDB through `../shared/iceberg/iceberg_verify.py`.
 @Suite("Iceberg tables on S3")
-struct S3TableTests {
+struct S3TableTests: SampleTable {
     static let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-
-    private let schema = IcebergSchema(fields: [
-        IcebergField(id: 1, name: "id", type: .long, isRequired: true),
-        IcebergField(id: 2, name: "name", type: .string),
-        IcebergField(id: 3, name: "amount", type: .double),
-    ], identifierFieldIDs: [1])
-
-    private func rows(_ range: Range<Int>, suffix: String = "") -> [[ParquetValue?]] {
-        range.map { [.int64(Int64($0)), $0 % 7 == 0 ? nil : .string("name \($0)\(suffix)"), .double(Double($0) / 4)] }
-    }
 
     // Each test's blocking work runs on a thread of its own (`onOwnThread`); the expectations follow.
 
