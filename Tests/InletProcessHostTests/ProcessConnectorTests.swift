@@ -143,7 +143,6 @@ struct ProcessConnectorTests {
         let fixture = try Fixture(gracePeriod: 0.5)
         defer { fixture.remove() }
         var pid: Int32?
-        let started = Date()
         for try await message in fixture.connector.read(config: ["records": 5, "hang": true, "ignore_term": .bool(childIgnoresSIGTERM)],
                                                         catalog: Self.catalog, state: []) {
             if case .record(let record) = message.content, let id = record.data["pid"]?.intValue {
@@ -152,13 +151,16 @@ struct ProcessConnectorTests {
             }
         }
         let child = try #require(pid)
+        // Timed from the moment the consumer stopped: starting the child may itself have waited long
+        // for a thread while other tests held them all.
+        let stopped = Date()
         // Reaped, not a zombie: the pid names no process, or (the suite spawns many processes and pids
         // wrap around) a process that is not this child any more. A zombie keeps its command line
         // empty but stays this child, so its start time is compared too.
         let identity = Self.identity(of: child)
         var gone = false
         func isGone() -> Bool { kill(child, 0) != 0 && errno == ESRCH || Self.identity(of: child) != identity }
-        while !gone && Date().timeIntervalSince(started) < 60 {
+        while !gone && Date().timeIntervalSince(stopped) < 60 {
             gone = isGone()
             if !gone { try await Task.sleep(for: .milliseconds(20)) }
         }
