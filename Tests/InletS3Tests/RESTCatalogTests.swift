@@ -174,4 +174,22 @@ struct RESTCatalogTests: SampleTable {
         #expect(failure.isEmpty, "\(failure)")
         #expect(report.hasSuffix("OK\n"), "\(report)")
     }
+
+    /// A token is used until shortly before it expires, then fetched again (a token that lives
+    /// less than a minute is fetched for every request).
+    @Test func tokensAreFetchedAgainBeforeTheyExpire() async throws {
+        @Sendable func requests(expiringIn seconds: Int) throws -> [String] {
+            let stand = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", S3ClientTests.faultyServer, "tokens:\(seconds)"])
+            defer { stand.stop() }
+            let fileIO = FileIOProperties(base: [:], stagingDirectory: FileManager.default.temporaryDirectory.path + "/inlet-tokens")
+            let catalog = try RESTCatalog(.init(uri: "http://127.0.0.1:\(stand.port)", clientID: "id", clientSecret: "secret"), fileIO: fileIO)
+            defer { catalog.shutdown() }
+            try catalog.createNamespace("a")
+            try catalog.createNamespace("b")
+            return stand.log.split(separator: "\n").map(String.init).filter { $0.contains("carried") }
+        }
+        let (lasting, expiring) = try await onOwnThread { (try requests(expiringIn: 3600), try requests(expiringIn: 30)) }
+        #expect(lasting.count == 3 && lasting.allSatisfy { $0.hasSuffix("carried Bearer token-1") }, "\(lasting)")
+        #expect(expiring.count == 3 && expiring.last?.hasSuffix("carried Bearer token-3") == true, "\(expiring)")
+    }
 }

@@ -16,6 +16,9 @@ usage: faulty_s3.py MODE   (prints "port N" once listening; logs "METHOD PATH?QU
   proxy:PORT:unauthorized:N the first N requests other than token requests get 401
   proxy:PORT:vend:S3PORT    answers to table loads and creates vend S3 credentials (admin:adminsecret, the
                             endpoint 127.0.0.1:S3PORT) in storage-credentials, as a catalog that vends them
+  tokens:SECONDS  an Iceberg REST catalog stand-in: token requests get token-1, token-2, … that
+                  expire in SECONDS; every other request gets an empty success; the log names the
+                  token each request carried
 Exits after 120 s or 5000 requests.
 """
 import http.client, json, re, sys, threading
@@ -114,6 +117,14 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if mode == "tokens":
+            if "/oauth/tokens" in self.path:
+                with lock:
+                    state["tokens"] = state.get("tokens", 0) + 1
+                    token = "token-%d" % state["tokens"]
+                return self.answer(200, json.dumps({"access_token": token, "token_type": "bearer", "expires_in": count}).encode())
+            print(f"{self.command} {self.path} carried {self.headers.get('Authorization')}", file=sys.stderr, flush=True)
+            return self.answer(200, b'{"defaults": {}, "overrides": {}}' if "/config" in self.path else b"{}")
         if mode == "partfails":
             if self.command == "POST" and "uploads" in self.path:
                 return self.answer(200, b"<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>")
