@@ -104,8 +104,8 @@ public final class RESTCatalog: IcebergCatalog {
 
     public func createNamespace(_ namespace: String) throws(IcebergError) {
         let body: JSONValue = ["namespace": .array(Self.levels(namespace).map { .string($0) }), "properties": [:]]
-        let answer = try send("POST", root + "/namespaces", body: body, what: "creating namespace \(namespace)", accepting: [409])
-        _ = answer
+        // 409: it exists already.
+        _ = try send("POST", root + "/namespaces", body: body, what: "creating namespace \(namespace)", accepting: [409])
     }
 
     public func createTable(namespace: String, name table: String, schema: IcebergSchema, partitionSpec: IcebergPartitionSpec,
@@ -139,38 +139,54 @@ public final class RESTCatalog: IcebergCatalog {
         ]
         let what = "committing to \(table.namespace).\(table.name)"
         var lastFailure = ""
+        var appliedIsUnknown = false
         for attempt in 0..<max(configuration.maximumAttempts, 1) {
             if attempt > 0 { Thread.sleep(forTimeInterval: retryWait(attempt)) }
-            let answer: Answer
+            var answer: Answer?
             do {
                 answer = try exchange("POST", tablePath(table.namespace, table.name), body: body, what: what)
             } catch {
-                lastFailure = "\(error)"
-                guard let current = try? loadTable(namespace: table.namespace, name: table.name) else { continue }
-                if TableCommitRequest.landed(next, over: table.metadata, in: current.metadata) {
-                    return CommittedMetadata(metadata: current.metadata, location: current.metadataLocation)
+                // No answer at all (the connection dropped): the commit may have applied.
+                if case .catalog(let message) = error {
+                    lastFailure = message.hasPrefix(what + ": ") ? String(message.dropFirst(what.count + 2)) : message
                 }
-                if current.metadataLocation != table.metadataLocation { return nil }
-                continue
             }
-            switch answer.status {
-            case 200:
-                return try committed(answer, what: what)
-            case 409:
-                return nil
-            case 500...599:
-                lastFailure = Self.describe(answer)
-                guard let current = try? loadTable(namespace: table.namespace, name: table.name) else { continue }
-                if TableCommitRequest.landed(next, over: table.metadata, in: current.metadata) {
-                    return CommittedMetadata(metadata: current.metadata, location: current.metadataLocation)
+            if let answer {
+                switch answer.status {
+                case 200: return try committed(answer, what: what)
+                case 409: return nil
+                case 500...599: lastFailure = Self.describe(answer)
+                default: throw .catalog("\(what): \(Self.describe(answer))")
                 }
-                // Still at the state the commit started from: sending it again is safe.
-                if current.metadataLocation != table.metadataLocation { return nil }
-            default:
-                throw .catalog("\(what): \(Self.describe(answer))")
+            }
+            switch settle(table, next: next) {
+            case .landed(let committed): return committed
+            case .beaten: return nil
+            case .notApplied: appliedIsUnknown = false
+            case .unknown: appliedIsUnknown = true
             }
         }
-        throw .catalog("\(what): \(lastFailure) after \(configuration.maximumAttempts) attempts; the table stays at its last committed snapshot")
+        throw .catalog("\(what): \(lastFailure) after \(configuration.maximumAttempts) attempts; "
+                       + (appliedIsUnknown ? "whether the last one applied is unknown (the table could not be read back)"
+                                           : "the table stays at its last committed snapshot"))
+    }
+
+    private enum Settlement {
+        case landed(CommittedMetadata)
+        /// Another writer committed since: the commit must be rebuilt.
+        case beaten
+        /// The table is as the commit found it: sending it again is safe.
+        case notApplied
+        case unknown
+    }
+
+    /// What became of a commit whose answer was lost, from the table read back.
+    private func settle(_ table: IcebergTable, next: TableMetadata) -> Settlement {
+        guard let current = try? loadTable(namespace: table.namespace, name: table.name) else { return .unknown }
+        if TableCommitRequest.landed(next, over: table.metadata, in: current.metadata) {
+            return .landed(CommittedMetadata(metadata: current.metadata, location: current.metadataLocation))
+        }
+        return current.metadataLocation == table.metadataLocation ? .notApplied : .beaten
     }
 
     // MARK: Answers
