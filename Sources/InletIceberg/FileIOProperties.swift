@@ -11,22 +11,36 @@ public final class FileIOProperties: Sendable {
     private let base: [String: String]
     private let stagingDirectory: String
     private let made = Mutex<[String: S3FileIO]>([:])
+    /// Clients whose credentials were renewed, shut down with the rest.
+    private let retired = Mutex<[S3Client]>([])
 
     public init(base: [String: String], stagingDirectory: String) {
         self.base = base
         self.stagingDirectory = stagingDirectory
     }
 
-    /// The storage for files under `location` with these catalog properties.
-    func storage(for location: String, properties: [String: String]) throws(IcebergError) -> any TableStorage {
+    /// The storage for files under `location` with these catalog properties. Credentials vended with
+    /// an expiry (`s3.session-token-expires-at-ms`) are renewed through `renew` (the catalog asked
+    /// again) shortly before they expire.
+    func storage(for location: String, properties: [String: String],
+                 renew: (@Sendable () throws(IcebergError) -> [String: String])? = nil) throws(IcebergError) -> any TableStorage {
+        if let renew, let expiry = Self.expiry(properties) {
+            let files = try S3FileIO(client: S3Client(try configuration(for: location, properties: properties)),
+                                     stagingDirectory: "\(stagingDirectory)/vended-\(UUID().uuidString)")
+            return RenewedCredentialsStorage(files: files, expiry: expiry) { () throws(IcebergError) -> (S3Client, Date?) in
+                let renewed = try renew()
+                let client = S3Client(try self.configuration(for: location, properties: renewed))
+                return (client, Self.expiry(renewed))
+            } retire: { client in
+                self.retired.withLock { $0.append(client) }
+            }
+        }
         if location.hasPrefix("file:") || location.hasPrefix("/") { return LocalFileIO() }
         guard location.hasPrefix("s3://") || location.hasPrefix("s3a://") else {
             throw .unsupported("storage for \(location) (only s3:// and file:// locations)")
         }
+        let configuration = try configuration(for: location, properties: properties)
         let settings = s3Settings(properties)
-        guard let configuration = S3Client.Configuration.fromSettings(settings) else {
-            throw .catalog("no S3 credentials for \(location): the catalog vended none; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config")
-        }
         let key = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
         return try made.withLock { (made) throws(IcebergError) -> S3FileIO in
             if let storage = made[key] { return storage }
@@ -34,6 +48,18 @@ public final class FileIOProperties: Sendable {
             made[key] = storage
             return storage
         }
+    }
+
+    private func configuration(for location: String, properties: [String: String]) throws(IcebergError) -> S3Client.Configuration {
+        guard let configuration = S3Client.Configuration.fromSettings(s3Settings(properties)) else {
+            throw .catalog("no S3 credentials for \(location): the catalog vended none; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config")
+        }
+        return configuration
+    }
+
+    /// When vended credentials expire.
+    static func expiry(_ properties: [String: String]) -> Date? {
+        properties["s3.session-token-expires-at-ms"].flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) }
     }
 
     /// The base settings overlaid with what the properties say.
@@ -55,5 +81,46 @@ public final class FileIOProperties: Sendable {
             return Array(made.values)
         }
         for storage in storages { storage.client.shutdown() }
+        for client in retired.withLock({ retired in defer { retired = [] }; return retired }) { client.shutdown() }
     }
+}
+
+/// S3 storage with credentials a catalog vended for a while: before a request, credentials that
+/// expire within five minutes are renewed (one renewal at a time; the others wait for it).
+final class RenewedCredentialsStorage: TableStorage {
+    static let margin: TimeInterval = 300
+    private let files: S3FileIO
+    private let expiry: Mutex<Date?>
+    private let renew: @Sendable () throws(IcebergError) -> (S3Client, Date?)
+    private let retire: @Sendable (S3Client) -> Void
+
+    init(files: S3FileIO, expiry: Date?, renew: @escaping @Sendable () throws(IcebergError) -> (S3Client, Date?),
+         retire: @escaping @Sendable (S3Client) -> Void) {
+        self.files = files
+        self.expiry = Mutex(expiry)
+        self.renew = renew
+        self.retire = retire
+    }
+
+    deinit {
+        files.client.shutdown()
+    }
+
+    private func current() throws(IcebergError) -> S3FileIO {
+        try expiry.withLock { (expiry) throws(IcebergError) in
+            guard let date = expiry, date.timeIntervalSinceNow < Self.margin else { return }
+            let (client, next) = try renew()
+            retire(files.replace(client: client))
+            expiry = next
+        }
+        return files
+    }
+
+    func write(_ bytes: [UInt8], to uri: String) throws(IcebergError) { try current().write(bytes, to: uri) }
+    func read(_ uri: String) throws(IcebergError) -> [UInt8] { try current().read(uri) }
+    func createDirectory(_ uri: String) throws(IcebergError) {}
+    func localPath(of uri: String) throws(IcebergError) -> String { try files.localPath(of: uri) }
+    func publish(_ uri: String) throws(IcebergError) { try current().publish(uri) }
+    func localCopy(of uri: String) throws(IcebergError) -> String { try current().localCopy(of: uri) }
+    func delete(_ uri: String) { (try? current())?.delete(uri) }
 }

@@ -193,17 +193,26 @@ public final class RESTCatalog: IcebergCatalog {
 
     private func loaded(_ answer: Answer, namespace: String, name: String) throws(IcebergError) -> IcebergTable {
         let committed = try committed(answer, what: "loading \(namespace).\(name)")
-        var tableProperties = properties
-        for (key, value) in answer.json?["config"]?.objectValue ?? [:] { tableProperties[key] = value.stringValue }
-        // Newer servers vend credentials per location prefix; the longest prefix of the table's location wins.
         let location = committed.metadata.location
+        let tableProperties = storageProperties(of: answer, location: location)
+        let storage = try fileIO.storage(for: location, properties: tableProperties) { [self] () throws(IcebergError) -> [String: String] in
+            storageProperties(of: try send("GET", tablePath(namespace, name), body: nil, what: "renewing the credentials of \(namespace).\(name)"),
+                                  location: location)
+        }
+        return IcebergTable(catalog: self, namespace: namespace, name: name, metadata: committed.metadata,
+                            metadataLocation: committed.location, storage: storage)
+    }
+
+    /// The catalog's properties, then the table's `config`, then the credentials vended for the
+    /// longest prefix of its location (newer servers' `storage-credentials`).
+    private func storageProperties(of answer: Answer, location: String) -> [String: String] {
+        var merged = properties
+        for (key, value) in answer.json?["config"]?.objectValue ?? [:] { merged[key] = value.stringValue }
         let vended = (answer.json?["storage-credentials"]?.arrayValue ?? [])
             .filter { location.hasPrefix($0["prefix"]?.stringValue ?? "\u{0}") }
             .max { ($0["prefix"]?.stringValue?.count ?? 0) < ($1["prefix"]?.stringValue?.count ?? 0) }
-        for (key, value) in vended?["config"]?.objectValue ?? [:] { tableProperties[key] = value.stringValue }
-        let storage = try fileIO.storage(for: location, properties: tableProperties)
-        return IcebergTable(catalog: self, namespace: namespace, name: name, metadata: committed.metadata,
-                            metadataLocation: committed.location, storage: storage)
+        for (key, value) in vended?["config"]?.objectValue ?? [:] { merged[key] = value.stringValue }
+        return merged
     }
 
     private func committed(_ answer: Answer, what: String) throws(IcebergError) -> CommittedMetadata {

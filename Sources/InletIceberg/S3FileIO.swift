@@ -1,21 +1,33 @@
 import Foundation
 public import InletS3
+import Synchronization
 
 /// Files of an `s3://` warehouse. Metadata and manifests are put whole (an S3 PUT is atomic); data
 /// files are written to a local staging file and uploaded by `publish` before any metadata names
 /// them, large ones in parts that are aborted on failure, so no partial object is ever referenced.
 public final class S3FileIO: TableStorage {
-    public let client: S3Client
+    private let currentClient: Mutex<S3Client>
+    /// The client requests go through now (another once `replace(client:)` hands one over).
+    public var client: S3Client { currentClient.withLock { $0 } }
     /// Where data files are written before their upload, and copies of files read are kept.
     private let staging: String
 
     public init(client: S3Client, stagingDirectory: String? = nil) throws(IcebergError) {
-        self.client = client
+        currentClient = Mutex(client)
         staging = stagingDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("inlet-s3-staging-\(UUIDText.random())").path
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
             throw .io("creating the staging directory \(staging): \(error)")
+        }
+    }
+
+    /// Sends later requests with `client` (new credentials); files staged so far stay where they are.
+    /// Returns the client it replaces, for its owner to shut down.
+    func replace(client: S3Client) -> S3Client {
+        currentClient.withLock { current in
+            defer { current = client }
+            return current
         }
     }
 

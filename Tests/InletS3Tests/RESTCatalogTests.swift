@@ -147,13 +147,15 @@ struct RESTCatalogTests: SampleTable {
     }
 
     /// A catalog that vends credentials for a table's location: files are written with those, not
-    /// with the (wrong) keys and endpoint configured for the catalog.
-    @Test func vendedCredentialsAreUsedForTheTablesFiles() async throws {
-        let (failure, report) = try await onOwnThread { () throws -> (String, String) in
+    /// with the (wrong) keys and endpoint configured for the catalog; credentials about to expire
+    /// are renewed from the catalog before they are used.
+    @Test(arguments: ["vend", "vendexpiring"])
+    func vendedCredentialsAreUsedForTheTablesFiles(rule: String) async throws {
+        let (failure, report, tableLoads) = try await onOwnThread { () throws -> (String, String, Int) in
             let server = try SeaweedServer()
             defer { server.stop() }
             let proxy = try ChildServer(executable: "/usr/bin/env",
-                                        arguments: ["python3", S3ClientTests.faultyServer, "proxy:\(server.catalogPort):vend:\(server.s3Port)"])
+                                        arguments: ["python3", S3ClientTests.faultyServer, "proxy:\(server.catalogPort):\(rule):\(server.s3Port)"])
             defer { proxy.stop() }
             var failure = ""
             do {
@@ -169,10 +171,13 @@ struct RESTCatalogTests: SampleTable {
             } catch {
                 failure = "\(error)"
             }
-            return (failure, try Self.verify(server, table: "t", rows: 1000, snapshots: 2))
+            let loads = proxy.log.split(separator: "\n").filter { $0.hasPrefix("GET /v1/lake/namespaces/ns/tables/t ") }.count
+            return (failure, try Self.verify(server, table: "t", rows: 1000, snapshots: 2), loads)
         }
         #expect(failure.isEmpty, "\(failure)")
         #expect(report.hasSuffix("OK\n"), "\(report)")
+        // One load by the test; with expiring credentials, a renewal before each use of the storage.
+        if rule == "vend" { #expect(tableLoads == 1) } else { #expect(tableLoads > 5, "\(tableLoads) loads") }
     }
 
     /// A token is used until shortly before it expires, then fetched again (a token that lives

@@ -16,12 +16,13 @@ usage: faulty_s3.py MODE   (prints "port N" once listening; logs "METHOD PATH?QU
   proxy:PORT:unauthorized:N the first N requests other than token requests get 401
   proxy:PORT:vend:S3PORT    answers to table loads and creates vend S3 credentials (admin:adminsecret, the
                             endpoint 127.0.0.1:S3PORT) in storage-credentials, as a catalog that vends them
+  proxy:PORT:vendexpiring:S3PORT  the same, with credentials that expire a minute later
   tokens:SECONDS  an Iceberg REST catalog stand-in: token requests get token-1, token-2, … that
                   expire in SECONDS; every other request gets an empty success; the log names the
                   token each request carried
 Exits after 120 s or 5000 requests.
 """
-import http.client, json, re, sys, threading
+import http.client, json, re, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parts = sys.argv[1].split(":")
@@ -64,6 +65,9 @@ class Handler(BaseHTTPRequestHandler):
             answer["storage-credentials"] = [{"prefix": "s3://lake/", "config": {
                 "s3.access-key-id": "admin", "s3.secret-access-key": "adminsecret",
                 "s3.endpoint": f"http://127.0.0.1:{vend_port}", "s3.path-style-access": "true"}}]
+            if rule == "vendexpiring":
+                expires = int((time.time() + 60) * 1000)
+                answer["storage-credentials"][0]["config"]["s3.session-token-expires-at-ms"] = str(expires)
             data = json.dumps(answer).encode()
         self.send_response(response.status)
         for name, value in response.getheaders():
@@ -107,7 +111,7 @@ class Handler(BaseHTTPRequestHandler):
                     return self.forward(body, replace_status=502)
             if rule == "unauthorized" and "/oauth/tokens" not in self.path and others <= count:
                 return self.error(401, "NotAuthorizedException", "Injected: token expired.")
-            return self.forward(body, vend_port=count if rule == "vend" else None)
+            return self.forward(body, vend_port=count if rule in ("vend", "vendexpiring") else None)
         if n > 5000:
             threading.Thread(target=server.shutdown, daemon=True).start()
         if mode == "slowdown" and n <= count or mode == "always503":
