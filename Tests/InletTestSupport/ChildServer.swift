@@ -2,10 +2,14 @@ import Foundation
 import Testing
 
 /// A server a test runs as a child process on 127.0.0.1 and kills when done (moto, stand-ins).
+/// It runs in a process group of its own under `timeout`, so `stop` kills it with everything it
+/// started, and a server whose test process died without stopping it is killed after `lifetime`.
 public final class ChildServer: @unchecked Sendable {
     private let process = Process()
     public let port: Int
     private let logFile: URL
+    /// The longest a server may live (a test stops it long before).
+    public static let lifetime = 900
 
     /// Starts `executable` and waits (at most 30 s) until `port(from:)` finds the port in its
     /// output, or until a fixed port answers.
@@ -13,34 +17,52 @@ public final class ChildServer: @unchecked Sendable {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-child-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        // Process starts the child as the leader of a group of its own; timeout keeps that group and
+        // kills it whole when the lifetime is over.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["timeout", "-s", "KILL", String(Self.lifetime), executable] + arguments
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: logFile)
         try process.run()
-        if let fixedPort {
-            port = fixedPort
-            let deadline = Date().addingTimeInterval(30)
-            while !Self.answers(port: fixedPort) {
-                guard Date() < deadline, process.isRunning else {
-                    throw ChildServerError.didNotStart("\(executable) did not listen on \(fixedPort): \(log)")
-                }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-        } else {
+        do {
+            port = try Self.waitForPort(of: process, output: output, fixedPort: fixedPort, executable: executable, log: logFile)
+        } catch {
+            Self.kill(process)
+            throw error
+        }
+    }
+
+    private static func waitForPort(of process: Process, output: Pipe, fixedPort: Int?, executable: String, log: URL) throws -> Int {
+        guard let fixedPort else {
             let line = String(decoding: output.fileHandleForReading.availableLine(), as: UTF8.self)
             guard line.hasPrefix("port "), let number = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw ChildServerError.didNotStart("\(executable) said '\(line)'")
             }
-            port = number
+            return number
         }
+        let deadline = Date().addingTimeInterval(30)
+        while !answers(port: fixedPort) {
+            guard Date() < deadline, process.isRunning else {
+                throw ChildServerError.didNotStart("\(executable) did not listen on \(fixedPort): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return fixedPort
+    }
+
+    /// SIGKILL to the server's whole group (its own children too), then reaps it.
+    private static func kill(_ process: Process) {
+        if process.isRunning {
+            _ = Foundation.kill(-process.processIdentifier, SIGKILL)
+            _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
     }
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        Self.kill(process)
         try? FileManager.default.removeItem(at: logFile)
     }
 
@@ -142,7 +164,11 @@ public final class SeaweedServer: Sendable {
         // The catalog listens before S3 answers and before the table bucket exists: wait for both.
         let deadline = Date().addingTimeInterval(30)
         while !ChildServer.answersHTTP(port: s3Port, path: "/") || !listsNamespaces() {
-            guard Date() < deadline else { throw ChildServerError.didNotStart("weed mini did not answer: \(child.log)") }
+            guard Date() < deadline else {
+                let log = child.log
+                stop()
+                throw ChildServerError.didNotStart("weed mini did not answer: \(log)")
+            }
             Thread.sleep(forTimeInterval: 0.1)
         }
     }
@@ -233,6 +259,16 @@ public final class PostgresServer: Sendable {
                                 arguments: prefix + [binaries + "/postgres", "-D", data, "-h", "127.0.0.1", "-p", String(port),
                                                      "-k", directory.path, "-c", "fsync=off"],
                                 fixedPort: port)
+        do {
+            try waitUntilReady(binaries: binaries)
+            try psql("CREATE DATABASE inlet", database: "postgres")
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    private func waitUntilReady(binaries: String) throws {
         let deadline = Date().addingTimeInterval(30)
         while true {
             let ready = Process()
@@ -244,7 +280,6 @@ public final class PostgresServer: Sendable {
             guard Date() < deadline else { throw ChildServerError.didNotStart("postgres did not get ready: \(child.log)") }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        try psql("CREATE DATABASE inlet", database: "postgres")
     }
 
     /// Runs SQL with psql as the server's user.
