@@ -14,9 +14,13 @@ public final class FileIOProperties: Sendable {
     /// Clients whose credentials were renewed, shut down with the rest.
     private let retired = Mutex<[S3Client]>([])
 
-    public init(base: [String: String], stagingDirectory: String) {
+    private let retryNotice: (@Sendable (String) -> Void)?
+
+    /// `retryNotice` is told about each retry of the S3 clients made here.
+    public init(base: [String: String], stagingDirectory: String, retryNotice: (@Sendable (String) -> Void)? = nil) {
         self.base = base
         self.stagingDirectory = stagingDirectory
+        self.retryNotice = retryNotice
     }
 
     /// The storage for files under `location` with these catalog properties. Credentials vended with
@@ -51,9 +55,10 @@ public final class FileIOProperties: Sendable {
     }
 
     private func configuration(for location: String, properties: [String: String]) throws(IcebergError) -> S3Client.Configuration {
-        guard let configuration = S3Client.Configuration.fromSettings(s3Settings(properties)) else {
+        guard var configuration = S3Client.Configuration.fromSettings(s3Settings(properties)) else {
             throw .catalog("no S3 credentials for \(location): the catalog vended none; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config")
         }
+        configuration.retryNotice = retryNotice
         return configuration
     }
 

@@ -24,6 +24,9 @@ public final class RESTCatalog: IcebergCatalog {
         public var maximumAttempts: Int
         /// The first retry's wait, doubled for each later one.
         public var retryDelay: Duration
+        /// Told about each retry (what failed, what comes next), so that a struggling catalog is
+        /// seen as one, not as a hang.
+        public var retryNotice: (@Sendable (String) -> Void)?
 
         public init(uri: String, warehouse: String? = nil, clientID: String? = nil, clientSecret: String? = nil, token: String? = nil,
                     oauthServerURI: String? = nil, scope: String = "catalog", maximumAttempts: Int = 5,
@@ -165,6 +168,7 @@ public final class RESTCatalog: IcebergCatalog {
             case .notApplied: appliedIsUnknown = false
             case .unknown: appliedIsUnknown = true
             }
+            notice(what, lastFailure, attempt: attempt)
         }
         throw .catalog("\(what): \(lastFailure) after \(configuration.maximumAttempts) attempts; "
                        + (appliedIsUnknown ? "whether the last one applied is unknown (the table could not be read back)"
@@ -244,6 +248,12 @@ public final class RESTCatalog: IcebergCatalog {
         tablesPath(namespace) + "/" + URLEncoding.quote(table, safe: "")
     }
 
+    /// Tells `retryNotice` that attempt `attempt` (from 0) failed and whether another follows.
+    private func notice(_ what: String, _ failure: String, attempt: Int) {
+        guard attempt + 1 < configuration.maximumAttempts, let retryNotice = configuration.retryNotice else { return }
+        retryNotice("\(what): \(failure); attempt \(attempt + 2) of \(configuration.maximumAttempts) in " + String(format: "%.1f s", retryWait(attempt + 1)))
+    }
+
     private func retryWait(_ attempt: Int) -> Double {
         let first = Double(configuration.retryDelay.components.seconds) + Double(configuration.retryDelay.components.attoseconds) / 1e18
         return first * Double(1 << min(attempt - 1, 6))
@@ -260,11 +270,13 @@ public final class RESTCatalog: IcebergCatalog {
                 answer = try exchange(method, url, body: body, what: what)
             } catch {
                 lastFailure = "\(error)"
+                notice(what, lastFailure, attempt: attempt)
                 continue
             }
             if (200..<300).contains(answer.status) || accepting.contains(answer.status) { return answer }
             guard answer.status == 429 || answer.status >= 500 else { throw .catalog("\(what): \(Self.describe(answer))") }
             lastFailure = Self.describe(answer)
+            notice(what, lastFailure, attempt: attempt)
         }
         throw .catalog("\(what): \(lastFailure) after \(configuration.maximumAttempts) attempts")
     }

@@ -52,6 +52,9 @@ public final class S3Client: Sendable {
         public var retryDelay: Duration
         /// Files larger than this go up in parts of this size (S3 wants at least 5 MiB).
         public var partSize: Int
+        /// Told about each retry (what failed, how long until the next attempt), so that a slow
+        /// store is seen as one, not as a hang.
+        public var retryNotice: (@Sendable (String) -> Void)?
 
         public init(endpoint: URL? = nil, region: String = "us-east-1", credentials: S3Credentials, pathStyle: Bool? = nil,
                     maximumAttempts: Int = 5, retryDelay: Duration = .milliseconds(200), partSize: Int = 8 << 20) {
@@ -223,10 +226,12 @@ public final class S3Client: Sendable {
                 outcome = .failure(error)
             }
             let retryable: Bool
+            let failure: String
             switch outcome {
             case .success(let response):
                 if response.status < 300 || (acceptingNotFound && response.status == 404) { return response }
                 retryable = response.status >= 500 || response.status == 429 || Self.xmlValue("Code", in: response.body) == "SlowDown"
+                failure = Self.xmlValue("Code", in: response.body) ?? "HTTP \(response.status)"
                 if !retryable || attempt >= configuration.maximumAttempts {
                     let code = Self.xmlValue("Code", in: response.body) ?? "HTTP \(response.status)"
                     let message = Self.xmlValue("Message", in: response.body).map { ": \($0)" } ?? ""
@@ -235,12 +240,16 @@ public final class S3Client: Sendable {
                 }
             case .failure(let error):
                 retryable = true
+                failure = error.detail
                 if attempt >= configuration.maximumAttempts {
                     throw S3Error("\(method) \(location) failed after \(attempt) attempts: \(error)")
                 }
             }
             let wait = configuration.retryDelay * (1 << min(attempt - 1, 6))
-            Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+            configuration.retryNotice?("S3 \(method) \(location): \(failure); attempt \(attempt + 1) of \(configuration.maximumAttempts) in "
+                                       + String(format: "%.1f s", seconds))
+            Thread.sleep(forTimeInterval: seconds)
         }
     }
 

@@ -13,13 +13,16 @@ import Testing
 struct RESTCatalogTests: SampleTable {
     /// SeaweedFS vends no credentials (and then names no endpoint either): S3 is configured here,
     /// unless `s3` says otherwise.
-    private static func catalog(_ server: SeaweedServer, uri: String? = nil, attempts: Int = 5, s3: [String: String]? = nil) throws -> RESTCatalog {
+    private static func catalog(_ server: SeaweedServer, uri: String? = nil, attempts: Int = 5, s3: [String: String]? = nil,
+                                notices: CollectedLines? = nil) throws -> RESTCatalog {
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-rest-staging-\(UUID().uuidString)").path
         let fileIO = FileIOProperties(base: s3 ?? ["endpoint": server.s3Endpoint, "access_key_id": SeaweedServer.clientID,
                                                    "secret_access_key": SeaweedServer.clientSecret], stagingDirectory: staging)
-        return try RESTCatalog(.init(uri: uri ?? server.catalogURI, warehouse: "lake", clientID: SeaweedServer.clientID,
-                                     clientSecret: SeaweedServer.clientSecret, maximumAttempts: attempts, retryDelay: .milliseconds(20)),
-                               fileIO: fileIO)
+        var configuration = RESTCatalog.Configuration(uri: uri ?? server.catalogURI, warehouse: "lake", clientID: SeaweedServer.clientID,
+                                                      clientSecret: SeaweedServer.clientSecret, maximumAttempts: attempts,
+                                                      retryDelay: .milliseconds(20))
+        configuration.retryNotice = notices.map { $0.append }
+        return try RESTCatalog(configuration, fileIO: fileIO)
     }
 
     private static func verify(_ server: SeaweedServer, table: String, rows: Int, snapshots: Int) throws -> String {
@@ -89,6 +92,7 @@ struct RESTCatalogTests: SampleTable {
     @Test func catalogFaultsAreRetriedOrFailCleanly() async throws {
         struct Outcome: Sendable {
             var logs: [String: String] = [:]
+            var notices: [String: [String]] = [:]
             var failure = ""
             var reports: [String] = []
         }
@@ -100,10 +104,12 @@ struct RESTCatalogTests: SampleTable {
                 let proxy = try ChildServer(executable: "/usr/bin/env",
                                             arguments: ["python3", S3ClientTests.faultyServer, "proxy:\(server.catalogPort):\(rule)"])
                 defer { proxy.stop() }
-                let catalog = try Self.catalog(server, uri: "http://127.0.0.1:\(proxy.port)", attempts: attempts)
+                let notices = CollectedLines()
+                let catalog = try Self.catalog(server, uri: "http://127.0.0.1:\(proxy.port)", attempts: attempts, notices: notices)
                 defer { catalog.shutdown() }
                 do { try body(catalog) } catch { outcome.failure = "\(error)" }
                 outcome.logs[rule] = proxy.log
+                outcome.notices[rule] = notices.all
             }
             try throughProxy("commit409:2") { catalog in
                 try catalog.createNamespace("ns")
@@ -139,6 +145,12 @@ struct RESTCatalogTests: SampleTable {
         #expect(lines("commitlost:1", "POST /v1/lake/namespaces/ns/tables/t 200 forwarded") == 1, "\(outcome.logs["commitlost:1"] ?? "")")
         #expect(lines("commitlost:1", "409") == 0)
         #expect(lines("commit503:2", "/tables/t 503") == 2)
+        // Each retry is told; the last failed attempt of a failing commit is not followed by a notice.
+        #expect(outcome.notices["commit503:2"] == [
+            "committing to ns.t: HTTP 503 ServiceUnavailableException: Injected.; attempt 2 of 5 in 0.0 s",
+            "committing to ns.t: HTTP 503 ServiceUnavailableException: Injected.; attempt 3 of 5 in 0.0 s",
+        ], "\(outcome.notices["commit503:2"] ?? [])")
+        #expect(outcome.notices["commit503:100"]?.count == 2)
         #expect(lines("unauthorized:1", " 401") == 1)
         #expect(lines("unauthorized:1", "/oauth/tokens") == 2, "\(outcome.logs["unauthorized:1"] ?? "")")
         #expect(outcome.failure.contains("committing to ns.t: HTTP 503 ServiceUnavailableException: Injected. after 3 attempts"),

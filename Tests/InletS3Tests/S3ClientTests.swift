@@ -11,11 +11,14 @@ struct S3ClientTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/faulty_s3.py").path
     }
 
-    private static func client(port: Int, attempts: Int = 5, partSize: Int = 5 << 20) -> S3Client {
-        S3Client(S3Client.Configuration(
+    private static func client(port: Int, attempts: Int = 5, partSize: Int = 5 << 20,
+                               retryNotice: (@Sendable (String) -> Void)? = nil) -> S3Client {
+        var configuration = S3Client.Configuration(
             endpoint: URL(string: "http://127.0.0.1:\(port)"), region: "us-east-1",
             credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
-            maximumAttempts: attempts, retryDelay: .milliseconds(20), partSize: partSize))
+            maximumAttempts: attempts, retryDelay: .milliseconds(20), partSize: partSize)
+        configuration.retryNotice = retryNotice
+        return S3Client(configuration)
     }
 
     private static func randomFile(bytes count: Int) throws -> (String, [UInt8]) {
@@ -58,16 +61,21 @@ struct S3ClientTests {
 
     @Test func throttlingAndBrokenConnectionsAreRetried() async throws {
         for mode in ["slowdown:2", "dropped:2"] {
-            let requests = try await onOwnThread {
+            let (requests, notices) = try await onOwnThread { () throws -> ([String], [String]) in
                 let server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3", Self.faultyServer, mode])
                 defer { server.stop() }
-                let s3 = Self.client(port: server.port)
+                let notices = CollectedLines()
+                let s3 = Self.client(port: server.port, retryNotice: notices.append)
                 defer { s3.shutdown() }
                 try s3.put([1, 2, 3], at: S3Location(bucket: "lake", key: "k"))
-                return server.log.split(separator: "\n").map(String.init)
+                return (server.log.split(separator: "\n").map(String.init), notices.all)
             }
             #expect(requests.count == 3, "\(mode): \(requests)")
             #expect(requests.last?.hasSuffix(" 200") == true, "\(mode): \(requests)")
+            // Each retry is told, with what failed and when the next attempt comes.
+            #expect(notices.count == 2 && notices[0].hasPrefix("S3 PUT s3://lake/k: ") && notices[1].hasSuffix("attempt 3 of 5 in 0.0 s"),
+                    "\(notices)")
+            if mode.hasPrefix("slowdown") { #expect(notices.allSatisfy { $0.contains("SlowDown") }, "\(notices)") }
         }
     }
 

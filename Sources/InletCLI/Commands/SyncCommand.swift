@@ -106,7 +106,9 @@ struct SyncCommand: ParsableCommand {
 
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let setup = try WarehouseSetup.open(catalogSpec: icebergCatalogSpec, warehouse: warehouse, dataDir: dataDir,
-                                            s3Settings: try s3Settings(), catalogSettings: try catalogSettings())
+                                            s3Settings: try s3Settings(), catalogSettings: try catalogSettings()) { [standardError = environment.standardError] notice in
+            standardError.write(line: "inlet: retrying: \(notice)")
+        }
         // The catalog's and storage's connections are closed when the sync ends, however it ends.
         defer { setup.close() }
         let warehouseDirectory = setup.localDirectory

@@ -16,21 +16,23 @@ struct WarehouseSetup {
     let close: () -> Void
 
     /// `catalogSpec` is `--catalog` when it names an Iceberg catalog; `settings` come from `--catalog-config`.
+    /// `notice` is told about retries of the catalog's and storage's requests.
     static func open(catalogSpec: String?, warehouse: String?, dataDir: String, s3Settings: [String: String],
-                     catalogSettings: [String: String]) throws -> WarehouseSetup {
+                     catalogSettings: [String: String], notice: @escaping @Sendable (String) -> Void) throws -> WarehouseSetup {
         let remote = warehouse.flatMap { $0.hasPrefix("s3://") || $0.hasPrefix("s3a://") ? $0 : nil }
         if let spec = catalogSpec, spec.hasPrefix("rest:") {
             return try rest(uri: String(spec.dropFirst("rest:".count)), warehouse: warehouse, dataDir: dataDir, s3Settings: s3Settings,
-                            catalogSettings: catalogSettings)
+                            catalogSettings: catalogSettings, notice: notice)
         }
         let local = URL(fileURLWithPath: remote == nil ? warehouse ?? dataDir + "/warehouse" : dataDir + "/work").standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
         var closers: [() -> Void] = []
         let storage: any TableStorage
         if let remote {
-            guard let s3 = S3Client.Configuration.fromSettings(s3Settings) else {
+            guard var s3 = S3Client.Configuration.fromSettings(s3Settings) else {
                 throw CLIError("--warehouse \(remote): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
             }
+            s3.retryNotice = notice
             let client = S3Client(s3)
             closers.append { client.shutdown() }
             storage = try S3FileIO(client: client, stagingDirectory: local + "/s3-staging")
@@ -58,7 +60,7 @@ struct WarehouseSetup {
     }
 
     private static func rest(uri: String, warehouse: String?, dataDir: String, s3Settings: [String: String],
-                             catalogSettings: [String: String]) throws -> WarehouseSetup {
+                             catalogSettings: [String: String], notice: @escaping @Sendable (String) -> Void) throws -> WarehouseSetup {
         guard uri.hasPrefix("http://") || uri.hasPrefix("https://") else {
             throw CLIError("--catalog rest:\(uri): expected rest:http://… or rest:https://…")
         }
@@ -73,11 +75,12 @@ struct WarehouseSetup {
         }
         let local = URL(fileURLWithPath: dataDir + "/work").standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
-        let fileIO = FileIOProperties(base: s3Settings, stagingDirectory: local + "/s3-staging")
-        let configuration = RESTCatalog.Configuration(
+        let fileIO = FileIOProperties(base: s3Settings, stagingDirectory: local + "/s3-staging", retryNotice: notice)
+        var configuration = RESTCatalog.Configuration(
             uri: uri, warehouse: catalogSettings["warehouse"] ?? warehouse, clientID: clientID ?? (clientSecret == nil ? nil : ""),
             clientSecret: clientSecret, token: catalogSettings["token"] ?? environment["INLET_CATALOG_TOKEN"],
             oauthServerURI: catalogSettings["oauth2-server-uri"], scope: catalogSettings["scope"] ?? "catalog")
+        configuration.retryNotice = notice
         let catalog = try RESTCatalog(configuration, fileIO: fileIO)
         return WarehouseSetup(catalog: catalog, localDirectory: local,
                               description: "catalog \(uri)" + (configuration.warehouse.map { " (warehouse \($0))" } ?? "")) {

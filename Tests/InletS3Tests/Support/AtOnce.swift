@@ -15,3 +15,14 @@ func atOnce(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) -> [
     for _ in 0..<count { done.wait() }
     return failures.withLock { $0 }
 }
+
+/// Lines told to a callback from any thread (retry notices).
+final class CollectedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    @Sendable func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+}
