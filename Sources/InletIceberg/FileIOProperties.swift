@@ -127,5 +127,6 @@ final class RenewedCredentialsStorage: TableStorage {
     func localPath(of uri: String) throws(IcebergError) -> String { try files.localPath(of: uri) }
     func publish(_ uri: String) throws(IcebergError) { try current().publish(uri) }
     func localCopy(of uri: String) throws(IcebergError) -> String { try current().localCopy(of: uri) }
+    func forgetLocalCopy(of uri: String) { files.forgetLocalCopy(of: uri) }
     func delete(_ uri: String) { (try? current())?.delete(uri) }
 }

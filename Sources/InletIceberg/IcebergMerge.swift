@@ -105,6 +105,8 @@ extension IcebergTable {
         var deleted = (files: 0, rows: Int64(0), bytes: Int64(0))
         var filesRead = 0
         var written: [String] = []
+        // Data files this snapshot removes: their local copies are of no more use once it lands.
+        var replaced: [String] = []
         // Rows already deleted by position-delete files, by data file.
         var alreadyDeleted: [String: Set<Int>] = [:]
         var newDeletes: [(path: String, partition: [ParquetValue?], positions: [Int])] = []
@@ -179,6 +181,7 @@ extension IcebergTable {
                         minimumSequence = min(minimumSequence, entry.fields[2].longValue ?? sequenceNumber)
                     } else {
                         touched = true
+                        replaced.append(entry.path)
                         rewritten.append(entry.with(status: 2, snapshotID: snapshotID))
                         removed.files += 1
                         removed.rows += entry.rows
@@ -237,6 +240,7 @@ extension IcebergTable {
             for path in written + added.map(\.path) { io.delete(path) }
             return nil
         }
+        for path in replaced { io.forgetLocalCopy(of: path) }
         return snapshotID
     }
 

@@ -13,6 +13,9 @@ public protocol TableStorage: Sendable {
     func publish(_ uri: String) throws(IcebergError)
     /// A local file with the contents of the table's file `uri`, for reading it.
     func localCopy(of uri: String) throws(IcebergError) -> String
+    /// Drops the local copy of a file no table state will read again (a remote store keeps copies
+    /// of files it was asked for until then).
+    func forgetLocalCopy(of uri: String)
     /// Removes a file no table state refers to (best effort: a file left behind is harmless).
     func delete(_ uri: String)
 }
@@ -24,6 +27,9 @@ extension TableStorage {
     public func localCopy(of uri: String) throws(IcebergError) -> String {
         try localPath(of: uri)
     }
+
+    /// Local storage reads files in place.
+    public func forgetLocalCopy(of uri: String) {}
 }
 
 /// Files of a `file://` warehouse. Writes go to a temporary name first and are renamed into place,

@@ -87,6 +87,10 @@ public final class S3FileIO: TableStorage {
         return path
     }
 
+    public func forgetLocalCopy(of uri: String) {
+        if let path = try? localPath(of: uri) { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     public func delete(_ uri: String) {
         guard let location = try? location(uri) else { return }
         try? client.delete(location)

@@ -16,7 +16,7 @@ struct S3TableTests: SampleTable {
     // Each test's blocking work runs on a thread of its own (`onOwnThread`); the expectations follow.
 
     @Test func appendsMergesAndOverwritesReadBackFromS3() async throws {
-        let (report, overwritten, sameSnapshot) = try await onOwnThread { () throws -> (String, String, Bool) in
+        let (report, overwritten, sameSnapshot, staged) = try await onOwnThread { () throws -> (String, String, Bool, [String]) in
             let moto = try ChildServer.moto()
             defer { moto.stop() }
             let port = moto.port
@@ -30,13 +30,18 @@ struct S3TableTests: SampleTable {
             defer { try? FileManager.default.removeItem(at: directory) }
             let database = directory.appendingPathComponent("catalog.db").path
 
-            let catalog = try SQLiteCatalog(path: database, warehouse: "s3://lake/wh", storage: try S3FileIO(client: client))
+            let staging = directory.appendingPathComponent("staging").path
+            let catalog = try SQLiteCatalog(path: database, warehouse: "s3://lake/wh",
+                                            storage: try S3FileIO(client: client, stagingDirectory: staging))
             try catalog.createNamespace("ns")
             var table = try catalog.createTable(namespace: "ns", name: "t", schema: schema)
             try table.append(rows: rows(0..<3000))
             try table.append(rows: rows(3000..<5000))
-            // Half the rows changed, the other half new: the merge rewrites files it reads back from S3.
+            // Half the rows changed, the other half new: the merge rewrites files it reads back from S3
+            // (the second append's; the first's bounds rule it out), and drops its copy of the file it replaced.
             try table.merge(rows: rows(4000..<6000, suffix: " v2"))
+            let stagedAfterMerge = FileManager.default.enumerator(atPath: staging)?.compactMap { $0 as? String }
+                .filter { $0.hasSuffix(".parquet") } ?? []
 
             let verify = { (rows: Int, snapshots: Int) throws -> String in
                 try ReferencePython.run([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
@@ -47,11 +52,12 @@ struct S3TableTests: SampleTable {
             try table.overwrite(rows: rows(0..<10))
             let overwritten = try verify(10, 4)
             let reloaded = try catalog.loadTable(namespace: "ns", name: "t")
-            return (report, overwritten, reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
+            return (report, overwritten, reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID, stagedAfterMerge)
         }
         #expect(report.hasSuffix("OK\n"), "\(report)")
         #expect(overwritten.hasSuffix("OK\n"), "\(overwritten)")
         #expect(sameSnapshot)
+        #expect(staged.isEmpty, "\(staged)")
     }
 
     /// Writes through a stand-in that injects faults in front of moto: 503s and dropped uploads are
