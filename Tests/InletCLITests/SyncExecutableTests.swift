@@ -237,8 +237,11 @@ struct SyncExecutableTests {
             let options = ["--catalog", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet", "--warehouse", warehouse]
             let first = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
             let second = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
+            // With an S3 warehouse: the S3 client made before the catalog is closed again when it fails.
             let refused = try run.sync(["--catalog", "sql:postgres://\(PostgresServer.user):wrong-secret@127.0.0.1:\(postgres.port)/inlet",
-                                        "--warehouse", warehouse])
+                                        "--warehouse", "s3://lake/wh"],
+                                       environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b",
+                                                     "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:\(ChildServer.freePort())"])
             let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
             let report = try Self.runPython([verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "file://" + warehouse,
                                              "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2",
@@ -248,7 +251,7 @@ struct SyncExecutableTests {
         #expect(outcome.first.status == 0 && outcome.first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot"),
                 "\(outcome.first.output)")
         #expect(outcome.second.status == 0 && outcome.second.output.contains("raw.items: 1 read"), "\(outcome.second.output)")
-        #expect(outcome.refused.status != 0 && outcome.refused.output.contains("password authentication failed")
+        #expect(outcome.refused.status == 1 && outcome.refused.output.contains("password authentication failed")
                 && !outcome.refused.output.contains("wrong-secret"), "\(outcome.refused.output)")
         #expect(outcome.report.hasSuffix("OK\n"), "\(outcome.report)")
     }

@@ -42,17 +42,23 @@ struct WarehouseSetup {
         let location = remote ?? "file://" + local
         let catalog: any IcebergCatalog
         let name = catalogSettings["name"] ?? "default"
-        switch catalogSpec {
-        case nil:
-            catalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: location, name: name, storage: storage)
-        case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
-            let postgres = try PostgresCatalog(url: String(spec.dropFirst("sql:".count)), warehouse: location, name: name, storage: storage)
-            closers.append { postgres.close() }
-            catalog = postgres
-        case let spec? where spec.hasPrefix("sql:sqlite:"):
-            catalog = try SQLiteCatalog(path: String(spec.dropFirst("sql:sqlite:".count)), warehouse: location, name: name, storage: storage)
-        case let spec?:
-            throw CLIError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
+        // A catalog that cannot be opened leaves no connection behind.
+        do {
+            switch catalogSpec {
+            case nil:
+                catalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: location, name: name, storage: storage)
+            case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
+                let postgres = try PostgresCatalog(url: String(spec.dropFirst("sql:".count)), warehouse: location, name: name, storage: storage)
+                closers.append { postgres.close() }
+                catalog = postgres
+            case let spec? where spec.hasPrefix("sql:sqlite:"):
+                catalog = try SQLiteCatalog(path: String(spec.dropFirst("sql:sqlite:".count)), warehouse: location, name: name, storage: storage)
+            case let spec?:
+                throw CLIError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
+            }
+        } catch {
+            for close in closers { close() }
+            throw error
         }
         return WarehouseSetup(catalog: catalog, localDirectory: local, description: "warehouse \(location)") {
             for close in closers { close() }
