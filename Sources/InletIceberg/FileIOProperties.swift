@@ -29,7 +29,7 @@ public final class FileIOProperties: Sendable {
     func storage(for location: String, properties: [String: String],
                  renew: (@Sendable () throws(IcebergError) -> [String: String])? = nil) throws(IcebergError) -> any TableStorage {
         if let renew, let expiry = Self.expiry(properties) {
-            let files = try S3FileIO(client: S3Client(try configuration(for: location, properties: properties)),
+            let files = try S3FileIO.owningClient(S3Client(try configuration(for: location, properties: properties)),
                                      stagingDirectory: "\(stagingDirectory)/vended-\(UUID().uuidString)")
             return RenewedCredentialsStorage(files: files, expiry: expiry) { () throws(IcebergError) -> (S3Client, Date?) in
                 let renewed = try renew()
@@ -48,7 +48,7 @@ public final class FileIOProperties: Sendable {
         let key = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
         return try made.withLock { (made) throws(IcebergError) -> S3FileIO in
             if let storage = made[key] { return storage }
-            let storage = try S3FileIO(client: S3Client(configuration), stagingDirectory: "\(stagingDirectory)/\(made.count)")
+            let storage = try S3FileIO.owningClient(S3Client(configuration), stagingDirectory: "\(stagingDirectory)/\(made.count)")
             made[key] = storage
             return storage
         }

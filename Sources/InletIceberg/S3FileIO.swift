@@ -22,6 +22,17 @@ public final class S3FileIO: TableStorage {
         }
     }
 
+    /// Storage for a client made for it alone: if the storage cannot be set up, the client is shut
+    /// down before the error is thrown (a client must never go without).
+    public static func owningClient(_ client: S3Client, stagingDirectory: String? = nil) throws(IcebergError) -> S3FileIO {
+        do {
+            return try S3FileIO(client: client, stagingDirectory: stagingDirectory)
+        } catch {
+            client.shutdown()
+            throw error
+        }
+    }
+
     /// Sends later requests with `client` (new credentials); files staged so far stay where they are.
     /// Returns the client it replaces, for its owner to shut down.
     func replace(client: S3Client) -> S3Client {

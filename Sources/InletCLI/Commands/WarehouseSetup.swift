@@ -33,9 +33,9 @@ struct WarehouseSetup {
                 throw CLIError("--warehouse \(remote): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
             }
             s3.retryNotice = notice
-            let client = S3Client(s3)
-            closers.append { client.shutdown() }
-            storage = try S3FileIO(client: client, stagingDirectory: local + "/s3-staging")
+            let files = try S3FileIO.owningClient(S3Client(s3), stagingDirectory: local + "/s3-staging")
+            closers.append { files.client.shutdown() }
+            storage = files
         } else {
             storage = LocalFileIO()
         }
