@@ -21,7 +21,7 @@ let package = Package(
         .library(name: "InletAvro", targets: ["InletAvro"]),
         .library(name: "InletIceberg", targets: ["InletIceberg"]),
         .library(name: "InletS3", targets: ["InletS3"]),
-        .library(name: "InletIcebergPostgres", targets: ["InletIcebergPostgres"]),
+        .library(name: "InletPostgres", targets: ["InletPostgres"]),
         .library(name: "InletPipeline", targets: ["InletPipeline"]),
         .library(name: "InletIcebergDestination", targets: ["InletIcebergDestination"]),
     ],
@@ -86,7 +86,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination", "InletIcebergPostgres", "InletProcessHost", "InletS3", "Yams",
+                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -104,11 +104,11 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
-        // The SQL catalog on PostgreSQL, for warehouses shared by many machines.
+        // PostgreSQL for what many machines share: the Iceberg SQL catalog and sync checkpoints.
         .target(
-            name: "InletIcebergPostgres",
+            name: "InletPostgres",
             dependencies: [
-                "InletIceberg", "InletJSON",
+                "InletIceberg", "InletPipeline", "InletJSON", "InletProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InletS3Tests",
-            dependencies: ["InletS3", "InletIceberg", "InletIcebergPostgres", "InletParquet", "InletTestSupport"],
+            dependencies: ["InletS3", "InletIceberg", "InletPostgres", "InletPipeline", "InletProtocol", "InletJSON", "InletParquet", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),

@@ -16,6 +16,10 @@ public protocol StateStore: Sendable {
 
 public struct StateStoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Checkpoints in a SQLite file (the embedded default), written in one transaction at a time.
@@ -87,7 +91,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     }
 
     /// A stream state replaces its stream's; a global or legacy state replaces the one before it.
-    static func key(of state: AirbyteStateMessage) -> String {
+    public static func key(of state: AirbyteStateMessage) -> String {
         switch state.effectiveType {
         case .stream:
             let descriptor = state.stream?.streamDescriptor

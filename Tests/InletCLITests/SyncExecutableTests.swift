@@ -225,7 +225,7 @@ struct SyncExecutableTests {
     /// The demo synced into a local warehouse listed in a PostgreSQL catalog (password from
     /// PGPASSWORD), resumed, and read back by pyiceberg's SqlCatalog on the same database.
     @Test func aSyncWithAPostgreSQLCatalogIsReadBack() async throws {
-        typealias Outcome = (first: RunOutput, second: RunOutput, refused: RunOutput, report: String)
+        typealias Outcome = (first: RunOutput, second: RunOutput, machines: [RunOutput], refused: RunOutput, report: String)
         let outcome = try await onOwnThread { () throws -> Outcome in
             let postgres = try PostgresServer()
             defer { postgres.stop() }
@@ -237,6 +237,13 @@ struct SyncExecutableTests {
             let options = ["--catalog", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet", "--warehouse", warehouse]
             let first = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
             let second = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
+            // Checkpoints in the same database: a sync from another data directory (another machine)
+            // resumes where the first left off.
+            let shared = options + ["--state-store", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet"]
+            let firstMachine = try run.sync(shared + ["--data-dir", run.directory.appendingPathComponent("machine-a").path],
+                                            environment: ["PGPASSWORD": PostgresServer.password])
+            let secondMachine = try run.sync(shared + ["--data-dir", run.directory.appendingPathComponent("machine-b").path],
+                                             environment: ["PGPASSWORD": PostgresServer.password])
             // With an S3 warehouse: the S3 client made before the catalog is closed again when it fails.
             let refused = try run.sync(["--catalog", "sql:postgres://\(PostgresServer.user):wrong-secret@127.0.0.1:\(postgres.port)/inlet",
                                         "--warehouse", "s3://lake/wh"],
@@ -244,10 +251,14 @@ struct SyncExecutableTests {
                                                      "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:\(ChildServer.freePort())"])
             let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
             let report = try Self.runPython([verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "file://" + warehouse,
-                                             "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2",
+                                             "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "4",
                                              "--strict"])
-            return (first, second, refused, report)
+            return (first, second, [firstMachine, secondMachine], refused, report)
         }
+        // The first sync with shared checkpoints reads the table's rows again (its own checkpoints
+        // were in its data directory), the second resumes from them.
+        #expect(outcome.machines[0].status == 0 && outcome.machines[0].output.contains("raw.items: 1500 read"), "\(outcome.machines[0].output)")
+        #expect(outcome.machines[1].status == 0 && outcome.machines[1].output.contains("raw.items: 1 read"), "\(outcome.machines[1].output)")
         #expect(outcome.first.status == 0 && outcome.first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot"),
                 "\(outcome.first.output)")
         #expect(outcome.second.status == 0 && outcome.second.output.contains("raw.items: 1 read"), "\(outcome.second.output)")

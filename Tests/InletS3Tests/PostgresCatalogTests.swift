@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 import InletIceberg
-import InletIcebergPostgres
+import InletJSON
+import InletPipeline
+import InletPostgres
+import InletProtocol
 import InletParquet
 import InletS3
 import InletTestSupport
@@ -105,5 +108,30 @@ struct PostgresCatalogTests: SampleTable {
         #expect(wrongPassword.contains("password authentication failed"), "\(wrongPassword)")
         #expect(nobody.contains("connecting to postgres://inlet@127.0.0.1"), "\(nobody)")
         #expect(!wrongPassword.contains("not-the-password") && !nobody.contains("not-the-password"))
+    }
+
+    /// Checkpoints saved in PostgreSQL: the latest state per stream wins (also within one save),
+    /// the records committed past them are kept, and another store on the same database reads them.
+    @Test func checkpointsAreKeptInPostgreSQL() async throws {
+        let (states, uncheckpointed, other) = try await onOwnThread { () throws -> ([String], [String: Int], [String]) in
+            let postgres = try PostgresServer()
+            defer { postgres.stop() }
+            let store = try PostgresStateStore(url: postgres.url)
+            defer { store.close() }
+            let items = StreamDescriptor(name: "items")
+            let users = StreamDescriptor(name: "users")
+            try store.save([.stream(items, state: ["cursor": "a"]), .stream(users, state: ["cursor": "x"]), .stream(items, state: ["cursor": "b"])],
+                           uncheckpointedRecords: ["items": 3], connection: "demo")
+            try store.save([.stream(users, state: ["cursor": "y"])], uncheckpointedRecords: ["items": 0, "users": 2], connection: "demo")
+            try store.save([.stream(items, state: ["cursor": "other"])], uncheckpointedRecords: [:], connection: "another")
+            let texts = try store.states(connection: "demo").map { JSONWriter.string(from: $0.json) }
+            let fromAnother = try PostgresStateStore(url: postgres.url)
+            defer { fromAnother.close() }
+            return (texts, try store.uncheckpointedRecords(connection: "demo"),
+                    try fromAnother.states(connection: "demo").map { JSONWriter.string(from: $0.json) })
+        }
+        #expect(states.count == 2 && states[0].contains(#""cursor":"b""#) && states[1].contains(#""cursor":"y""#), "\(states)")
+        #expect(uncheckpointed == ["items": 0, "users": 2])
+        #expect(other == states)
     }
 }

@@ -4,6 +4,7 @@ import InletIceberg
 import InletIcebergDestination
 import InletJSON
 import InletPipeline
+import InletPostgres
 import InletProtocol
 
 /// `inlet sync`: reads a connector's streams into Iceberg tables, checkpointing as it commits.
@@ -24,6 +25,9 @@ struct SyncCommand: ParsableCommand {
 
     @Option(name: .long, help: "The Iceberg catalog: rest:http(s)://… (an Iceberg REST catalog), sql:postgres://user@host:port/db (PostgreSQL; the password from the URL or PGPASSWORD) or sql:sqlite:PATH; default: SQLite in <data-dir>/catalog.db. A path to a JSON file is read as --configured-catalog.")
     var catalog: String?
+
+    @Option(name: .customLong("state-store"), help: "Where checkpoints are kept: sql:postgres://user@host:port/db (any machine can resume; the password from the URL or PGPASSWORD) or sql:sqlite:PATH; default: <data-dir>/state.db.")
+    var stateStore: String?
 
     @Option(name: .customLong("catalog-config"), help: "A JSON file with the catalog's settings: credential (client_id:client_secret for OAuth2), token, warehouse, oauth2-server-uri, scope (REST); name (the SQL catalog_name, default \"default\").")
     var catalogConfig: String?
@@ -112,7 +116,8 @@ struct SyncCommand: ParsableCommand {
         // The catalog's and storage's connections are closed when the sync ends, however it ends.
         defer { setup.close() }
         let warehouseDirectory = setup.localDirectory
-        let stateStore = try SQLiteStateStore(path: dataDir + "/state.db")
+        let stateStore = try openStateStore()
+        defer { (stateStore as? PostgresStateStore)?.close() }
         let keyStore = try KeyStore(path: dataDir + "/keys.json")
         let runID = UUID().uuidString.lowercased()
 
@@ -163,6 +168,20 @@ struct SyncCommand: ParsableCommand {
             environment.standardError.write(line: Self.summary(error.progress, runID: runID, target: summaryTarget(setup.description),
                                                                place: summaryPlace))
             throw error
+        }
+    }
+
+    /// The checkpoint store `--state-store` names, else the SQLite file in the data directory.
+    private func openStateStore() throws -> any StateStore {
+        switch stateStore {
+        case nil:
+            return try SQLiteStateStore(path: dataDir + "/state.db")
+        case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
+            return try PostgresStateStore(url: String(spec.dropFirst("sql:".count)))
+        case let spec? where spec.hasPrefix("sql:sqlite:"):
+            return try SQLiteStateStore(path: String(spec.dropFirst("sql:sqlite:".count)))
+        case let spec?:
+            throw CLIError("--state-store \(WarehouseSetup.redacted(spec)): expected sql:postgres://… or sql:sqlite:PATH")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import InletIceberg
-import InletIcebergPostgres
+import InletPostgres
 import InletJSON
 import InletS3
 
