@@ -295,17 +295,9 @@ public final class PostgresServer: Sendable {
     }
 
     private static func runToEnd(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ChildServerError.didNotStart("\(arguments.joined(separator: " ")) failed: \(text)")
+        let finished = try FinishedProcess.run(executable, arguments)
+        guard finished.status == 0 else {
+            throw ChildServerError.didNotStart("\(arguments.joined(separator: " ")) failed: \(finished.output)")
         }
     }
 }

@@ -13,16 +13,8 @@ public enum ReferencePython {
     /// output (stdout and stderr together).
     @discardableResult
     public static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { Issue.record("\(arguments.first ?? "python") failed:\n\(text)") }
-        return text
+        let finished = try FinishedProcess.run(path, arguments)
+        if finished.status != 0 { Issue.record("\(arguments.first ?? "python") failed:\n\(finished.output)") }
+        return finished.output
     }
 }
