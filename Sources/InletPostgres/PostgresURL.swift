@@ -14,7 +14,7 @@ struct PostgresURL: Sendable {
 
     init(_ text: String) throws(PostgresFailure) {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
-            throw PostgresFailure("the catalog URL must look like postgres://user:password@host:port/database (got a URL with scheme \(URLComponents(string: text)?.scheme ?? "none"))")
+            throw PostgresFailure("a PostgreSQL URL must look like postgres://user:password@host:port/database (got a URL with scheme \(URLComponents(string: text)?.scheme ?? "none"))")
         }
         host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         port = components.port ?? 5432
@@ -24,7 +24,7 @@ struct PostgresURL: Sendable {
         database = path.isEmpty ? nil : path
         sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
         guard ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(sslMode) else {
-            throw PostgresFailure("sslmode=\(sslMode) in the catalog URL: expected disable, prefer, require, verify-ca or verify-full")
+            throw PostgresFailure("sslmode=\(sslMode) in \(redacted): expected disable, allow, prefer, require, verify-ca or verify-full")
         }
     }
 
