@@ -59,29 +59,24 @@ struct SyncExecutableTests {
             try Data(#"{"api_url": "http://127.0.0.1:\#(api.port)"}"#.utf8).write(to: URL(fileURLWithPath: config))
         }
 
+        func arguments(_ extra: [String]) -> [String] {
+            ["sync", "--manifest-path", SyncExecutableTests.manifest, "--config", config, "--data-dir", dataDir] + extra
+        }
+
         func process(_ extra: [String]) -> Process {
             let process = Process()
             process.executableURL = ExecutableTests.executable
-            process.arguments = ["sync", "--manifest-path", SyncExecutableTests.manifest, "--config", config, "--data-dir", dataDir] + extra
+            process.arguments = arguments(extra)
             return process
         }
 
         /// Runs a sync to its end; returns its exit status and output. `environment` changes the test's
         /// (a nil value removes the variable).
         func sync(_ extra: [String], environment: [String: String?] = [:]) throws -> RunOutput {
-            let process = process(extra)
-            if !environment.isEmpty {
-                var variables = ProcessInfo.processInfo.environment
-                for (name, value) in environment { variables[name] = value }
-                process.environment = variables
-            }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
+            var variables = ProcessInfo.processInfo.environment
+            for (name, value) in environment { variables[name] = value }
+            let finished = try FinishedProcess.run(ExecutableTests.executable.path, arguments(extra), environment: variables)
+            return (finished.status, finished.output)
         }
 
         /// Starts a sync and kills it with SIGKILL once `commits` snapshots have landed, plus up to 0.15 s.
@@ -139,6 +134,25 @@ struct SyncExecutableTests {
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("raw.items: 1 read"), "\(second.output)")
         #expect(try run.table().rows == 2000)
+    }
+
+    /// Checkpoints belong to the tables a sync fills: the same source into another namespace or
+    /// warehouse reads everything, unless `--connection` says it is the same connection.
+    @Test func aSyncIntoOtherTablesDoesNotResumeFromTheirCheckpoint() throws {
+        let api = try DemoAPI(count: 1200, delay: 0)
+        defer { api.stop() }
+        let run = try Run(api: api)
+        defer { try? FileManager.default.removeItem(at: run.directory) }
+        let first = try run.sync([])
+        let otherNamespace = try run.sync(["--namespace", "copy"])
+        let otherWarehouse = try run.sync(["--warehouse", run.directory.appendingPathComponent("elsewhere").path])
+        let named = try run.sync(["--namespace", "named", "--connection", "demo"])
+        let namedElsewhere = try run.sync(["--namespace", "named-too", "--connection", "demo"])
+        #expect(first.output.contains("raw.items: 1200 read"), "\(first.output)")
+        #expect(otherNamespace.output.contains("copy.items: 1200 read"), "\(otherNamespace.output)")
+        #expect(otherWarehouse.output.contains("raw.items: 1200 read"), "\(otherWarehouse.output)")
+        #expect(named.output.contains("named.items: 1200 read"), "\(named.output)")
+        #expect(namedElsewhere.output.contains("named-too.items: 1 read"), "\(namedElsewhere.output)")
     }
 
     /// The demo into an `s3://` warehouse on moto, twice (the second resumes): both readers read the

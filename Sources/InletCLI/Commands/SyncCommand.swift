@@ -68,7 +68,7 @@ struct SyncCommand: ParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Keep committed staging batches under <warehouse>/archive/<run_id>/.")
     var archiveStaging = true
 
-    @Option(name: .long, help: "Names the connection whose checkpoint is kept; default: the connector's name.")
+    @Option(name: .long, help: "Names the connection whose checkpoint is kept; default: the connector's name and where it lands (catalog, warehouse, namespace).")
     var connection: String?
 
     @Option(name: .long, help: "Commit once this many records are buffered.")
@@ -151,7 +151,7 @@ struct SyncCommand: ParsableCommand {
         default:
             throw CLIError("--destination \(destination): expected iceberg or jsonl")
         }
-        let options = SyncOptions(connection: connection ?? connector.name, runID: runID, commitRecords: max(1, commitRecords),
+        let options = SyncOptions(connection: connection ?? defaultConnection(connector: connector.name, warehouse: setup), runID: runID, commitRecords: max(1, commitRecords),
                                   commitInterval: .seconds(max(1, commitSeconds)),
                                   stagingDirectory: warehouseDirectory + "/staging/" + runID,
                                   archiveDirectory: archiveStaging ? warehouseDirectory + "/archive/" + runID : nil)
@@ -169,6 +169,15 @@ struct SyncCommand: ParsableCommand {
                                                                place: summaryPlace))
             throw error
         }
+    }
+
+    /// The connection a sync's checkpoints are kept under when `--connection` names none: the
+    /// connector and where its records land (catalog, warehouse, namespace), so that the same source
+    /// synced into other tables reads them whole instead of resuming from the other tables' state.
+    private func defaultConnection(connector: String, warehouse: WarehouseSetup) -> String {
+        let target = destination == "jsonl" ? "jsonl:" + URL(fileURLWithPath: dataDir + "/jsonl").standardizedFileURL.path
+                                            : "\(warehouse.identity) namespace \(namespace)"
+        return "\(connector) → \(target)"
     }
 
     /// The checkpoint store `--state-store` names, else the SQLite file in the data directory.

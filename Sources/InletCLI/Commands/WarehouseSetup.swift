@@ -13,6 +13,9 @@ struct WarehouseSetup {
     let localDirectory: String
     /// What the summary names as the destination.
     let description: String
+    /// Which catalog and warehouse these are, without secrets: checkpoints belong to a source and
+    /// the tables it fills, so a sync into other tables starts afresh instead of resuming.
+    let identity: String
     let close: () -> Void
 
     /// `catalogSpec` is `--catalog` when it names an Iceberg catalog; `settings` come from `--catalog-config`.
@@ -41,18 +44,23 @@ struct WarehouseSetup {
         }
         let location = remote ?? "file://" + local
         let catalog: any IcebergCatalog
+        let catalogIdentity: String
         let name = catalogSettings["name"] ?? "default"
         // A catalog that cannot be opened leaves no connection behind.
         do {
             switch catalogSpec {
             case nil:
                 catalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: location, name: name, storage: storage)
+                catalogIdentity = "sql:sqlite:" + URL(fileURLWithPath: dataDir + "/catalog.db").standardizedFileURL.path
             case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
                 let postgres = try PostgresCatalog(url: String(spec.dropFirst("sql:".count)), warehouse: location, name: name, storage: storage)
                 closers.append { postgres.close() }
                 catalog = postgres
+                catalogIdentity = withoutPassword(spec)
             case let spec? where spec.hasPrefix("sql:sqlite:"):
-                catalog = try SQLiteCatalog(path: String(spec.dropFirst("sql:sqlite:".count)), warehouse: location, name: name, storage: storage)
+                let path = String(spec.dropFirst("sql:sqlite:".count))
+                catalog = try SQLiteCatalog(path: path, warehouse: location, name: name, storage: storage)
+                catalogIdentity = "sql:sqlite:" + URL(fileURLWithPath: path).standardizedFileURL.path
             case let spec?:
                 throw CLIError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
             }
@@ -60,7 +68,8 @@ struct WarehouseSetup {
             for close in closers { close() }
             throw error
         }
-        return WarehouseSetup(catalog: catalog, localDirectory: local, description: "warehouse \(location)") {
+        return WarehouseSetup(catalog: catalog, localDirectory: local, description: "warehouse \(location)",
+                              identity: "\(catalogIdentity) \(name) \(location)") {
             for close in closers { close() }
         }
     }
@@ -88,16 +97,29 @@ struct WarehouseSetup {
             oauthServerURI: catalogSettings["oauth2-server-uri"], scope: catalogSettings["scope"] ?? "catalog")
         configuration.retryNotice = notice
         let catalog = try RESTCatalog(configuration, fileIO: fileIO)
-        return WarehouseSetup(catalog: catalog, localDirectory: local,
-                              description: "catalog \(uri)" + (configuration.warehouse.map { " (warehouse \($0))" } ?? "")) {
+        let warehouseText = configuration.warehouse.map { " (warehouse \($0))" } ?? ""
+        return WarehouseSetup(catalog: catalog, localDirectory: local, description: "catalog \(uri)" + warehouseText,
+                              identity: "rest:\(uri)" + warehouseText) {
             catalog.shutdown()
         }
     }
 
-    /// The spec without a password (`postgres://user:secret@…` → `postgres://user:***@…`).
+    /// The spec without its password (`sql:postgres://user:secret@host/db` → `sql:postgres://user@host/db`).
+    static func withoutPassword(_ spec: String) -> String {
+        guard let password = passwordRange(in: spec) else { return spec }
+        return String(spec[..<spec.index(before: password.lowerBound)]) + String(spec[password.upperBound...])
+    }
+
+    /// The spec with its password masked (`postgres://user:secret@…` → `postgres://user:***@…`).
     static func redacted(_ spec: String) -> String {
+        guard let password = passwordRange(in: spec) else { return spec }
+        return spec.replacingCharacters(in: password, with: "***")
+    }
+
+    /// Where the password of `scheme://user:password@host…` stands.
+    private static func passwordRange(in spec: String) -> Range<String.Index>? {
         guard let at = spec.firstIndex(of: "@"), let scheme = spec.range(of: "://"), scheme.upperBound < at,
-              let colon = spec[scheme.upperBound..<at].firstIndex(of: ":") else { return spec }
-        return String(spec[..<spec.index(after: colon)]) + "***" + String(spec[at...])
+              let colon = spec[scheme.upperBound..<at].firstIndex(of: ":") else { return nil }
+        return spec.index(after: colon)..<at
     }
 }
