@@ -6,7 +6,8 @@ usage: faulty_s3.py MODE   (prints "port N" once listening; logs "METHOD PATH?QU
   always503    every request gets 503
   dropped:N    the first N requests lose their connection before any answer, later PUTs 200
   partfails    multipart: create answers an UploadId, every part PUT gets 400, the abort is logged
-  proxy:PORT:every:N     forwards to an S3 server on PORT, but answers every Nth request 503 itself
+  proxy:PORT:every:N     forwards to an S3 server on PORT, but answers every Nth request itself, by
+                         turns 500 InternalError and 503 SlowDown
   proxy:PORT:dropput:N   forwards, but drops the connection of every Nth PUT before answering
   proxy:PORT:failputs:N  forwards the first N PUTs, then answers every PUT 503
   Iceberg REST catalog faults (a commit is a POST to .../namespaces/NS/tables/TABLE):
@@ -95,6 +96,8 @@ class Handler(BaseHTTPRequestHandler):
                 state["others"] += 1
             others = state["others"]
         if mode == "proxy":
+            if rule == "every" and n % count == 0 and (n // count) % 2 == 1:
+                return self.answer(500, b"<Error><Code>InternalError</Code><Message>Injected.</Message></Error>")
             if rule == "every" and n % count == 0 or rule == "failputs" and self.command == "PUT" and puts > count:
                 return self.answer(503, b"<Error><Code>SlowDown</Code><Message>Injected.</Message></Error>")
             if rule == "dropput" and self.command == "PUT" and puts % count == 0:
