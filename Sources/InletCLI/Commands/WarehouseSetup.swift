@@ -46,22 +46,20 @@ struct WarehouseSetup {
         let catalog: any IcebergCatalog
         let catalogIdentity: String
         let name = catalogSettings["name"] ?? "default"
+        // The default is the SQLite catalog in the data directory.
+        let spec = catalogSpec ?? "sql:sqlite:" + dataDir + "/catalog.db"
         // A catalog that cannot be opened leaves no connection behind.
         do {
-            switch catalogSpec {
-            case nil:
-                catalog = try SQLiteCatalog(path: dataDir + "/catalog.db", warehouse: location, name: name, storage: storage)
-                catalogIdentity = "sql:sqlite:" + URL(fileURLWithPath: dataDir + "/catalog.db").standardizedFileURL.path
-            case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
+            if spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://") {
                 let postgres = try PostgresCatalog(url: String(spec.dropFirst("sql:".count)), warehouse: location, name: name, storage: storage)
                 closers.append { postgres.close() }
                 catalog = postgres
                 catalogIdentity = withoutPassword(spec)
-            case let spec? where spec.hasPrefix("sql:sqlite:"):
+            } else if spec.hasPrefix("sql:sqlite:") {
                 let path = String(spec.dropFirst("sql:sqlite:".count))
                 catalog = try SQLiteCatalog(path: path, warehouse: location, name: name, storage: storage)
                 catalogIdentity = "sql:sqlite:" + URL(fileURLWithPath: path).standardizedFileURL.path
-            case let spec?:
+            } else {
                 throw CLIError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
             }
         } catch {
