@@ -115,7 +115,15 @@ enum JinjaMethods {
         case (.date(let date), "strftime"):
             return .string(Strftime.format(date.midnight, try arguments.requiredString(0, "format")))
         case (.datetime(let datetime), "isoformat"):
-            return .string(datetime.isoformat(separator: try arguments.string(0, "sep") ?? "T"))
+            let separator = try arguments.string(0, "sep") ?? "T"
+            guard separator.unicodeScalars.count == 1 else {
+                throw .type("isoformat() argument 1 must be a unicode character, not str")
+            }
+            let timespecName = try arguments.string(1, "timespec") ?? "auto"
+            guard let timespec = PyDateTime.TimeSpec(rawValue: timespecName) else {
+                throw .value("Unknown timespec value")
+            }
+            return .string(datetime.isoformat(separator: separator, timespec: timespec))
         case (.date(let date), "isoformat"):
             return .string(date.isoformat)
         case (.datetime(let datetime), "timestamp"):

@@ -89,11 +89,24 @@ public struct PyDateTime: Sendable {
         return text
     }
 
-    /// `isoformat()`: `2024-06-01T00:00:00.500000+00:00`.
-    public func isoformat(separator: String = "T") -> String {
-        var text = zeroPadded(year, width: 4) + "-" + twoDigits(month) + "-" + twoDigits(day) + separator
-        text += twoDigits(hour) + ":" + twoDigits(minute) + ":" + twoDigits(second)
-        if microsecond != 0 { text += "." + zeroPadded(microsecond, width: 6) }
+    /// How much of the time `isoformat` writes: Python's `timespec` argument.
+    public enum TimeSpec: String, Sendable, CaseIterable {
+        /// Seconds when the microsecond is 0, else microseconds.
+        case auto, hours, minutes, seconds, milliseconds, microseconds
+    }
+
+    /// `isoformat(sep, timespec)`: `2024-06-01T00:00:00.500000+00:00`. Smaller units are cut off,
+    /// never rounded, as Python does (`milliseconds` of .999999 is .999).
+    public func isoformat(separator: String = "T", timespec: TimeSpec = .auto) -> String {
+        var text = zeroPadded(year, width: 4) + "-" + twoDigits(month) + "-" + twoDigits(day) + separator + twoDigits(hour)
+        let resolved = timespec == .auto ? (microsecond == 0 ? .seconds : .microseconds) : timespec
+        switch resolved {
+        case .hours: break
+        case .minutes: text += ":" + twoDigits(minute)
+        case .seconds, .auto: text += ":" + twoDigits(minute) + ":" + twoDigits(second)
+        case .milliseconds: text += ":" + twoDigits(minute) + ":" + twoDigits(second) + "." + zeroPadded(microsecond / 1000, width: 3)
+        case .microseconds: text += ":" + twoDigits(minute) + ":" + twoDigits(second) + "." + zeroPadded(microsecond, width: 6)
+        }
         return text + offsetText()
     }
 
