@@ -3,6 +3,10 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         case invalidURL
         case connectionFailed
+        /// Nothing listens on the port: the connection was refused at once.
+        case connectionRefused
+        /// The host's name does not resolve.
+        case hostNotFound
         case timedOut
         case bodyTooLarge
         case other

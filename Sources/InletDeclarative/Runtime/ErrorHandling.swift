@@ -28,6 +28,12 @@ enum ResponseOutcome: Sendable {
         if case .response(let response) = self { return response }
         return nil
     }
+
+    /// `. Cause: connection refused by 127.0.0.1:1 (...)` for a request that got no response; empty otherwise.
+    var causeSuffix: String {
+        if case .failure(let error) = self { return ". Cause: \(error.detail)" }
+        return ""
+    }
 }
 
 /// The CDK's `DEFAULT_ERROR_MAPPING`.

@@ -60,6 +60,7 @@ actor OAuthRuntime: AuthenticatorRuntime {
             throw DeclarativeError.config("OAuthAuthenticator has no token_refresh_endpoint and no access token")
         }
         let endpoint = PythonValueText.str(try evaluate(endpointTemplate, context, at: "token_refresh_endpoint"))
+        guard !endpoint.isEmpty else { throw Self.refreshFailed("token_refresh_endpoint", template: endpointTemplate) }
         var headers = JSONObject()
         if let refreshHeaders = definition.refreshRequestHeaders {
             headers = try evaluate(refreshHeaders, context, at: "refresh_request_headers") ?? [:]
@@ -67,8 +68,17 @@ actor OAuthRuntime: AuthenticatorRuntime {
         var payload = JSONObject()
         payload[text(definition.grantTypeName, context)] = .string(text(definition.grantType, context))
         if headers["Authorization"] == nil {
-            payload[text(definition.clientIDName, context)] = definition.clientID.map { .string(text($0, context)) } ?? .null
-            payload[text(definition.clientSecretName, context)] = definition.clientSecret.map { .string(text($0, context)) } ?? .null
+            // As the CDK: an empty client_id fails before anything is sent; an empty client_secret is
+            // sent empty (some APIs allow it), with a warning.
+            let clientID = definition.clientID.map { text($0, context) } ?? ""
+            guard !clientID.isEmpty else { throw Self.refreshFailed("client_id", template: definition.clientID) }
+            let clientSecret = definition.clientSecret.map { text($0, context) } ?? ""
+            if clientSecret.isEmpty {
+                await session.log(.warn, "OAuthAuthenticator was unable to evaluate client_secret parameter hence it'll be empty"
+                    + Self.emptyTemplateHint(definition.clientSecret))
+            }
+            payload[text(definition.clientIDName, context)] = .string(clientID)
+            payload[text(definition.clientSecretName, context)] = definition.clientSecret == nil ? .null : .string(clientSecret)
         }
         payload[text(definition.refreshTokenName, context)] = rotatedRefreshToken.map(JSONValue.string)
             ?? definition.refreshToken.map { .string(text($0, context)) } ?? .null
@@ -103,6 +113,19 @@ actor OAuthRuntime: AuthenticatorRuntime {
         expiresAt = try expiry(from: expiresIn, context: context)
         try await updateConfig(body: body, token: token, session: session)
         return token
+    }
+
+    /// The CDK's failure for a refresh that cannot be built, naming the value that rendered empty.
+    private static func refreshFailed(_ parameter: String, template: InterpolatedString?) -> DeclarativeError {
+        DeclarativeError.system("OAuth access token refresh request failed.",
+                                internalMessage: "Unexpected error during OAuth token refresh: OAuthAuthenticator was unable to evaluate \(parameter) parameter"
+                                    + emptyTemplateHint(template))
+    }
+
+    /// ` ('{{ config['client_id'] }}' rendered empty)`: where the empty value came from.
+    private static func emptyTemplateHint(_ template: InterpolatedString?) -> String {
+        guard let template else { return " (not set in the manifest)" }
+        return " ('\(template.string)' rendered empty: check the config value it reads)"
     }
 
     private func expiry(from value: JSONValue?, context: InterpolationContext) throws(DeclarativeError) -> Int64 {

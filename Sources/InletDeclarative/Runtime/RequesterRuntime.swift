@@ -71,7 +71,7 @@ struct RequesterRuntime: Sendable {
                     throw exhausted(resolution, request: request, outcome: outcome, session: session)
                 }
                 let wait = try retryDelay(outcome: outcome, attempt: attempt, session: session)
-                await session.log(.info, "Retrying '\(request.method)' request to '\(request.url)' in \(wait) seconds (attempt \(attempt) of \(errorHandler.maxRetries)): \(resolution.message ?? "")")
+                await session.log(.info, SecretMask.mask("Retrying '\(request.method)' request to '\(request.url)' in \(wait) seconds (attempt \(attempt) of \(errorHandler.maxRetries)): \(resolution.message ?? "")\(outcome.causeSuffix)", session.secrets))
                 if outcome.response?.status == 401 { await authenticator.invalidate() }
                 do {
                     try await session.sleep(wait)
@@ -112,9 +112,10 @@ struct RequesterRuntime: Sendable {
             return DeclarativeError(.transientError, "API rate limit exceeded.",
                                     internalMessage: "Rate limit retry budget exhausted. Last response: \(resolution.message ?? "")")
         }
-        let message = "Exhausted available request attempts. Please see logs for more details. Exception: \(resolution.message ?? "")"
+        // The CDK's words, then what actually went wrong when no response came (refused, host not found).
+        let message = "Exhausted available request attempts. Please see logs for more details. Exception: \(resolution.message ?? "")\(outcome.causeSuffix)"
         return DeclarativeError(resolution.failureType ?? .systemError, SecretMask.mask(message, session.secrets),
-                                internalMessage: "Exhausted available request attempts for '\(request.method)' \(request.url)")
+                                internalMessage: SecretMask.mask("Exhausted available request attempts for '\(request.method)' \(request.url)\(outcome.causeSuffix)", session.secrets))
     }
 
     // MARK: - Building the request
@@ -147,7 +148,9 @@ struct RequesterRuntime: Sendable {
                 throw DeclarativeError.config("Invalid value for `\(key)` parameter. The values of request params cannot be an object.")
             }
         }
-        return try Self.request(method: definition.httpMethod.rawValue, url: url, options: merged)
+        let request = try Self.request(method: definition.httpMethod.rawValue, url: url, options: merged)
+        try RequestURLCheck.check(request.url)
+        return request
     }
 
     private func resolveURL(context: InterpolationContext, pathOverride: String?) throws(DeclarativeError) -> String {
