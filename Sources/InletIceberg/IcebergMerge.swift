@@ -1,5 +1,5 @@
 import InletAvro
-import InletJSON
+public import InletJSON
 public import InletParquet
 
 /// How rows of existing data files are removed.
@@ -21,7 +21,8 @@ extension IcebergTable {
     /// snapshot's id.
     @discardableResult
     public mutating func merge(rows: [[ParquetValue?]], keyFieldIDs: [Int32]? = nil, cursorFieldID: Int32? = nil,
-                               removal: RowRemoval = .copyOnWrite, compression: ParquetCompression = .zstd) throws(IcebergError) -> Int64 {
+                               removal: RowRemoval = .copyOnWrite, compression: ParquetCompression = .zstd,
+                               summary: JSONObject = [:]) throws(IcebergError) -> Int64 {
         let schema = try metadata.currentSchema
         let keys = keyFieldIDs ?? schema.identifierFieldIDs
         guard !keys.isEmpty else { throw .invalidMetadata("merge needs key columns: the table has no identifier fields") }
@@ -63,7 +64,7 @@ extension IcebergTable {
         if let cursorPosition, let cursorFieldID {
             selection.cursor = (cursorFieldID, Dictionary(uniqueKeysWithValues: latest.map { ($0.key, rows[$0.value][cursorPosition]) }))
         }
-        return try replace(selection, with: incoming, removal: removal, compression: compression)
+        return try replace(selection, with: incoming, removal: removal, compression: compression, summary: summary)
     }
 
     /// Whether cursor `a` is older than `b`: null is oldest; equal cursors are not older.
@@ -83,9 +84,11 @@ extension IcebergTable {
     }
 
     private mutating func replace(_ selection: RowSelection, with rows: [[ParquetValue?]], removal: RowRemoval,
-                                  compression: ParquetCompression) throws(IcebergError) -> Int64 {
+                                  compression: ParquetCompression, summary: JSONObject = [:]) throws(IcebergError) -> Int64 {
         for attempt in 0..<max(commitAttempts, 1) {
-            if let snapshotID = try replaceOnce(selection, with: rows, removal: removal, compression: compression) { return snapshotID }
+            if let snapshotID = try replaceOnce(selection, with: rows, removal: removal, compression: compression, summary: summary) {
+                return snapshotID
+            }
             try reloadAfterLostRace(attempt: attempt)
         }
         throw .commitConflict("\(namespace).\(name) kept changing under \(commitAttempts) attempts")
@@ -93,7 +96,7 @@ extension IcebergTable {
 
     /// One attempt; nil when another writer committed first.
     private mutating func replaceOnce(_ selection: RowSelection, with incoming: [[ParquetValue?]], removal: RowRemoval,
-                                      compression: ParquetCompression) throws(IcebergError) -> Int64? {
+                                      compression: ParquetCompression, summary: JSONObject) throws(IcebergError) -> Int64? {
         let schema = try metadata.currentSchema
         let io = storage
         let snapshotID = Int64.random(in: 1...Int64.max)
@@ -233,8 +236,10 @@ extension IcebergTable {
                                                      snapshotID: snapshotID, files: deleteFiles, layout: layout, content: 1))
             addedDeletes = (deleteFiles.count, deleteFiles.reduce(0) { $0 + $1.summary.rowCount })
         }
+        var properties = summary
+        properties["inlet.files-read"] = .string(String(filesRead))
         let change = SnapshotChange(operation: "overwrite", added: (added.count, addedRows, addedBytes), deleted: deleted,
-                                    addedDeletes: addedDeletes, properties: ["inlet.files-read": .string(String(filesRead))])
+                                    addedDeletes: addedDeletes, properties: properties)
         guard try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema) else {
             // Lost the race: this attempt's files are no table state's; the next attempt writes its own.
             for path in written + added.map(\.path) { io.delete(path) }

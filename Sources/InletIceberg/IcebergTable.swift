@@ -1,6 +1,6 @@
 import Foundation
 import InletAvro
-import InletJSON
+public import InletJSON
 public import InletParquet
 
 /// A table of a catalog, at the metadata it was loaded or last committed with.
@@ -161,9 +161,10 @@ public struct IcebergTable: Sendable {
     }
 
     /// Commits data files already written under the table's location as one snapshot: an `append`,
-    /// or an `overwrite` that also deletes every data file the table held.
+    /// or an `overwrite` that also deletes every data file the table held. `summary` adds string
+    /// properties to the snapshot's summary (they land in the same commit as the data).
     @discardableResult
-    public mutating func commit(files: [DataFile], replacingAllData: Bool) throws(IcebergError) -> Int64 {
+    public mutating func commit(files: [DataFile], replacingAllData: Bool, summary: JSONObject = [:]) throws(IcebergError) -> Int64 {
         let io = storage
         let snapshotID = Int64.random(in: 1...Int64.max)
         let schema = try metadata.currentSchema
@@ -213,7 +214,8 @@ public struct IcebergTable: Sendable {
                 }
             }
             let change = SnapshotChange(operation: replacingAllData ? "overwrite" : "append",
-                                        added: (files.count, addedRows, addedBytes), deleted: deleted, dropsAllDeletes: replacingAllData)
+                                        added: (files.count, addedRows, addedBytes), deleted: deleted, dropsAllDeletes: replacingAllData,
+                                        properties: summary)
             if try commitSnapshot(id: snapshotID, sequenceNumber: sequenceNumber, manifests: manifests, change: change, schema: schema) {
                 return snapshotID
             }

@@ -71,6 +71,20 @@ public struct TableMetadata: Sendable {
         return json["snapshots"]?.arrayValue?.lazy.compactMap(\.objectValue).first { $0["snapshot-id"]?.intValue == id }
     }
 
+    /// The current snapshot and its ancestors, newest first (the table's main line of history).
+    public var snapshotLineage: [JSONObject] {
+        let byID = Dictionary((json["snapshots"]?.arrayValue ?? []).compactMap(\.objectValue).compactMap { snapshot in
+            snapshot["snapshot-id"]?.intValue.map { ($0, snapshot) }
+        }, uniquingKeysWith: { first, _ in first })
+        var lineage: [JSONObject] = []
+        var next = currentSnapshotID
+        while let id = next, let snapshot = byID[id], lineage.count < byID.count {
+            lineage.append(snapshot)
+            next = snapshot["parent-snapshot-id"]?.intValue
+        }
+        return lineage
+    }
+
     public var currentSchema: IcebergSchema {
         get throws(IcebergError) {
             let id = json["current-schema-id"]?.intValue ?? 0

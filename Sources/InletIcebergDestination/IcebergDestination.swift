@@ -82,9 +82,10 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
         DestinationError(stream: plan.descriptor.name, message: "\(error)")
     }
 
-    func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport {
+    func write(_ records: [JSONObject], checkpoint: TableCheckpoint?) throws(DestinationError) -> WriteReport {
         do {
             try evolveSchema(for: records)
+            let summary = checkpoint.map(Self.summary) ?? [:]
             switch plan.writeMode {
             case .append:
                 let (files, nulled) = try writeFiles(records)
@@ -92,7 +93,7 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
                     for file in files { table.storage.delete(file.path) }
                     return WriteReport(nulledValues: nulled)
                 }
-                try table.commit(files: files, replacingAllData: false)
+                try table.commit(files: files, replacingAllData: false, summary: summary)
                 return WriteReport(committedRecords: records.count, snapshots: 1, bytes: files.reduce(0) { $0 + $1.summary.fileSize },
                                    nulledValues: nulled)
             case .overwrite:
@@ -105,13 +106,42 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
                 let rows = records.map { converter.row($0, nulled: &nulled) }
                 let keyIDs = plan.mergeKeys.compactMap { key in converter.fields.first { $0.name == key }?.id }
                 let cursorID = plan.cursorField.flatMap { cursor in converter.fields.first { $0.name == cursor && $0.type.isPrimitive }?.id }
-                try table.merge(rows: rows, keyFieldIDs: keyIDs, cursorFieldID: cursorID)
+                try table.merge(rows: rows, keyFieldIDs: keyIDs, cursorFieldID: cursorID, summary: summary)
                 let added = table.metadata.currentSnapshot?["summary"]?["added-files-size"]?.stringValue.flatMap { Int64($0) } ?? 0
                 return WriteReport(committedRecords: records.count, snapshots: 1, bytes: added, nulledValues: nulled)
             }
         } catch {
             throw failure(error)
         }
+    }
+
+    /// Snapshot summary properties holding a checkpoint (Iceberg summaries map strings to strings).
+    static func summary(_ checkpoint: TableCheckpoint) -> JSONObject {
+        var summary: JSONObject = [
+            SummaryKey.connection: .string(checkpoint.connection),
+            SummaryKey.state: .string(JSONWriter.string(from: checkpoint.state.json)),
+        ]
+        if let previous = checkpoint.previous { summary[SummaryKey.previousState] = .string(JSONWriter.string(from: previous.json)) }
+        return summary
+    }
+
+    enum SummaryKey {
+        static let connection = "inlet.connection"
+        static let state = "inlet.state"
+        static let previousState = "inlet.previous-state"
+    }
+
+    func checkpoint(connection: String) -> TableCheckpoint? {
+        func state(_ text: String?) -> AirbyteStateMessage? {
+            guard let text, let json = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+            return try? AirbyteStateMessage(json: json, path: JSONPath())
+        }
+        for snapshot in table.metadata.snapshotLineage {
+            guard let summary = snapshot["summary"]?.objectValue, summary[SummaryKey.connection]?.stringValue == connection,
+                  let current = state(summary[SummaryKey.state]?.stringValue) else { continue }
+            return TableCheckpoint(connection: connection, state: current, previous: state(summary[SummaryKey.previousState]?.stringValue))
+        }
+        return nil
     }
 
     func complete() throws(DestinationError) -> WriteReport {

@@ -40,15 +40,49 @@ public protocol Destination: Sendable {
     func open(_ plan: StreamPlan) throws(DestinationError) -> any StreamWriter
 }
 
+/// The source checkpoint that an append or merge commit covers, stored with the commit (in an
+/// Iceberg snapshot's summary) so that the data and the state it covers land together: a sync
+/// killed between the commit and the state store's save resumes from the table's checkpoint instead
+/// of reading the batch again.
+public struct TableCheckpoint: Sendable {
+    public var connection: String
+    /// The stream's state once this commit's records are in.
+    public var state: AirbyteStateMessage
+    /// The stream's checkpoint before this commit: what the state store holds until it saves `state`.
+    /// A rerun that finds this in the store knows the table is ahead of it.
+    public var previous: AirbyteStateMessage?
+
+    public init(connection: String, state: AirbyteStateMessage, previous: AirbyteStateMessage?) {
+        self.connection = connection
+        self.state = state
+        self.previous = previous
+    }
+
+    /// Whether two states are the same checkpoint (by their JSON).
+    public static func same(_ lhs: AirbyteStateMessage?, _ rhs: AirbyteStateMessage?) -> Bool {
+        lhs.map { JSONWriter.string(from: $0.json) } == rhs.map { JSONWriter.string(from: $0.json) }
+    }
+}
+
 /// Writes one stream's records. The pipeline calls it from one task at a time.
 public protocol StreamWriter: AnyObject, Sendable {
-    /// Makes `records` durable in the table: append and merge commit a snapshot now; overwrite
-    /// writes them but holds its files back until `complete`.
-    func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport
+    /// Makes `records` durable in the table: append and merge commit a snapshot now, carrying
+    /// `checkpoint` when given; overwrite writes them but holds its files back until `complete`.
+    func write(_ records: [JSONObject], checkpoint: TableCheckpoint?) throws(DestinationError) -> WriteReport
+    /// The latest checkpoint of `connection` that a commit of this table carries, if any.
+    func checkpoint(connection: String) -> TableCheckpoint?
     /// The stream has ended: an overwrite replaces the table now.
     func complete() throws(DestinationError) -> WriteReport
     /// The sync failed: files held back are removed, the table stays as it was.
     func abandon()
+}
+
+extension StreamWriter {
+    public func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport {
+        try write(records, checkpoint: nil)
+    }
+
+    public func checkpoint(connection: String) -> TableCheckpoint? { nil }
 }
 
 /// What a write did.

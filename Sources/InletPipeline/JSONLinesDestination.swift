@@ -42,7 +42,7 @@ final class JSONLinesWriter: StreamWriter, @unchecked Sendable {
         DestinationError(stream: plan.descriptor.name, message: message)
     }
 
-    func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport {
+    func write(_ records: [JSONObject], checkpoint: TableCheckpoint?) throws(DestinationError) -> WriteReport {
         let bytes = Self.lines(records)
         switch plan.writeMode {
         case .append:

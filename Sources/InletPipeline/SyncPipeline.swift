@@ -61,6 +61,12 @@ public struct SyncProgress: Sendable {
     public var rereadAfterRestart: [String: Int] = [:]
     /// Records of streams the catalog did not select.
     public var ignoredRecords = 0
+    /// Streams whose last sync was stopped between a commit and the state store's save: this run
+    /// resumed from the checkpoint the table's commit carries, so the batch was not read again.
+    public var resumedFromTableCheckpoint: [String] = []
+    /// Per append stream, records that arrived after the last checkpoint of a failed sync: not
+    /// committed, since the next sync reads them again from that checkpoint.
+    public var heldBackAfterFailure: [String: Int] = [:]
 }
 
 /// Why a sync stopped: the connector failed, a record could not be prepared, the destination or the
@@ -72,7 +78,9 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 
 /// Runs a connector's read into a destination: prepares each record, buffers it per stream, commits
 /// batches by size and time, and saves a source's STATE only once every record before it is
-/// committed, so that a rerun after any crash resumes without losing a row.
+/// committed, so that a rerun after any crash resumes without losing a row. Append streams commit
+/// exactly up to a checkpoint, and each commit carries the stream's checkpoint into the table, so a
+/// rerun after any crash (even between a commit and the state save) adds every record exactly once.
 public final class SyncPipeline: @unchecked Sendable {
     private let connector: any Connector
     private let destination: any Destination
@@ -93,6 +101,20 @@ public final class SyncPipeline: @unchecked Sendable {
         /// The batch's staging file contents: the records as the source sent them, unless the stream
         /// encrypts columns (then the prepared records are staged, so no plaintext lands on disk).
         var staged = JSONWriter()
+        /// Where each buffered record's staged line ends in `staged`, to stage part of the buffer.
+        var stagedEnds: [Int] = []
+    }
+
+    /// Why buffered records are committed; it decides how much of an append stream's buffer goes.
+    private enum CommitReason {
+        /// A batch is full or the commit interval passed: append streams commit up to their latest checkpoint.
+        case batch
+        /// Too much is buffered without a checkpoint: everything goes, to bound memory.
+        case memoryBound
+        /// The connector ended: everything goes, and the streams complete.
+        case final
+        /// The connector failed: append streams commit up to their latest checkpoint, the rest is read again next time.
+        case failure
     }
 
     private struct PendingState {
@@ -108,6 +130,10 @@ public final class SyncPipeline: @unchecked Sendable {
     private var statesSaved = 0
     private var ignored = 0
     private var reread: [String: Int] = [:]
+    /// Per stream, the state the state store holds now.
+    private var lastSaved: [String: AirbyteStateMessage] = [:]
+    private var resumedFromTable: [String] = []
+    private var heldBack: [String: Int] = [:]
     private let clock = ContinuousClock()
     private var started: ContinuousClock.Instant
     private var lastCommit: ContinuousClock.Instant
@@ -132,7 +158,7 @@ public final class SyncPipeline: @unchecked Sendable {
     public func run(config: JSONObject, streams selected: [SyncStream]) async throws(SyncError) -> SyncProgress {
         started = clock.now
         lastCommit = started
-        let inputState: [AirbyteStateMessage]
+        var inputState: [AirbyteStateMessage]
         do {
             inputState = try stateStore.states(connection: options.connection)
             reread = try stateStore.uncheckpointedRecords(connection: options.connection).filter { $0.value > 0 }
@@ -143,6 +169,9 @@ public final class SyncPipeline: @unchecked Sendable {
                 streams[key] = run
                 order.append(key)
             }
+            try resumeFromTableCheckpoints(&inputState)
+        } catch let error as SyncError {
+            throw error
         } catch {
             throw failure("\(error)")
         }
@@ -158,20 +187,20 @@ public final class SyncPipeline: @unchecked Sendable {
                     // committed is also checkpointed and a restart reads nothing twice; a source that
                     // rarely checkpoints is committed at four batches anyway, to bound memory.
                     if case .state = message.content, buffered >= options.commitRecords {
-                        try commit(final: false)
+                        try commit(.batch)
                     } else if buffered >= options.commitRecords * 4 {
-                        try commit(final: false)
+                        try commit(.memoryBound)
                     }
                 }
                 if clock.now - lastCommit >= options.commitInterval && (buffered > 0 || !pending.isEmpty) {
-                    try commit(final: false)
+                    try commit(.batch)
                 }
                 if clock.now - lastReport >= .seconds(1) {
                     lastReport = clock.now
                     report(progress)
                 }
             }
-            try commit(final: true)
+            try commit(.final)
         } catch let error as SyncError {
             // The destination or a record failed: states whose records are all committed are still saved.
             try? saveReadyStates()
@@ -180,7 +209,7 @@ public final class SyncPipeline: @unchecked Sendable {
         } catch {
             // The connector failed: what arrived before is still committed and checkpointed.
             let reason = (error as? ConnectorError)?.message ?? "\(error)"
-            do { try commit(final: false) } catch let commitError {
+            do { try commit(.failure) } catch let commitError {
                 abandon()
                 throw failure("\(reason); committing what arrived before also failed: \(commitError)")
             }
@@ -192,7 +221,8 @@ public final class SyncPipeline: @unchecked Sendable {
 
     public var progress: SyncProgress {
         SyncProgress(streams: order.compactMap { streams[$0]?.counts }, elapsed: clock.now - started, statesSaved: statesSaved,
-                     rereadAfterRestart: reread, ignoredRecords: ignored)
+                     rereadAfterRestart: reread, ignoredRecords: ignored, resumedFromTableCheckpoint: resumedFromTable,
+                     heldBackAfterFailure: heldBack)
     }
 
     private func failure(_ message: String) -> SyncError {
@@ -218,6 +248,7 @@ public final class SyncPipeline: @unchecked Sendable {
             if options.stagingDirectory != nil && !preparer.encrypts {
                 streams.values[slot].staged.write(record.payload)
                 streams.values[slot].staged.writeRaw("\n")
+                streams.values[slot].stagedEnds.append(streams.values[slot].staged.count)
             }
             streams.values[slot].counts.received += 1
             buffered += 1
@@ -228,36 +259,102 @@ public final class SyncPipeline: @unchecked Sendable {
         }
     }
 
-    /// Commits every stream's buffered records, completes the streams at the end, then saves the
+    /// Commits the streams' buffered records (an append stream's only up to its latest checkpoint,
+    /// unless the sync ends or memory is bound), completes the streams at the end, then saves the
     /// states whose records are all committed.
-    private func commit(final: Bool) throws(SyncError) {
+    private func commit(_ reason: CommitReason) throws(SyncError) {
         for key in order {
             guard var run = streams[key] else { continue }
-            if !run.buffer.isEmpty {
+            let count = recordsToCommit(run, key: key, reason: reason)
+            if count > 0 {
+                let records = count == run.buffer.count ? run.buffer : Array(run.buffer[..<count])
                 // The batch is staged on another thread while the destination writes it.
-                let staging = StagingWrite(pipeline: self, contents: run.setup.preparer.encrypts ? .records(run.buffer) : .lines(run.staged.bytes),
+                let lines = run.stagedEnds.isEmpty ? run.staged.bytes : Array(run.staged.bytes[..<run.stagedEnds[count - 1]])
+                let staging = StagingWrite(pipeline: self, contents: run.setup.preparer.encrypts ? .records(records) : .lines(lines),
                                            stream: key, batch: run.batches)
-                run.staged = JSONWriter()
+                let checkpoint = run.setup.plan.writeMode == .overwrite ? nil : tableCheckpoint(for: key, through: run.committed + count)
                 let written: WriteReport
-                do { written = try run.writer.write(run.buffer) } catch {
+                do { written = try run.writer.write(records, checkpoint: checkpoint) } catch {
                     staging.wait()
                     throw failure("\(error)")
                 }
                 run.batches += 1
                 archive(staging.wait())
                 apply(written, to: &run)
-                if run.setup.plan.writeMode != .overwrite { run.committed = run.counts.received }
-                run.buffer.removeAll(keepingCapacity: true)
+                if run.setup.plan.writeMode != .overwrite { run.committed += count }
+                run.buffer.removeFirst(count)
+                if run.stagedEnds.isEmpty || count == run.stagedEnds.count {
+                    run.staged = JSONWriter()
+                    run.stagedEnds.removeAll(keepingCapacity: true)
+                } else {
+                    let cut = run.stagedEnds[count - 1]
+                    var rest = JSONWriter()
+                    rest.writeRaw(run.staged.bytes[cut...])
+                    run.staged = rest
+                    run.stagedEnds = run.stagedEnds[count...].map { $0 - cut }
+                }
             }
-            if final {
+            if reason == .failure, !run.buffer.isEmpty {
+                heldBack[key] = run.buffer.count
+            }
+            if reason == .final {
                 do { apply(try run.writer.complete(), to: &run) } catch { throw failure("\(error)") }
                 run.committed = run.counts.received
             }
             streams[key] = run
         }
-        buffered = 0
+        buffered = order.reduce(0) { $0 + (streams[$1]?.buffer.count ?? 0) }
         lastCommit = clock.now
         try saveReadyStates()
+    }
+
+    /// How many of a stream's buffered records to commit now. An append stream commits only the
+    /// records its latest checkpoint covers, so that its table always ends exactly at a checkpoint
+    /// (what follows is committed with the next one, or read again after a failure).
+    private func recordsToCommit(_ run: StreamRun, key: String, reason: CommitReason) -> Int {
+        guard run.setup.plan.writeMode == .append, reason == .batch || reason == .failure else { return run.buffer.count }
+        let mark = pending.reversed().first { covers($0.message, key) }?.marks[key] ?? run.committed
+        return min(run.buffer.count, max(0, mark - run.committed))
+    }
+
+    /// The stream's latest state among those waiting for their records, once `committed` records are in.
+    private func tableCheckpoint(for key: String, through committed: Int) -> TableCheckpoint? {
+        guard let state = pending.reversed().first(where: { $0.message.effectiveType == .stream && streamKey(of: $0.message) == key
+                                                              && ($0.marks[key] ?? 0) <= committed })?.message else { return nil }
+        return TableCheckpoint(connection: options.connection, state: state, previous: lastSaved[key])
+    }
+
+    private func covers(_ state: AirbyteStateMessage, _ key: String) -> Bool {
+        state.effectiveType == .stream ? streamKey(of: state) == key : true
+    }
+
+    /// The key of the selected stream a stream state belongs to.
+    private func streamKey(of state: AirbyteStateMessage) -> String? {
+        guard state.effectiveType == .stream, let descriptor = state.stream?.streamDescriptor else { return nil }
+        let key = Self.key(descriptor)
+        return streams[key] != nil ? key : streams[descriptor.name] != nil ? descriptor.name : nil
+    }
+
+    /// A stream whose table holds a commit newer than the state store's checkpoint (the last sync
+    /// stopped between the two) resumes from the table's checkpoint, which is saved to the store now.
+    private func resumeFromTableCheckpoints(_ inputState: inout [AirbyteStateMessage]) throws(SyncError) {
+        for key in order {
+            guard let checkpoint = streams[key]?.writer.checkpoint(connection: options.connection) else { continue }
+            let index = inputState.firstIndex { streamKey(of: $0) == key }
+            let stored = index.map { inputState[$0] }
+            guard !TableCheckpoint.same(checkpoint.state, stored), TableCheckpoint.same(checkpoint.previous, stored) else { continue }
+            if let index { inputState[index] = checkpoint.state } else { inputState.append(checkpoint.state) }
+            do {
+                try stateStore.save([checkpoint.state], uncheckpointedRecords: [key: 0], connection: options.connection)
+            } catch {
+                throw failure("\(error)")
+            }
+            resumedFromTable.append(key)
+            reread[key] = nil
+        }
+        for state in inputState {
+            if let key = streamKey(of: state) { lastSaved[key] = state }
+        }
     }
 
     private func apply(_ written: WriteReport, to run: inout StreamRun) {
@@ -286,6 +383,7 @@ public final class SyncPipeline: @unchecked Sendable {
             }
             ready.append(state.message)
             for key in covered { streams[key]?.checkpointed = state.marks[key] ?? 0 }
+            if let key = streamKey(of: state.message) { lastSaved[key] = state.message }
         }
         pending = remaining
         let uncheckpointed = Dictionary(uniqueKeysWithValues: order.compactMap { key in

@@ -34,7 +34,8 @@ struct SyncFixture {
     @discardableResult
     func sync(_ connector: ScriptedConnector, mode: WriteMode, schema: JSONObject = Self.schema, transformations: [ColumnTransformation] = [],
               metadata: Bool = false, commitRecords: Int = 100, mergeKeys: [String] = ["id"], cursor: String? = "updated",
-              destination: (any Destination)? = nil, nestedAsJSON: Bool = false) async throws -> SyncProgress {
+              destination: (any Destination)? = nil, stateStore: (any StateStore)? = nil,
+              nestedAsJSON: Bool = false) async throws -> SyncProgress {
         let catalog = try SQLiteCatalog(path: catalogPath, warehouse: "file://" + warehouse)
         let preparer = RecordPreparer(transformations: transformations,
                                       metadata: metadata ? .init(runID: "run-1", mode: mode, dagJobID: "dag-7") : nil,
@@ -45,10 +46,27 @@ struct SyncFixture {
                               mergeKeys: mergeKeys, cursorField: cursor)
         let pipeline = SyncPipeline(
             connector: connector, destination: destination ?? IcebergDestination(catalog: catalog, namespace: "raw", mapping: JSONSchemaMapping(nestedAsJSON: nestedAsJSON)),
-            stateStore: try SQLiteStateStore(path: statePath),
+            stateStore: try stateStore ?? SQLiteStateStore(path: statePath),
             options: SyncOptions(connection: "test", runID: "run-1", commitRecords: commitRecords, commitInterval: .seconds(3600),
                                  stagingDirectory: warehouse + "/staging/run-1", archiveDirectory: warehouse + "/archive/run-1"))
         return try await pipeline.run(config: [:], streams: [SyncStream(configured: configured, plan: plan, preparer: preparer)])
+    }
+
+    /// The summaries of the table's snapshots, oldest first, as pyiceberg reads them.
+    func snapshotSummaries(_ table: String = "items") throws -> [[String: String]] {
+        let output = try Self.python("""
+            import json
+            from pyiceberg.catalog.sql import SqlCatalog
+            t = SqlCatalog("default", uri="sqlite:///\(catalogPath)", warehouse="file://\(warehouse)").load_table("raw.\(table)")
+            print(json.dumps([{k: str(v) for k, v in s.summary.additional_properties.items()} | {"operation": str(s.summary.operation)}
+                              for s in t.metadata.snapshots]))
+            """)
+        let rows = try JSONParser.parse(output.split(separator: "\n").last.map(String.init) ?? "[]").arrayValue ?? []
+        return rows.map { row in
+            var summary: [String: String] = [:]
+            for (key, value) in row.objectValue ?? [:] { summary[key] = value.stringValue ?? "" }
+            return summary
+        }
     }
 
     /// The saved checkpoint.

@@ -32,21 +32,90 @@ struct SyncPipelineTests {
         try fixture.verify(rows: 360)
     }
 
-    @Test func aConnectorFailureCommitsWhatArrivedAndSavesOnlyCoveredStates() async throws {
+    @Test func aConnectorFailureCommitsAnAppendUpToItsCheckpointAndTheRerunAddsTheRestOnce() async throws {
         let fixture = try SyncFixture()
         defer { fixture.remove() }
         // A state after 50 records, 30 more records, then the connector fails.
         let messages = ScriptedConnector.page("items", 0..<50) + Array(ScriptedConnector.page("items", 50..<80).dropLast())
         let connector = ScriptedConnector(messages: messages, failure: .systemError("the API went away"))
-        await #expect(throws: SyncError.self) { try await fixture.sync(connector, mode: .append) }
-        // All 80 rows are committed (nothing lost), the checkpoint is the state after 50, and the
-        // 30 after it are counted as ones a rerun reads again.
+        do {
+            try await fixture.sync(connector, mode: .append)
+            Issue.record("the sync did not fail")
+        } catch let error as SyncError {
+            // The 30 after the checkpoint are not committed: the rerun reads them again from it.
+            #expect(error.progress.heldBackAfterFailure == ["items": 30])
+        }
+        #expect(try fixture.rows().count == 50)
+        #expect(cursor(of: try fixture.savedStates()) == 50)
+        let rerun = ScriptedConnector(messages: ScriptedConnector.page("items", 50..<100))
+        let progress = try await fixture.sync(rerun, mode: .append)
+        #expect(cursor(of: rerun.observed.states) == 50)
+        #expect(progress.rereadAfterRestart.isEmpty)
+        try fixture.verify(rows: 100)
+    }
+
+    @Test func aConnectorFailureCommitsAMergeWholeAndCountsWhatTheRerunReadsAgain() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let messages = ScriptedConnector.page("items", 0..<50) + Array(ScriptedConnector.page("items", 50..<80).dropLast())
+        let connector = ScriptedConnector(messages: messages, failure: .systemError("the API went away"))
+        await #expect(throws: SyncError.self) { try await fixture.sync(connector, mode: .merge) }
+        // A merge commits all 80 (reading some again cannot duplicate them); the checkpoint is the
+        // state after 50, and the 30 after it are counted as ones a rerun reads again.
         #expect(try fixture.rows().count == 80)
         #expect(cursor(of: try fixture.savedStates()) == 50)
         let rerun = ScriptedConnector(messages: ScriptedConnector.page("items", 50..<100))
         let progress = try await fixture.sync(rerun, mode: .merge)
         #expect(cursor(of: rerun.observed.states) == 50)
         #expect(progress.rereadAfterRestart == ["items": 30])
+        try fixture.verify(rows: 100)
+    }
+
+    /// A sync stopped after a commit but before the state store saved its checkpoint (a failing
+    /// store stands in for a kill at that moment): the rerun resumes from the checkpoint the
+    /// table's commit carries, so an append table holds every record exactly once.
+    @Test(arguments: [WriteMode.append, .merge])
+    func aSyncStoppedBetweenACommitAndItsStateSaveResumesFromTheTable(mode: WriteMode) async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let messages = stride(from: 0, to: 300, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) }
+        // Commits at 100 and 200 records; the second commit's save fails.
+        let store = SaveFailingStateStore(inner: try SQLiteStateStore(path: fixture.statePath), failFromSave: 2)
+        await #expect(throws: SyncError.self) {
+            try await fixture.sync(ScriptedConnector(messages: messages), mode: mode, stateStore: store)
+        }
+        #expect(cursor(of: try fixture.savedStates()) == 100)
+        #expect(try fixture.rows().count == 200)
+        // The rerun starts from the table's checkpoint (200), not the store's (100), and saves it.
+        let rerun = ScriptedConnector(messages: stride(from: 200, to: 300, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) })
+        let progress = try await fixture.sync(rerun, mode: mode)
+        #expect(cursor(of: rerun.observed.states) == 200)
+        #expect(progress.resumedFromTableCheckpoint == ["items"])
+        #expect(cursor(of: try fixture.savedStates()) == 300)
+        try fixture.verify(rows: 300)
+        // A later sync finds the store and the table agree: nothing to resume from the table.
+        let next = ScriptedConnector(messages: ScriptedConnector.page("items", 300..<310))
+        let after = try await fixture.sync(next, mode: mode)
+        #expect(cursor(of: next.observed.states) == 300)
+        #expect(after.resumedFromTableCheckpoint.isEmpty)
+        try fixture.verify(rows: 310)
+    }
+
+    /// Time-based commits of an append stream stop at its latest checkpoint: records after it wait
+    /// for the next one, so the table never holds records its checkpoint does not cover.
+    @Test func anAppendCommitsOnlyWhatItsLatestCheckpointCovers() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        // 50 records and a state, then 30 records without one, then the connector fails.
+        let messages = ScriptedConnector.page("items", 0..<50) + Array(ScriptedConnector.page("items", 50..<80).dropLast())
+        let store = SaveFailingStateStore(inner: try SQLiteStateStore(path: fixture.statePath), failFromSave: 99)
+        _ = try? await fixture.sync(ScriptedConnector(messages: messages, failure: .systemError("gone")), mode: .append,
+                                    commitRecords: 20, stateStore: store)
+        let summaries = try fixture.snapshotSummaries()
+        #expect(summaries.count == 1, "\(summaries)")
+        #expect(summaries.first?["added-records"] == "50")
+        #expect(summaries.first?["inlet.connection"] == "test")
+        #expect(summaries.first?["inlet.state"]?.contains("\"cursor\":50") == true, "\(summaries)")
     }
 
     @Test func aFailedDestinationWriteSavesNoStateOfItsRecords() async throws {
@@ -184,6 +253,30 @@ struct FailingDestination: Destination {
     }
 }
 
+/// A state store whose saves fail from the `failFromSave`-th on, as if the process died there.
+final class SaveFailingStateStore: StateStore, @unchecked Sendable {
+    let inner: any StateStore
+    let failFromSave: Int
+    var saves = 0
+
+    init(inner: any StateStore, failFromSave: Int) {
+        self.inner = inner
+        self.failFromSave = failFromSave
+    }
+
+    func states(connection: String) throws(StateStoreError) -> [AirbyteStateMessage] { try inner.states(connection: connection) }
+
+    func save(_ states: [AirbyteStateMessage], uncheckpointedRecords: [String: Int], connection: String) throws(StateStoreError) {
+        saves += 1
+        if saves >= failFromSave { throw StateStoreError(description: "the state store went away") }
+        try inner.save(states, uncheckpointedRecords: uncheckpointedRecords, connection: connection)
+    }
+
+    func uncheckpointedRecords(connection: String) throws(StateStoreError) -> [String: Int] {
+        try inner.uncheckpointedRecords(connection: connection)
+    }
+}
+
 final class FailingWriter: StreamWriter, @unchecked Sendable {
     let inner: any StreamWriter
     let failAtWrite: Int
@@ -194,11 +287,13 @@ final class FailingWriter: StreamWriter, @unchecked Sendable {
         self.failAtWrite = failAtWrite
     }
 
-    func write(_ records: [JSONObject]) throws(DestinationError) -> WriteReport {
+    func write(_ records: [JSONObject], checkpoint: TableCheckpoint?) throws(DestinationError) -> WriteReport {
         writes += 1
         if writes == failAtWrite { throw DestinationError(stream: "items", message: "the disk is full") }
-        return try inner.write(records)
+        return try inner.write(records, checkpoint: checkpoint)
     }
+
+    func checkpoint(connection: String) -> TableCheckpoint? { inner.checkpoint(connection: connection) }
 
     func complete() throws(DestinationError) -> WriteReport { try inner.complete() }
     func abandon() { inner.abandon() }

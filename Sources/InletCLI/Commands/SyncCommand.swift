@@ -156,7 +156,7 @@ struct SyncCommand: ParsableCommand {
                                   stagingDirectory: warehouseDirectory + "/staging/" + runID,
                                   archiveDirectory: archiveStaging ? warehouseDirectory + "/archive/" + runID : nil)
         let display = ProgressDisplay(output: environment.standardError)
-        let pipeline = SyncPipeline(connector: connector, destination: target, stateStore: stateStore, options: options,
+        let pipeline = SyncPipeline(connector: connector, destination: target, stateStore: KillBeforeStateSave.wrapping(stateStore), options: options,
                                     progress: { display.show($0) })
         do {
             let progress = try await pipeline.run(config: configObject, streams: selected)
@@ -282,6 +282,13 @@ struct SyncCommand: ParsableCommand {
         for (stream, count) in progress.rereadAfterRestart.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(stream): the previous sync stopped after committing \(count) records past its last checkpoint;"
                          + " they were read again (an append table may hold them twice)")
+        }
+        for (stream, count) in progress.heldBackAfterFailure.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(stream): \(count) records after the last checkpoint were not committed; the next sync reads them again")
+        }
+        for stream in progress.resumedFromTableCheckpoint {
+            lines.append("  \(stream): the previous sync stopped between a commit and its checkpoint save;"
+                         + " resumed from the checkpoint the table's last commit carries, so nothing was read twice")
         }
         if progress.ignoredRecords > 0 { lines.append("  \(progress.ignoredRecords) records of streams not selected were ignored") }
         return lines.joined(separator: "\n")
