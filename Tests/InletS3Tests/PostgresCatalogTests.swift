@@ -101,8 +101,10 @@ struct PostgresCatalogTests: SampleTable {
                     return "\(error)"
                 }
             }
+            let closed = ClosedPort()
+            defer { withExtendedLifetime(closed) {} }
             return (failure("postgres://inlet:not-the-password@127.0.0.1:\(postgres.port)/inlet"),
-                    failure("postgres://inlet:not-the-password@127.0.0.1:\(ChildServer.freePort())/inlet"))
+                    failure("postgres://inlet:not-the-password@127.0.0.1:\(closed.port)/inlet"))
         }
         #expect(wrongPassword.contains("postgres://inlet@127.0.0.1"), "\(wrongPassword)")
         #expect(wrongPassword.contains("password authentication failed"), "\(wrongPassword)")

@@ -171,8 +171,10 @@ struct RESTCatalogTests: SampleTable {
             defer { proxy.stop() }
             var failure = ""
             do {
+                let closed = ClosedPort()
+                defer { withExtendedLifetime(closed) {} }
                 let catalog = try Self.catalog(server, uri: "http://127.0.0.1:\(proxy.port)", s3: [
-                    "endpoint": "http://127.0.0.1:\(ChildServer.freePort())", "access_key_id": "wrong", "secret_access_key": "wrong",
+                    "endpoint": "http://127.0.0.1:\(closed.port)", "access_key_id": "wrong", "secret_access_key": "wrong",
                 ])
                 defer { catalog.shutdown() }
                 try catalog.createNamespace("ns")
