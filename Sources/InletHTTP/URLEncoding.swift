@@ -107,7 +107,11 @@ public enum URLEncoding {
            reference[..<schemeEnd].first?.isLetter == true {
             return reference
         }
-        guard let schemeEnd = base.range(of: "://") else { return reference }
+        guard let schemeEnd = base.range(of: "://") else {
+            // A base without a scheme (a url_base rendered empty): joined as a path, as urljoin does.
+            guard !reference.hasPrefix("/"), let slash = base.lastIndex(of: "/") else { return reference }
+            return String(base[...slash]) + reference
+        }
         let scheme = String(base[..<schemeEnd.lowerBound])
         let afterScheme = base[schemeEnd.upperBound...]
         let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex

@@ -1,0 +1,160 @@
+import Foundation
+import InletDeclarative
+import InletHTTP
+import InletJSON
+import InletProtocol
+import NIOConcurrencyHelpers
+import Testing
+
+/// What the HTTP session and the engine do when no response comes, and the requests' headers.
+@Suite("Transport failures")
+struct TransportFailureTests {
+    /// A loopback socket that listens but never accepts, its backlog filled, so a new connection's
+    /// handshake is never answered: a host that drops packets.
+    final class Blackhole: @unchecked Sendable {
+        let port: Int
+        private var descriptors: [Int32] = []
+
+        init() throws {
+            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            descriptors.append(listener)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+            port = Int(UInt16(bigEndian: address.sin_port))
+            guard listen(listener, 0) == 0 else { throw POSIXError(.EADDRINUSE) }
+            // Fill the backlog with connections nobody accepts; later handshakes get no answer.
+            for _ in 0..<4 {
+                let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+                _ = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                descriptors.append(client)
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+
+        deinit { for descriptor in descriptors { close(descriptor) } }
+    }
+
+    @Test func aRefusedConnectionFailsAtOnceNamingHostAndPort() async throws {
+        let session = HTTPSession(timeouts: .init(connect: .seconds(30), read: .seconds(30)))
+        // A port bound and never listened on refuses connections.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = ContinuousClock.now
+        var failure: HTTPTransportError?
+        do { _ = try await session.send(HTTPRequest(url: "http://127.0.0.1:\(port)/items")) } catch { failure = error }
+        let elapsed = ContinuousClock.now - started
+        await session.shutdown()
+        #expect(failure?.kind == .connectionRefused, "\(String(describing: failure))")
+        #expect(failure?.detail.contains("connection refused by 127.0.0.1:\(port)") == true, "\(String(describing: failure))")
+        // Not the 30 s connect timeout: the client does not retry the connection within the attempt.
+        #expect(elapsed < .seconds(20), "\(elapsed)")
+    }
+
+    @Test func aHostThatNeverAnswersTimesOut() async throws {
+        let blackhole = try Blackhole()
+        defer { withExtendedLifetime(blackhole) {} }
+        let session = HTTPSession(timeouts: .init(connect: .seconds(1), read: .seconds(5)))
+        var failure: HTTPTransportError?
+        do { _ = try await session.send(HTTPRequest(url: "http://127.0.0.1:\(blackhole.port)/items")) } catch { failure = error }
+        await session.shutdown()
+        #expect(failure?.kind == .timedOut, "\(String(describing: failure))")
+        #expect(failure?.detail.contains("timed out") == true, "\(String(describing: failure))")
+    }
+
+    private static let twoStreams = """
+        version: 6.0.0
+        type: DeclarativeSource
+        check: {type: CheckStream, stream_names: [good]}
+        streams:
+          - type: DeclarativeStream
+            name: bad
+            primary_key: id
+            schema_loader: {type: InlineSchemaLoader, schema: {type: object, properties: {id: {type: integer}}}}
+            retriever:
+              type: SimpleRetriever
+              requester: {type: HttpRequester, url_base: "{{ config['empty_base'] }}", path: items}
+              record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: [data]}}
+          - type: DeclarativeStream
+            name: good
+            primary_key: id
+            schema_loader: {type: InlineSchemaLoader, schema: {type: object, properties: {id: {type: integer}}}}
+            retriever:
+              type: SimpleRetriever
+              requester:
+                type: HttpRequester
+                url_base: "BASE"
+                path: items
+                authenticator:
+                  type: OAuthAuthenticator
+                  token_refresh_endpoint: "BASE/token"
+                  client_id: "{{ config['client_id'] }}"
+                  client_secret: "{{ config['client_secret'] }}"
+                  refresh_token: "{{ config['refresh_token'] }}"
+              record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: [data]}}
+        spec: {type: Spec, connection_specification: {type: object, properties: {}}}
+        """
+
+    private static func serve() async throws -> LoopbackServer {
+        try await LoopbackServer { request in
+            request.path.hasSuffix("/token") ? .json(#"{"access_token": "tok", "expires_in": 3600}"#) : .json(#"{"data": [{"id": 1}]}"#)
+        }
+    }
+
+    /// As the CDK (checked by hand with airbyte-cdk 7.39.1): a URL without a scheme fails its stream
+    /// at once, with requests' message and no retries; the other streams still run; the failed
+    /// full-refresh stream still ends with the no-cursor state.
+    @Test func aURLWithoutASchemeFailsItsStreamAtOnceAndTheOthersRun() async throws {
+        let server = try await Self.serve()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(Self.twoStreams.replacingOccurrences(of: "BASE", with: server.baseURL))
+        let output = await run.read(config: ["empty_base": "", "client_id": "cid", "client_secret": "s", "refresh_token": "rt"],
+                                    streams: ["bad", "good"])
+        #expect(output.statuses.contains("bad:INCOMPLETE") && output.statuses.contains("good:COMPLETE"), "\(output.statuses)")
+        #expect(output.errors.contains { $0.message.contains("Invalid URL '/items': No scheme supplied") }, "\(output.errors.map(\.message))")
+        #expect(run.sleeps.withLockedValue { $0 }.isEmpty, "a URL without a scheme was retried")
+        #expect(output.records(of: "good").count == 1)
+        #expect(output.states.contains(["__ab_no_cursor_state_message": true]))
+    }
+
+    @Test func anEmptyClientIDFailsTheTokenRefreshBeforeSendingIt() async throws {
+        let server = try await Self.serve()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(Self.twoStreams.replacingOccurrences(of: "BASE", with: server.baseURL))
+        let output = await run.check(config: ["empty_base": "", "client_id": "", "client_secret": "s", "refresh_token": "rt"])
+        let status = output.messages.compactMap { if case .connectionStatus(let status) = $0.content { return status } else { return nil } }.first
+        #expect(status?.status == .failed)
+        #expect(status?.message?.contains("OAuth access token refresh request failed") == true, "\(String(describing: status?.message))")
+        #expect(server.requests.isEmpty, "\(server.requests.map(\.path))")
+        let read = await run.read(config: ["empty_base": "", "client_id": "", "client_secret": "s", "refresh_token": "rt"], streams: ["good"])
+        #expect(read.errors.contains { ($0.internalMessage ?? "").contains("unable to evaluate client_id parameter") }, "\(read.errors)")
+    }
+
+    @Test func anEmptyClientSecretIsSentEmptyWithAWarningAndRequestsCarryTheCDKsHeaders() async throws {
+        let server = try await Self.serve()
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(Self.twoStreams.replacingOccurrences(of: "BASE", with: server.baseURL))
+        let output = await run.read(config: ["empty_base": "", "client_id": "cid", "client_secret": "", "refresh_token": "rt"], streams: ["good"])
+        #expect(output.records(of: "good").count == 1)
+        #expect(output.logs.contains { $0.contains("unable to evaluate client_secret parameter") })
+        let token = server.requests.first { $0.path.hasSuffix("/token") }
+        #expect(token?.body == "grant_type=refresh_token&client_id=cid&client_secret=&refresh_token=rt")
+        for request in server.requests {
+            #expect(request.header("Accept") == "*/*", "\(request.path)")
+            #expect(request.header("User-Agent")?.isEmpty == false, "\(request.path)")
+            #expect(request.header("Accept-Encoding") == "gzip, deflate", "\(request.path)")
+        }
+    }
+}
