@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "InletDeclarativeTests",
             dependencies: [
-                "InletDeclarative", "InletInterpolation", "InletJSON", "InletProtocol", "InletHTTP",
+                "InletDeclarative", "InletInterpolation", "InletJSON", "InletProtocol", "InletHTTP", "InletTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

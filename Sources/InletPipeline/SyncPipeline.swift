@@ -282,7 +282,7 @@ public final class SyncPipeline: @unchecked Sendable {
                 archive(staging.wait())
                 apply(written, to: &run)
                 if run.setup.plan.writeMode != .overwrite { run.committed += count }
-                run.buffer.removeFirst(count)
+                if count == run.buffer.count { run.buffer.removeAll(keepingCapacity: true) } else { run.buffer.removeFirst(count) }
                 if run.stagedEnds.isEmpty || count == run.stagedEnds.count {
                     run.staged = JSONWriter()
                     run.stagedEnds.removeAll(keepingCapacity: true)
@@ -313,7 +313,7 @@ public final class SyncPipeline: @unchecked Sendable {
     /// (what follows is committed with the next one, or read again after a failure).
     private func recordsToCommit(_ run: StreamRun, key: String, reason: CommitReason) -> Int {
         guard run.setup.plan.writeMode == .append, reason == .batch || reason == .failure else { return run.buffer.count }
-        let mark = pending.reversed().first { covers($0.message, key) }?.marks[key] ?? run.committed
+        let mark = pending.reversed().first { streamsCovered(by: $0.message).contains(key) }?.marks[key] ?? run.committed
         return min(run.buffer.count, max(0, mark - run.committed))
     }
 
@@ -324,8 +324,10 @@ public final class SyncPipeline: @unchecked Sendable {
         return TableCheckpoint(connection: options.connection, state: state, previous: lastSaved[key])
     }
 
-    private func covers(_ state: AirbyteStateMessage, _ key: String) -> Bool {
-        state.effectiveType == .stream ? streamKey(of: state) == key : true
+    /// The selected streams a state checkpoints: its own stream, or all of them for a global state.
+    private func streamsCovered(by state: AirbyteStateMessage) -> [String] {
+        guard state.effectiveType == .stream, state.stream?.streamDescriptor != nil else { return order }
+        return streamKey(of: state).map { [$0] } ?? []
     }
 
     /// The key of the selected stream a stream state belongs to.
@@ -368,13 +370,7 @@ public final class SyncPipeline: @unchecked Sendable {
         var ready: [AirbyteStateMessage] = []
         var remaining: [PendingState] = []
         for state in pending {
-            let covered: [String]
-            if state.message.effectiveType == .stream, let descriptor = state.message.stream?.streamDescriptor {
-                let key = Self.key(descriptor)
-                covered = streams[key] != nil ? [key] : streams[descriptor.name] != nil ? [descriptor.name] : []
-            } else {
-                covered = order
-            }
+            let covered = streamsCovered(by: state.message)
             let isReady = covered.allSatisfy { key in (streams[key]?.committed ?? 0) >= (state.marks[key] ?? 0) }
             // Readiness only grows with the records committed, so states stay in their order.
             guard isReady else {

@@ -3,55 +3,19 @@ import InletDeclarative
 import InletHTTP
 import InletJSON
 import InletProtocol
+import InletTestSupport
 import NIOConcurrencyHelpers
 import Testing
 
 /// What the HTTP session and the engine do when no response comes, and the requests' headers.
 @Suite("Transport failures")
 struct TransportFailureTests {
-    /// A loopback socket that listens but never accepts, its backlog filled, so a new connection's
-    /// handshake is never answered: a host that drops packets.
-    final class Blackhole: @unchecked Sendable {
-        let port: Int
-        private var descriptors: [Int32] = []
-
-        init() throws {
-            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            descriptors.append(listener)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-            port = Int(UInt16(bigEndian: address.sin_port))
-            guard listen(listener, 0) == 0 else { throw POSIXError(.EADDRINUSE) }
-            // Fill the backlog with connections nobody accepts; later handshakes get no answer.
-            for _ in 0..<4 {
-                let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-                _ = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                descriptors.append(client)
-            }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-
-        deinit { for descriptor in descriptors { close(descriptor) } }
-    }
-
     @Test func aRefusedConnectionFailsAtOnceNamingHostAndPort() async throws {
         let session = HTTPSession(timeouts: .init(connect: .seconds(30), read: .seconds(30)))
         // A port bound and never listened on refuses connections.
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let closed = ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let started = ContinuousClock.now
         var failure: HTTPTransportError?
         do { _ = try await session.send(HTTPRequest(url: "http://127.0.0.1:\(port)/items")) } catch { failure = error }
@@ -64,11 +28,11 @@ struct TransportFailureTests {
     }
 
     @Test func aHostThatNeverAnswersTimesOut() async throws {
-        let blackhole = try Blackhole()
-        defer { withExtendedLifetime(blackhole) {} }
+        let unanswered = try UnansweredPort()
+        defer { withExtendedLifetime(unanswered) {} }
         let session = HTTPSession(timeouts: .init(connect: .seconds(1), read: .seconds(5)))
         var failure: HTTPTransportError?
-        do { _ = try await session.send(HTTPRequest(url: "http://127.0.0.1:\(blackhole.port)/items")) } catch { failure = error }
+        do { _ = try await session.send(HTTPRequest(url: "http://127.0.0.1:\(unanswered.port)/items")) } catch { failure = error }
         await session.shutdown()
         #expect(failure?.kind == .timedOut, "\(String(describing: failure))")
         #expect(failure?.detail.contains("timed out") == true, "\(String(describing: failure))")

@@ -5,9 +5,8 @@ import InletProtocol
 /// retries, since no retry can fix a URL (typically a `url_base` from a config value left empty).
 enum RequestURLCheck {
     static func check(_ url: String) throws(DeclarativeError) {
-        let text = String(url.drop { $0.isWhitespace })
-        let lowered = text.lowercased()
-        if text.contains(":") && !lowered.hasPrefix("http") {
+        let text = url.drop { $0.isWhitespace }
+        if text.contains(":") && text.prefix(4).lowercased() != "http" {
             throw DeclarativeError(.configError,
                                    "Invalid Protocol Schema: The endpoint that data is being requested from is using an invalid or insecure. Exception: requests.exceptions.InvalidSchema",
                                    internalMessage: "No connection adapters were found for '\(text)': the URL must start with http:// or https://")

@@ -100,13 +100,10 @@ public struct PyDateTime: Sendable {
     public func isoformat(separator: String = "T", timespec: TimeSpec = .auto) -> String {
         var text = zeroPadded(year, width: 4) + "-" + twoDigits(month) + "-" + twoDigits(day) + separator + twoDigits(hour)
         let resolved = timespec == .auto ? (microsecond == 0 ? .seconds : .microseconds) : timespec
-        switch resolved {
-        case .hours: break
-        case .minutes: text += ":" + twoDigits(minute)
-        case .seconds, .auto: text += ":" + twoDigits(minute) + ":" + twoDigits(second)
-        case .milliseconds: text += ":" + twoDigits(minute) + ":" + twoDigits(second) + "." + zeroPadded(microsecond / 1000, width: 3)
-        case .microseconds: text += ":" + twoDigits(minute) + ":" + twoDigits(second) + "." + zeroPadded(microsecond, width: 6)
-        }
+        if resolved != .hours { text += ":" + twoDigits(minute) }
+        if resolved != .hours && resolved != .minutes { text += ":" + twoDigits(second) }
+        if resolved == .milliseconds { text += "." + zeroPadded(microsecond / 1000, width: 3) }
+        if resolved == .microseconds { text += "." + zeroPadded(microsecond, width: 6) }
         return text + offsetText()
     }
 
