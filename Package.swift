@@ -163,7 +163,7 @@ let package = Package(
 
         .executableTarget(
             name: "ForwardBenchmark",
-            dependencies: ["InletProcessHost", "InletProtocol", "InletJSON"],
+            dependencies: ["InletProcessHost", "InletProtocol", "InletJSON", "InletTestSupport"],
             path: "Benchmarks/ForwardBenchmark",
             swiftSettings: upcomingFeatures
         ),
@@ -178,12 +178,12 @@ let package = Package(
         // Test helpers shared by the test targets (the reference Python and its readers).
         .target(name: "InletTestSupport", path: "Tests/InletTestSupport", swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "InletParquetTests", dependencies: ["InletParquet"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletParquetTests", dependencies: ["InletParquet", "InletTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "InletProcessHostTests",
-            dependencies: ["InletProcessHost", "InletProtocol", "InletJSON"],
+            dependencies: ["InletProcessHost", "InletProtocol", "InletJSON", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import InletTestSupport
 import InletAvro
 import InletJSON
 import Testing
@@ -42,7 +43,7 @@ struct AvroContainerTests {
         #expect(contents.records == records(300))
     }
 
-    @Test func fastavroReadsOurFilesAndWeReadItsDeflatedOnes() throws {
+    @Test func fastavroReadsOurFilesAndWeReadItsDeflatedOnes() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-avro-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -68,18 +69,9 @@ struct AvroContainerTests {
                             metadata={"written-by": "fastavro"})
         print(json.dumps({"rows": plain(rows), "ids": ids, "snapshot": meta.get("snapshot-id")}))
         """#
-        let process = Process()
-        let python = ProcessInfo.processInfo.environment["INLET_PYTHON"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-iceberg/venv/bin/python"
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, ours.path, theirs.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let seen = try JSONParser.parse(Array(data))
+        let finished = try await FinishedProcess.run(ReferencePython.path, ["-c", script, ours.path, theirs.path], errors: .apart)
+        #expect(finished.status == 0, "\(finished.errors)")
+        let seen = try JSONParser.parse(Array(finished.output.utf8))
         #expect(seen["ids"] == [500, 501, 502, 503, 507, 9000])
         #expect(seen["snapshot"] == "42")
         let rows = try #require(seen["rows"]?.arrayValue)

@@ -72,15 +72,26 @@ struct SyncExecutableTests {
 
         /// Runs a sync to its end; returns its exit status and output. `environment` changes the test's
         /// (a nil value removes the variable).
-        func sync(_ extra: [String], environment: [String: String?] = [:]) throws -> RunOutput {
+        func sync(_ extra: [String], environment: [String: String?] = [:]) async throws -> RunOutput {
+            try await onOwnThread { try syncBlocking(extra, environment: environment) }
+        }
+
+        /// As `sync`, blocking the calling thread: only for code already on a thread of its own.
+        func syncBlocking(_ extra: [String], environment: [String: String?] = [:]) throws -> RunOutput {
             var variables = ProcessInfo.processInfo.environment
             for (name, value) in environment { variables[name] = value }
-            let finished = try FinishedProcess.run(ExecutableTests.executable.path, arguments(extra), environment: variables)
+            let finished = try FinishedProcess.runBlocking(ExecutableTests.executable.path, arguments(extra), environment: variables)
             return (finished.status, finished.output)
         }
 
         /// Starts a sync and kills it with SIGKILL once `commits` snapshots have landed, plus up to 0.15 s.
-        func syncKilled(_ extra: [String], afterCommits commits: Int) throws {
+        func syncKilled(_ extra: [String], afterCommits commits: Int) async throws {
+            let stillRunning = try await onOwnThread { try syncKilledBlocking(extra, afterCommits: commits) }
+            #expect(!stillRunning, "the sync ended before it could be killed")
+        }
+
+        /// Returns whether the sync had already ended when it was to be killed.
+        private func syncKilledBlocking(_ extra: [String], afterCommits commits: Int) throws -> Bool {
             let process = process(extra)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -95,13 +106,13 @@ struct SyncExecutableTests {
             Thread.sleep(forTimeInterval: Double.random(in: 0...0.15))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal, "the sync ended before it could be killed")
+            return process.terminationReason != .uncaughtSignal
         }
 
         /// Rows of raw.items read more than once that are not a checkpoint's boundary record: the
         /// demo's cursor resumes at its checkpoint's value inclusively (as the CDK does), so each
         /// resumed sync reads the record at that instant again; any other repeat is the pipeline's.
-        func repeatsBeyondCheckpointBoundaries() throws -> (repeats: Int, boundaryRepeats: Int) {
+        func repeatsBeyondCheckpointBoundaries() async throws -> (repeats: Int, boundaryRepeats: Int) {
             let script = """
                 import json, collections
                 from pyiceberg.catalog.sql import SqlCatalog
@@ -118,12 +129,12 @@ struct SyncExecutableTests {
                 extra = [i for i, n in counts.items() for _ in range(n - 1)]
                 print(sum(1 for i in extra if text(stamps[i]) not in boundaries), sum(1 for i in extra if text(stamps[i]) in boundaries))
                 """
-            let counts = try SyncExecutableTests.runPython(["-c", script]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let counts = try await SyncExecutableTests.runPython(["-c", script]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             return (counts.first ?? -1, counts.last ?? -1)
         }
 
         /// pyiceberg's rows of raw.items: how many, how many distinct ids; then the readers' cross-check.
-        func table() throws -> (rows: Int, ids: Int, verified: Bool) {
+        func table() async throws -> (rows: Int, ids: Int, verified: Bool) {
             let script = """
                 import sys
                 from pyiceberg.catalog.sql import SqlCatalog
@@ -131,47 +142,47 @@ struct SyncExecutableTests {
                 ids = t.scan(selected_fields=("id",)).to_arrow().column("id").to_pylist()
                 print(len(ids), len(set(ids)))
                 """
-            let counts = try SyncExecutableTests.runPython(["-c", script]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let counts = try await SyncExecutableTests.runPython(["-c", script]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             let verifier = SyncExecutableTests.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-            let report = try SyncExecutableTests.runPython([verifier, "--catalog", dataDir + "/catalog.db", "--warehouse", dataDir + "/warehouse",
+            let report = try await SyncExecutableTests.runPython([verifier, "--catalog", dataDir + "/catalog.db", "--warehouse", dataDir + "/warehouse",
                                                              "--namespace", "raw", "--table", "items", "--strict"])
             return (counts.first ?? -1, counts.last ?? -1, report.hasSuffix("OK\n"))
         }
     }
 
-    static func runPython(_ arguments: [String]) throws -> String {
-        try ReferencePython.run(arguments)
+    static func runPython(_ arguments: [String]) async throws -> String {
+        try await ReferencePython.run(arguments)
     }
 
-    @Test func theDemoSyncLandsEveryRecordAndASecondSyncResumes() throws {
+    @Test func theDemoSyncLandsEveryRecordAndASecondSyncResumes() async throws {
         let api = try DemoAPI(count: 2000, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
-        let first = try run.sync([])
+        let first = try await run.sync([])
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("raw.items: 2000 read, 2000 committed, 1 snapshot"), "\(first.output)")
-        let table = try run.table()
+        let table = try await run.table()
         #expect(table.rows == 2000 && table.ids == 2000 && table.verified)
         // The next sync starts from the checkpoint: it reads only the last window again.
-        let second = try run.sync([])
+        let second = try await run.sync([])
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("raw.items: 1 read"), "\(second.output)")
-        #expect(try run.table().rows == 2000)
+        await #expect(try run.table().rows == 2000)
     }
 
     /// Checkpoints belong to the tables a sync fills: the same source into another namespace or
     /// warehouse reads everything, unless `--connection` says it is the same connection.
-    @Test func aSyncIntoOtherTablesDoesNotResumeFromTheirCheckpoint() throws {
+    @Test func aSyncIntoOtherTablesDoesNotResumeFromTheirCheckpoint() async throws {
         let api = try DemoAPI(count: 1200, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
-        let first = try run.sync([])
-        let otherNamespace = try run.sync(["--namespace", "copy"])
-        let otherWarehouse = try run.sync(["--warehouse", run.directory.appendingPathComponent("elsewhere").path])
-        let named = try run.sync(["--namespace", "named", "--connection", "demo"])
-        let namedElsewhere = try run.sync(["--namespace", "named-too", "--connection", "demo"])
+        let first = try await run.sync([])
+        let otherNamespace = try await run.sync(["--namespace", "copy"])
+        let otherWarehouse = try await run.sync(["--warehouse", run.directory.appendingPathComponent("elsewhere").path])
+        let named = try await run.sync(["--namespace", "named", "--connection", "demo"])
+        let namedElsewhere = try await run.sync(["--namespace", "named-too", "--connection", "demo"])
         #expect(first.output.contains("raw.items: 1200 read"), "\(first.output)")
         #expect(otherNamespace.output.contains("copy.items: 1200 read"), "\(otherNamespace.output)")
         #expect(otherWarehouse.output.contains("raw.items: 1200 read"), "\(otherWarehouse.output)")
@@ -181,7 +192,7 @@ struct SyncExecutableTests {
 
     /// The demo into an `s3://` warehouse on moto, twice (the second resumes): both readers read the
     /// table from S3 and agree.
-    @Test func aSyncIntoAnS3WarehouseIsReadBackFromS3() throws {
+    @Test func aSyncIntoAnS3WarehouseIsReadBackFromS3() async throws {
         let moto = try ChildServer.moto()
         defer { moto.stop() }
         let endpoint = "http://127.0.0.1:\(moto.port)"
@@ -194,26 +205,26 @@ struct SyncExecutableTests {
         defer { try? FileManager.default.removeItem(at: run.directory) }
         let environment: [String: String?] = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL_S3": endpoint,
                                               "AWS_REGION": "us-east-1"]
-        let missing = try run.sync(["--warehouse", "s3://lake/wh"], environment: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil])
+        let missing = try await run.sync(["--warehouse", "s3://lake/wh"], environment: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil])
         #expect(missing.status != 0 && missing.output.contains("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "\(missing.output)")
-        let first = try run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
+        let first = try await run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("raw.items: 1500 read, 1500 committed, 1 snapshot") && first.output.contains("s3://lake/wh"), "\(first.output)")
-        let second = try run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
+        let second = try await run.sync(["--warehouse", "s3://lake/wh"], environment: environment)
         #expect(second.status == 0 && second.output.contains("raw.items: 1 read"), "\(second.output)")
         // The same from a settings file, with no AWS_* variables at all; a wrong key is refused by name.
         let settings = run.directory.appendingPathComponent("s3.json").path
         try Data(#"{"endpoint": "\#(endpoint)", "access_key_id": "testing", "secret_access_key": "testing", "path_style": true}"#.utf8)
             .write(to: URL(fileURLWithPath: settings))
         let withoutAWS: [String: String?] = ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_ENDPOINT_URL_S3": nil]
-        let third = try run.sync(["--warehouse", "s3://lake/wh", "--s3-config", settings], environment: withoutAWS)
+        let third = try await run.sync(["--warehouse", "s3://lake/wh", "--s3-config", settings], environment: withoutAWS)
         #expect(third.status == 0 && third.output.contains("raw.items: 1 read"), "\(third.output)")
         try Data(#"{"secret_acess_key": "hidden-value"}"#.utf8).write(to: URL(fileURLWithPath: settings))
-        let misspelt = try run.sync(["--warehouse", "s3://lake/wh", "--s3-config", settings], environment: withoutAWS)
+        let misspelt = try await run.sync(["--warehouse", "s3://lake/wh", "--s3-config", settings], environment: withoutAWS)
         #expect(misspelt.status != 0 && misspelt.output.contains("unknown setting 'secret_acess_key'") && !misspelt.output.contains("hidden-value"),
                 "\(misspelt.output)")
         let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-        let report = try Self.runPython([verifier, "--catalog", run.dataDir + "/catalog.db", "--warehouse", "s3://lake/wh", "--namespace", "raw",
+        let report = try await Self.runPython([verifier, "--catalog", run.dataDir + "/catalog.db", "--warehouse", "s3://lake/wh", "--namespace", "raw",
                                          "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "3", "--strict",
                                          "--s3-endpoint", endpoint, "--s3-access-key", "testing", "--s3-secret-key", "testing"])
         #expect(report.hasSuffix("OK\n"), "\(report)")
@@ -237,14 +248,14 @@ struct SyncExecutableTests {
             let environment: [String: String?] = ["AWS_ACCESS_KEY_ID": SeaweedServer.clientID, "AWS_SECRET_ACCESS_KEY": SeaweedServer.clientSecret,
                                                   "AWS_ENDPOINT_URL_S3": server.s3Endpoint]
             let options = ["--catalog", "rest:\(server.catalogURI)", "--catalog-config", settings]
-            let first = try run.sync(options, environment: environment)
-            let second = try run.sync(options, environment: environment)
+            let first = try run.syncBlocking(options, environment: environment)
+            let second = try run.syncBlocking(options, environment: environment)
             // A wrong client secret is refused by the token endpoint.
             try Data(#"{"credential": "\#(SeaweedServer.clientID):not-the-secret", "warehouse": "lake"}"#.utf8)
                 .write(to: URL(fileURLWithPath: settings))
-            let refused = try run.sync(options, environment: environment)
+            let refused = try run.syncBlocking(options, environment: environment)
             let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-            let report = try Self.runPython([verifier, "--rest-uri", server.catalogURI, "--rest-credential",
+            let report = try ReferencePython.runBlocking([verifier, "--rest-uri", server.catalogURI, "--rest-credential",
                                              "\(SeaweedServer.clientID):\(SeaweedServer.clientSecret)", "--warehouse", "lake",
                                              "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "2",
                                              "--strict", "--s3-endpoint", server.s3Endpoint, "--s3-access-key", SeaweedServer.clientID,
@@ -273,24 +284,24 @@ struct SyncExecutableTests {
             defer { try? FileManager.default.removeItem(at: run.directory) }
             let warehouse = run.directory.appendingPathComponent("warehouse").path
             let options = ["--catalog", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet", "--warehouse", warehouse]
-            let first = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
-            let second = try run.sync(options, environment: ["PGPASSWORD": PostgresServer.password])
+            let first = try run.syncBlocking(options, environment: ["PGPASSWORD": PostgresServer.password])
+            let second = try run.syncBlocking(options, environment: ["PGPASSWORD": PostgresServer.password])
             // Checkpoints in the same database: a sync from another data directory (another machine)
             // resumes where the first left off.
             let shared = options + ["--state-store", "sql:postgres://\(PostgresServer.user)@127.0.0.1:\(postgres.port)/inlet"]
-            let firstMachine = try run.sync(shared + ["--data-dir", run.directory.appendingPathComponent("machine-a").path],
+            let firstMachine = try run.syncBlocking(shared + ["--data-dir", run.directory.appendingPathComponent("machine-a").path],
                                             environment: ["PGPASSWORD": PostgresServer.password])
-            let secondMachine = try run.sync(shared + ["--data-dir", run.directory.appendingPathComponent("machine-b").path],
+            let secondMachine = try run.syncBlocking(shared + ["--data-dir", run.directory.appendingPathComponent("machine-b").path],
                                              environment: ["PGPASSWORD": PostgresServer.password])
             // With an S3 warehouse: the S3 client made before the catalog is closed again when it fails.
             let closed = ClosedPort()
             defer { withExtendedLifetime(closed) {} }
-            let refused = try run.sync(["--catalog", "sql:postgres://\(PostgresServer.user):wrong-secret@127.0.0.1:\(postgres.port)/inlet",
+            let refused = try run.syncBlocking(["--catalog", "sql:postgres://\(PostgresServer.user):wrong-secret@127.0.0.1:\(postgres.port)/inlet",
                                         "--warehouse", "s3://lake/wh"],
                                        environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b",
                                                      "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:\(closed.port)"])
             let verifier = Self.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-            let report = try Self.runPython([verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "file://" + warehouse,
+            let report = try ReferencePython.runBlocking([verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "file://" + warehouse,
                                              "--namespace", "raw", "--table", "items", "--expect-rows", "1500", "--expect-snapshots", "4",
                                              "--strict"])
             return (first, second, [firstMachine, secondMachine], refused, report)
@@ -309,25 +320,25 @@ struct SyncExecutableTests {
 
     /// A sync of 4000 records in `mode`, killed with SIGKILL after three commits, then run again to
     /// its end: the table as pyiceberg and DuckDB see it, and the rerun's summary.
-    private func killedThenRerun(mode: String) throws -> (table: (rows: Int, ids: Int, verified: Bool), output: String) {
+    private func killedThenRerun(mode: String) async throws -> (table: (rows: Int, ids: Int, verified: Bool), output: String) {
         let api = try DemoAPI(count: 4000, delay: 0.02)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
         let options = ["--mode", mode, "--commit-records", "150"]
-        try run.syncKilled(options, afterCommits: 3)
-        let rerun = try run.sync(options)
+        try await run.syncKilled(options, afterCommits: 3)
+        let rerun = try await run.sync(options)
         #expect(rerun.status == 0, "\(rerun.output)")
-        return (try run.table(), rerun.output)
+        return await (try run.table(), rerun.output)
     }
 
-    @Test func aMergeSyncKilledMidwayThenRerunHoldsExactlyTheSourceRows() throws {
-        let (table, _) = try killedThenRerun(mode: "merge")
+    @Test func aMergeSyncKilledMidwayThenRerunHoldsExactlyTheSourceRows() async throws {
+        let (table, _) = try await killedThenRerun(mode: "merge")
         #expect(table.rows == 4000 && table.ids == 4000 && table.verified, "\(table)")
     }
 
-    @Test func anAppendSyncKilledMidwayThenRerunHoldsEverySourceRecordExactlyOnce() throws {
-        let (table, _) = try killedThenRerun(mode: "append")
+    @Test func anAppendSyncKilledMidwayThenRerunHoldsEverySourceRecordExactlyOnce() async throws {
+        let (table, _) = try await killedThenRerun(mode: "append")
         #expect(table.ids == 4000 && table.verified, "\(table)")
         // At most the one record at the checkpoint's instant, which the source itself sends again.
         #expect(table.rows <= 4001, "\(table)")
@@ -337,45 +348,45 @@ struct SyncExecutableTests {
     /// different save each time: the rerun resumes from the checkpoint the commit carried into the
     /// table, and the append table ends with every source record exactly once.
     @Test(arguments: [1, 4, 9])
-    func anAppendSyncKilledBetweenACommitAndItsStateSaveAddsNothingTwice(killAtSave: Int) throws {
+    func anAppendSyncKilledBetweenACommitAndItsStateSaveAddsNothingTwice(killAtSave: Int) async throws {
         let api = try DemoAPI(count: 2000, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
         let options = ["--mode", "append", "--commit-records", "150"]
-        let killed = try run.sync(options, environment: ["INLET_FAULT_KILL_BEFORE_STATE_SAVE": String(killAtSave)])
+        let killed = try await run.sync(options, environment: ["INLET_FAULT_KILL_BEFORE_STATE_SAVE": String(killAtSave)])
         #expect(killed.status != 0, "the sync was not killed: \(killed.output)")
-        let rerun = try run.sync(options, environment: ["INLET_FAULT_KILL_BEFORE_STATE_SAVE": nil])
+        let rerun = try await run.sync(options, environment: ["INLET_FAULT_KILL_BEFORE_STATE_SAVE": nil])
         #expect(rerun.status == 0, "\(rerun.output)")
         #expect(rerun.output.contains("resumed from the checkpoint the table's last commit carries"), "\(rerun.output)")
-        let table = try run.table()
+        let table = try await run.table()
         #expect(table.ids == 2000 && table.verified, "\(table)")
         // Nothing of the killed sync's last batch twice: at most the record at the checkpoint's
         // instant, which the source sends again on any resume.
-        let repeats = try run.repeatsBeyondCheckpointBoundaries()
+        let repeats = try await run.repeatsBeyondCheckpointBoundaries()
         #expect(repeats.repeats == 0 && repeats.boundaryRepeats <= 1 && table.rows == 2000 + repeats.boundaryRepeats, "\(table) \(repeats)")
     }
 
     /// Killed with SIGKILL at random moments, three times over, then run to its end: whatever the
     /// kills interrupted, the append table holds every source record exactly once.
-    @Test func anAppendSyncKilledAtRandomMomentsHoldsEverySourceRecordExactlyOnce() throws {
+    @Test func anAppendSyncKilledAtRandomMomentsHoldsEverySourceRecordExactlyOnce() async throws {
         let api = try DemoAPI(count: 3000, delay: 0.03)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
         let options = ["--mode", "append", "--commit-records", "100"]
-        for round in 1...3 { try run.syncKilled(options, afterCommits: round * 3) }
-        let rerun = try run.sync(options)
+        for round in 1...3 { try await run.syncKilled(options, afterCommits: round * 3) }
+        let rerun = try await run.sync(options)
         #expect(rerun.status == 0, "\(rerun.output)")
-        let table = try run.table()
+        let table = try await run.table()
         #expect(table.ids == 3000 && table.verified, "\(table)")
         // Each of the three resumes may read the record at its checkpoint's instant again (the
         // source's doing); no other record is in the table twice.
-        let repeats = try run.repeatsBeyondCheckpointBoundaries()
+        let repeats = try await run.repeatsBeyondCheckpointBoundaries()
         #expect(repeats.repeats == 0 && repeats.boundaryRepeats <= 3 && table.rows == 3000 + repeats.boundaryRepeats, "\(table) \(repeats)")
     }
 
-    @Test func anOverwriteWithTransformationsIsReadBackAndDecrypted() throws {
+    @Test func anOverwriteWithTransformationsIsReadBackAndDecrypted() async throws {
         let api = try DemoAPI(count: 300, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
@@ -387,12 +398,12 @@ struct SyncExecutableTests {
              {"stream": "items", "column": "id", "transformation_type": "cast", "target_type": "string"}]
             """.utf8).write(to: transformations)
         for _ in 0..<2 {
-            let outcome = try run.sync(["--mode", "overwrite", "--transform", transformations.path, "--dag-job-id", "nightly-7"])
+            let outcome = try await run.sync(["--mode", "overwrite", "--transform", transformations.path, "--dag-job-id", "nightly-7"])
             #expect(outcome.status == 0, "\(outcome.output)")
         }
-        let table = try run.table()
+        let table = try await run.table()
         #expect(table.rows == 1 && table.verified, "\(table)")   // the second sync read only the last window, and replaced the table
-        let output = try SyncExecutableTests.runPython(["-c", """
+        let output = try await SyncExecutableTests.runPython(["-c", """
             import json
             from pyiceberg.catalog.sql import SqlCatalog
             t = SqlCatalog("default", uri="sqlite:///\(run.dataDir)/catalog.db", warehouse="file://\(run.dataDir)/warehouse").load_table("raw.items")
@@ -404,14 +415,7 @@ struct SyncExecutableTests {
         #expect(row[4] == "overwrite" && row[5] == "nightly-7")
         let sealed = try #require(row[1].stringValue)
         #expect(sealed.hasPrefix("inlet:v1:pii:"))
-        let process = Process()
-        process.executableURL = ExecutableTests.executable
-        process.arguments = ["decrypt", "--data-dir", run.dataDir, sealed]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let decrypted = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(decrypted == "\"item 299\"\n")
+        let decrypted = try await FinishedProcess.run(ExecutableTests.executable.path, ["decrypt", "--data-dir", run.dataDir, sealed], errors: .apart)
+        #expect(decrypted.output == "\"item 299\"\n", "\(decrypted.errors)")
     }
 }

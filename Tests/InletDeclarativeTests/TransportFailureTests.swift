@@ -10,21 +10,21 @@ import Testing
 /// What the HTTP session and the engine do when no response comes, and the requests' headers.
 @Suite("Transport failures")
 struct TransportFailureTests {
-    @Test func aRefusedConnectionFailsAtOnceNamingHostAndPort() async throws {
-        let session = HTTPSession(timeouts: .init(connect: .seconds(30), read: .seconds(30)))
+    /// A refused connection ends the request at once with the refusal, rather than being tried
+    /// again until the connect timeout: with a ten-minute connect timeout, a session that retried
+    /// would run into the test's time limit.
+    @Test(.timeLimit(.minutes(2)))
+    func aRefusedConnectionFailsAtOnceNamingHostAndPort() async throws {
+        let session = HTTPSession(timeouts: .init(connect: .seconds(600), read: .seconds(30)))
         // A port bound and never listened on refuses connections.
         let closed = ClosedPort()
         defer { withExtendedLifetime(closed) {} }
         let port = closed.port
-        let started = ContinuousClock.now
         var failure: HTTPTransportError?
         do { _ = try await session.send(HTTPRequest(url: "http://127.0.0.1:\(port)/items")) } catch { failure = error }
-        let elapsed = ContinuousClock.now - started
         await session.shutdown()
         #expect(failure?.kind == .connectionRefused, "\(String(describing: failure))")
         #expect(failure?.detail.contains("connection refused by 127.0.0.1:\(port)") == true, "\(String(describing: failure))")
-        // Not the 30 s connect timeout: the client does not retry the connection within the attempt.
-        #expect(elapsed < .seconds(20), "\(elapsed)")
     }
 
     @Test func aHostThatNeverAnswersTimesOut() async throws {

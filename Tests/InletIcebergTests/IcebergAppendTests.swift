@@ -26,7 +26,7 @@ struct IcebergAppendTests {
         }
     }
 
-    @Test func appendsAreReadIdenticallyByBothReaders() throws {
+    @Test func appendsAreReadIdenticallyByBothReaders() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let catalog = try lake.catalog()
@@ -36,14 +36,14 @@ struct IcebergAppendTests {
         #expect(table.metadata.lastSequenceNumber == 2)
         #expect(throws: IcebergError.tableExists("ns.orders")) { _ = try catalog.createTable(namespace: "ns", name: "orders", schema: schema) }
 
-        let report = try lake.verify("orders", rows: 5000, snapshots: 2, extra: ["--expect-operation", "append"])
+        let report = try await lake.verify("orders", rows: 5000, snapshots: 2, extra: ["--expect-operation", "append"])
         #expect(report.contains("rows=5000") && report.hasSuffix("OK\n"), "\(report)")
         // A second writer from the same catalog sees the table as committed.
         let reloaded = try catalog.loadTable(namespace: "ns", name: "orders")
         #expect(reloaded.metadata.currentSnapshotID == table.metadata.currentSnapshotID)
     }
 
-    @Test func emptyAppendsAndRefusedRowsLeaveNothingBehind() throws {
+    @Test func emptyAppendsAndRefusedRowsLeaveNothingBehind() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "e", schema: schema)
@@ -55,10 +55,10 @@ struct IcebergAppendTests {
         let data = (try? FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/e/data")) ?? []
         #expect(data.isEmpty, "\(data)")
         try table.append(rows: rows(0..<5))
-        try lake.verify("e", rows: 5, snapshots: 1)
+        try await lake.verify("e", rows: 5, snapshots: 1)
     }
 
-    @Test func everyPrimitiveTypeIsReadBackByPyicebergAsWritten() throws {
+    @Test func everyPrimitiveTypeIsReadBackByPyicebergAsWritten() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let types: [IcebergType] = [.boolean, .int, .long, .float, .double, .date, .timestamp, .timestamptz, .string, .binary]
@@ -71,8 +71,8 @@ struct IcebergAppendTests {
                     .int64(1_700_000_000_000_000 - Int64(index)), .string("é\(index)"), .bytes([0, 255, UInt8(index)])]
         }
         try table.append(rows: rows)
-        try lake.verify("types", rows: 20, snapshots: 1)
-        let output = try lake.pyiceberg("""
+        try await lake.verify("types", rows: 20, snapshots: 1)
+        let output = try await lake.pyiceberg("""
             import json, datetime
             t = catalog.load_table("ns.types")
             def plain(v):
@@ -95,11 +95,11 @@ struct IcebergAppendTests {
         #expect(second == [false, -9, .int(1 << 40), 0.125, -1.25, 19_001, .int(1_700_000_000_000_001), .int(1_699_999_999_999_999), "é1", [0, 255, 1]])
     }
 
-    @Test func inletAppendsToATableThatPyicebergCreated() throws {
+    @Test func inletAppendsToATableThatPyicebergCreated() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let (database, warehouse) = (lake.database, lake.warehouse)
-        try lake.pyiceberg("""
+        try await lake.pyiceberg("""
             import pyarrow as pa, sys
             from pyiceberg.schema import Schema
             from pyiceberg.types import NestedField, LongType, StringType
@@ -111,21 +111,21 @@ struct IcebergAppendTests {
             """)
         var table = try SQLiteCatalog(path: database, warehouse: "file://" + warehouse).loadTable(namespace: "ns", name: "events")
         try table.append(rows: [[.int64(4), .string("d")], [.int64(5), nil]])
-        let report = try lake.verify("events", rows: 5, snapshots: 2)
+        let report = try await lake.verify("events", rows: 5, snapshots: 2)
         #expect(report.contains("rows=5 ") && report.hasSuffix("OK\n"), "\(report)")
         // Overwriting deletes pyiceberg's data file as well as Inlet's; pyiceberg then appends on top.
         try table.overwrite(rows: [[.int64(9), .string("z")]])
-        try lake.pyiceberg("""
+        try await lake.pyiceberg("""
             import pyarrow as pa
             table = catalog.load_table("ns.events")
             assert table.scan().to_arrow().to_pylist() == [{"id": 9, "kind": "z"}], table.scan().to_arrow().to_pylist()
             table.append(pa.table({"id": pa.array([10], pa.int64()), "kind": ["y"]},
                                   schema=pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("kind", pa.string())])))
             """)
-        try lake.verify("events", rows: 2, snapshots: 4)
+        try await lake.verify("events", rows: 2, snapshots: 4)
     }
 
-    @Test func anOverwriteReplacesEveryRowInOneSnapshot() throws {
+    @Test func anOverwriteReplacesEveryRowInOneSnapshot() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let catalog = try lake.catalog()
@@ -135,14 +135,14 @@ struct IcebergAppendTests {
         try table.overwrite(rows: rows(5000..<5500))
         let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
         #expect(summary["deleted-data-files"] == "2" && summary["deleted-records"] == "3000" && summary["total-records"] == "500")
-        let report = try lake.verify("t", rows: 500, snapshots: 3, extra: ["--expect-operation", "overwrite"])
+        let report = try await lake.verify("t", rows: 500, snapshots: 3, extra: ["--expect-operation", "overwrite"])
         #expect(report.contains("rows=500 ") && report.hasSuffix("OK\n"), "\(report)")
         // Appending after the overwrite carries only the new data.
         try table.append(rows: rows(6000..<6010))
-        try lake.verify("t", rows: 510, snapshots: 4)
+        try await lake.verify("t", rows: 510, snapshots: 4)
     }
 
-    @Test func schemaEvolutionNeedsNoRewriteAndBothReadersFollowIt() throws {
+    @Test func schemaEvolutionNeedsNoRewriteAndBothReadersFollowIt() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let catalog = try lake.catalog()
@@ -168,12 +168,12 @@ struct IcebergAppendTests {
             return [.int64(Int64(index)), count, .double(0.1), .string("n\(index)")]
         }
         try table.append(rows: laterRows)
-        let report = try lake.verify("t", rows: 150, snapshots: 2)
+        let report = try await lake.verify("t", rows: 150, snapshots: 2)
         #expect(report.contains("(2, 'count', 'long', False)") && report.contains("(4, 'note', 'string', False)"), "\(report)")
         #expect(report.contains("('ratio', 'DOUBLE')") && report.hasSuffix("OK\n"), "\(report)")
     }
 
-    @Test func aLostRaceIsRebuiltOnTheWinnersSnapshot() throws {
+    @Test func aLostRaceIsRebuiltOnTheWinnersSnapshot() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let catalog = try lake.catalog()
@@ -187,14 +187,14 @@ struct IcebergAppendTests {
         let metadataFiles = try FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/t/metadata")
         #expect(metadataFiles.filter { $0.hasSuffix(".metadata.json") }.count == 3)
         #expect(metadataFiles.filter { $0.hasPrefix("snap-") }.count == 2)
-        try lake.verify("t", rows: 25, snapshots: 2)
+        try await lake.verify("t", rows: 25, snapshots: 2)
     }
 }
 
 extension IcebergAppendTests {
     /// Decimals of each storage (INT32, INT64, fixed bytes), times, UUIDs and fixed bytes: written,
     /// rewritten by a merge, read back by pyiceberg, with bounds pyiceberg decodes.
-    @Test func decimalsTimesUUIDsAndFixedBytesAreReadBackAsWritten() throws {
+    @Test func decimalsTimesUUIDsAndFixedBytesAreReadBackAsWritten() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let schema = IcebergSchema(fields: [
@@ -218,11 +218,11 @@ extension IcebergAppendTests {
                     .int64(n * 3_600_000_000 + 59_000_001), .bytes((0..<16).map { UInt8($0 * 16 + index) }), .bytes([UInt8(index), 0xFF, 0])]
         }
         try table.append(rows: rows)
-        try lake.verify("d", rows: 10, snapshots: 1)
+        try await lake.verify("d", rows: 10, snapshots: 1)
         #expect(throws: IcebergError.self) { try table.append(rows: [[.int64(99), nil, nil, nil, nil, nil, .bytes([1, 2])]]) }
         try table.merge(rows: [[.int64(3), .int32(-1), .int64(-1), wide(-1), .int64(0), .bytes(Array(repeating: 0xAB, count: 16)), .bytes([1, 2, 3])]])
-        try lake.verify("d", rows: 10, snapshots: 2)
-        let output = try lake.pyiceberg("""
+        try await lake.verify("d", rows: 10, snapshots: 2)
+        let output = try await lake.pyiceberg("""
             import json
             t = catalog.load_table("ns.d")
             def plain(v):
@@ -257,7 +257,7 @@ extension IcebergAppendTests {
 }
 
 extension IcebergAppendTests {
-    @Test func batchesWrittenByThreeWorkersLandInOneSnapshot() throws {
+    @Test func batchesWrittenByThreeWorkersLandInOneSnapshot() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "w", schema: schema)
@@ -267,17 +267,17 @@ extension IcebergAppendTests {
                 [.int64(Int64(index)), .string("name \(index)"), .double(Double(index) * 0.25), nil, .int32(Int32(index % 1000)), nil, nil]
             }
         }
-        try lake.verify("w", rows: 5000, snapshots: 1)
+        try await lake.verify("w", rows: 5000, snapshots: 1)
         let data = try FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/w/data")
         #expect(data.count == 3, "\(data)")
-        let rows = try lake.pyiceberg("""
+        let rows = try await lake.pyiceberg("""
             t = catalog.load_table("ns.w")
             print(sorted(r["id"] for r in t.scan().to_arrow().to_pylist()) == list(range(5000)))
             """)
         #expect(rows.hasSuffix("True\n"))
     }
 
-    @Test func aBatchThatCannotBeConvertedFailsTheWriteAndLeavesNoFile() throws {
+    @Test func aBatchThatCannotBeConvertedFailsTheWriteAndLeavesNoFile() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "f", schema: schema)
@@ -291,6 +291,6 @@ extension IcebergAppendTests {
         }
         let data = try FileManager.default.contentsOfDirectory(atPath: lake.warehouse + "/ns/f/data")
         #expect(data.count == 1, "\(data)")
-        try lake.verify("f", rows: 10, snapshots: 1)
+        try await lake.verify("f", rows: 10, snapshots: 1)
     }
 }

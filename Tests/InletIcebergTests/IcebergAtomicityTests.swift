@@ -40,7 +40,7 @@ struct IcebergAtomicityTests {
     }
 
     @Test(arguments: 1...4)
-    func aFailureAtAnyWriteLeavesThePreviousSnapshot(failingWrite: Int) throws {
+    func aFailureAtAnyWriteLeavesThePreviousSnapshot(failingWrite: Int) async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let catalog = try lake.catalog()
@@ -54,14 +54,14 @@ struct IcebergAtomicityTests {
 
         let reopened = try lake.catalog().loadTable(namespace: "ns", name: "t")
         #expect(reopened.metadata.currentSnapshotID == before)
-        try lake.verify("t", rows: 100, snapshots: 1)
+        try await lake.verify("t", rows: 100, snapshots: 1)
         // The files the failed commit left behind are not part of the table; the next commit works.
         var next = reopened
         try next.append(rows: rows(100..<110))
-        try lake.verify("t", rows: 110, snapshots: 2)
+        try await lake.verify("t", rows: 110, snapshots: 2)
     }
 
-    @Test func killingTheWriterMidCommitLeavesAReadableTable() throws {
+    @Test func killingTheWriterMidCommitLeavesAReadableTable() async throws {
         let writer = TestWarehouse.repository.appendingPathComponent(".build/debug/IcebergBenchmark").path
         try #require(FileManager.default.isExecutableFile(atPath: writer), "build the package first (swift build)")
         let lake = try TestWarehouse()
@@ -78,9 +78,9 @@ struct IcebergAtomicityTests {
             let landed = (try? SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "bench", name: "records"))?
                 .metadata.json["snapshots"]?.arrayValue?.count ?? 0
             if landed >= 3 { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
-        Thread.sleep(forTimeInterval: Double.random(in: 0...0.2))
+        try await Task.sleep(for: .milliseconds(Int.random(in: 0...200)))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the writer finished before it could be killed")
@@ -88,7 +88,7 @@ struct IcebergAtomicityTests {
         let table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "bench", name: "records")
         let snapshots = table.metadata.json["snapshots"]?.arrayValue?.count ?? 0
         #expect(snapshots > 0)
-        try lake.verify("records", namespace: "bench", rows: snapshots * 50, snapshots: snapshots)
+        try await lake.verify("records", namespace: "bench", rows: snapshots * 50, snapshots: snapshots)
 
     }
 }

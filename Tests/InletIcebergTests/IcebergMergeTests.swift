@@ -18,8 +18,8 @@ struct IcebergMergeTests {
     }
 
     /// Rows as pyiceberg sees them: id → (name, version).
-    private func tableRows(_ lake: TestWarehouse, _ table: String) throws -> [Int: [String]] {
-        let output = try lake.pyiceberg("""
+    private func tableRows(_ lake: TestWarehouse, _ table: String) async throws -> [Int: [String]] {
+        let output = try await lake.pyiceberg("""
             import json
             t = catalog.load_table("ns.\(table)")
             print(json.dumps([[r["id"], r["name"], r["version"]] for r in t.scan().to_arrow().to_pylist()]))
@@ -33,7 +33,7 @@ struct IcebergMergeTests {
         return rows
     }
 
-    @Test func rowsOfMatchingKeysAreReplacedAndOnlyFilesThatCanMatchAreRead() throws {
+    @Test func rowsOfMatchingKeysAreReplacedAndOnlyFilesThatCanMatchAreRead() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "t", schema: schema)
@@ -50,8 +50,8 @@ struct IcebergMergeTests {
         #expect(summary["inlet.files-read"] == "1")
         #expect(summary["deleted-data-files"] == "1")
         #expect(summary["total-records"] == "3050")
-        try lake.verify("t", rows: 3050, snapshots: 4, extra: ["--expect-operation", "overwrite"])
-        let rows = try tableRows(lake, "t")
+        try await lake.verify("t", rows: 3050, snapshots: 4, extra: ["--expect-operation", "overwrite"])
+        let rows = try await tableRows(lake, "t")
         #expect(rows.count == 3050)
         #expect(rows[2500] == ["newest 2500", "3"])
         #expect(rows[2502] == ["new 2502", "2"])
@@ -60,12 +60,12 @@ struct IcebergMergeTests {
         #expect(rows[4000] == ["old 4000", "1"])
         // A second merge works on top of the rewritten files.
         try table.merge(rows: [row(0, "first again", version: 9), row(5998, "last again", version: 9)])
-        try lake.verify("t", rows: 3050, snapshots: 5)
-        let again = try tableRows(lake, "t")
+        try await lake.verify("t", rows: 3050, snapshots: 5)
+        let again = try await tableRows(lake, "t")
         #expect(again[0] == ["first again", "9"] && again[5998] == ["last again", "9"] && again[2500] == ["newest 2500", "3"])
     }
 
-    @Test func positionDeletesAreReadByBothReadersAndHonouredByLaterRewrites() throws {
+    @Test func positionDeletesAreReadByBothReadersAndHonouredByLaterRewrites() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "d", schema: schema)
@@ -75,21 +75,21 @@ struct IcebergMergeTests {
         try table.merge(rows: incoming, removal: .positionDeletes)
         let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
         #expect(summary["added-delete-files"] == "1" && summary["added-position-deletes"] == "51" && summary["deleted-data-files"] == nil)
-        try lake.verify("d", rows: 3050, snapshots: 4)
-        var rows = try tableRows(lake, "d")
+        try await lake.verify("d", rows: 3050, snapshots: 4)
+        var rows = try await tableRows(lake, "d")
         #expect(rows.count == 3050 && rows[2500] == ["new 2500", "2"] && rows[2498] == ["old 2498", "1"])
         // A copy-on-write merge rewriting the same file keeps the earlier deletes: no old row returns.
         try table.merge(rows: [row(2502, "third 2502", version: 3), row(2700, "new 2700", version: 3)])
-        try lake.verify("d", rows: 3050, snapshots: 5)
-        rows = try tableRows(lake, "d")
+        try await lake.verify("d", rows: 3050, snapshots: 5)
+        rows = try await tableRows(lake, "d")
         #expect(rows.count == 3050 && rows[2502] == ["third 2502", "3"] && rows[2504] == ["new 2504", "2"] && rows[2700] == ["new 2700", "3"])
         // A second round of position deletes on top of the first.
         try table.merge(rows: [row(2504, "fourth 2504", version: 4)], removal: .positionDeletes)
-        try lake.verify("d", rows: 3050, snapshots: 6)
-        #expect(try tableRows(lake, "d")[2504] == ["fourth 2504", "4"])
+        try await lake.verify("d", rows: 3050, snapshots: 6)
+        await #expect(try tableRows(lake, "d")[2504] == ["fourth 2504", "4"])
     }
 
-    @Test func anOverwriteByFilterReplacesOnlyTheSelectedRows() throws {
+    @Test func anOverwriteByFilterReplacesOnlyTheSelectedRows() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "f", schema: schema)
@@ -97,21 +97,22 @@ struct IcebergMergeTests {
         try table.overwrite(rows: (1000..<1500).map { row($0, "replaced", version: 2) }, where: .between(fieldID: 1, lower: .int64(1000), upper: .int64(1999)))
         let summary = try #require(table.metadata.currentSnapshot?["summary"]?.objectValue)
         #expect(summary["inlet.files-read"] == "1" && summary["total-records"] == "2500")
-        try lake.verify("f", rows: 2500, snapshots: 4)
-        var rows = try tableRows(lake, "f")
+        try await lake.verify("f", rows: 2500, snapshots: 4)
+        var rows = try await tableRows(lake, "f")
         #expect(rows[1200] == ["replaced", "2"] && rows[1700] == nil && rows[999] == ["old 0", "1"] && rows[2000] == ["old 2", "1"])
         // A filter on a column without usable bounds reads every file; rows it does not match stay.
         try table.overwrite(rows: [row(9000, "nine thousand")], where: .isIn(fieldID: 2, [.string("old 1"), .string("replaced")]))
-        rows = try tableRows(lake, "f")
-        #expect(rows.count == 2500 - 500 - 2000 / 3 + 1, "\(rows.count)")
+        rows = try await tableRows(lake, "f")
+        let expected: Int = 2500 - 500 - 2000 / 3 + 1
+        #expect(rows.count == expected, "\(rows.count)")
         #expect(rows[9000] == ["nine thousand", "1"] && rows[1200] == nil && rows[0] == ["old 0", "1"])
-        try lake.verify("f", rows: rows.count, snapshots: 5)
+        try await lake.verify("f", rows: rows.count, snapshots: 5)
     }
 
-    @Test func mergesIntoFilesPyicebergWrote() throws {
+    @Test func mergesIntoFilesPyicebergWrote() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
-        try lake.pyiceberg("""
+        try await lake.pyiceberg("""
             import pyarrow as pa
             from pyiceberg.schema import Schema
             from pyiceberg.types import NestedField, LongType, StringType, IntegerType
@@ -127,8 +128,8 @@ struct IcebergMergeTests {
             """)
         var table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "ns", name: "p")
         try table.merge(rows: [row(10, "swift 10", version: 2), row(2000, "swift 2000", version: 2)])
-        try lake.verify("p", rows: 1001, snapshots: 2)
-        let rows = try tableRows(lake, "p")
+        try await lake.verify("p", rows: 1001, snapshots: 2)
+        let rows = try await tableRows(lake, "p")
         #expect(rows[10] == ["swift 10", "2"] && rows[2000] == ["swift 2000", "2"] && rows[11] == ["py 1", "1"])
     }
 }
@@ -136,10 +137,10 @@ struct IcebergMergeTests {
 extension IcebergMergeTests {
     /// pyarrow stores every decimal as fixed bytes; Inlet stores small ones as integers. A merge that
     /// rewrites pyiceberg's file converts them, and the values read back unchanged.
-    @Test func mergesRewriteDecimalsPyicebergStoredAsBytes() throws {
+    @Test func mergesRewriteDecimalsPyicebergStoredAsBytes() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
-        try lake.pyiceberg("""
+        try await lake.pyiceberg("""
             import pyarrow as pa
             from decimal import Decimal
             from pyiceberg.schema import Schema
@@ -153,8 +154,8 @@ extension IcebergMergeTests {
             """)
         var table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "ns", name: "m")
         try table.merge(rows: [[.int64(9), .int32(12345), .int64(-5), .bytes(Array(repeating: 0xFF, count: 12) + [0xFE])]])
-        try lake.verify("m", rows: 6, snapshots: 2)
-        let output = try lake.pyiceberg("""
+        try await lake.verify("m", rows: 6, snapshots: 2)
+        let output = try await lake.pyiceberg("""
             import json
             t = catalog.load_table("ns.m")
             print(json.dumps({str(r["id"]): [str(r["price"]), str(r["total"]), str(r["huge"])] for r in t.scan().to_arrow().to_pylist()}))
@@ -167,7 +168,7 @@ extension IcebergMergeTests {
 
 extension IcebergMergeTests {
     @Test(arguments: [RowRemoval.copyOnWrite, .positionDeletes])
-    func aMergeByCursorKeepsTheNewerRowOfEachKey(removal: RowRemoval) throws {
+    func aMergeByCursorKeepsTheNewerRowOfEachKey(removal: RowRemoval) async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let schema = IcebergSchema(fields: [
@@ -183,8 +184,8 @@ extension IcebergMergeTests {
             [.int64(4), .string("b"), .int64(30)], [.int64(4), .string("a"), .int64(25)],   // greatest cursor of the batch wins
             [.int64(42), .string("new"), nil],            // a new key is added whatever its cursor
         ], keyFieldIDs: [1], cursorFieldID: 3, removal: removal)
-        try lake.verify("c", rows: 11, snapshots: 2)
-        let output = try lake.pyiceberg("""
+        try await lake.verify("c", rows: 11, snapshots: 2)
+        let output = try await lake.pyiceberg("""
             import json
             print(json.dumps({str(r["id"]): r["name"] for r in catalog.load_table("ns.c").scan().to_arrow().to_pylist()}))
             """)

@@ -33,8 +33,8 @@ struct IcebergNestedTests {
     }
 
     /// pyiceberg's view of the table: rows by id, maps as objects, in canonical JSON.
-    private func pyicebergRows(_ lake: TestWarehouse, _ table: String) throws -> [Int64: JSONValue] {
-        let output = try lake.pyiceberg("""
+    private func pyicebergRows(_ lake: TestWarehouse, _ table: String) async throws -> [Int64: JSONValue] {
+        let output = try await lake.pyiceberg("""
             import json
             t = catalog.load_table("ns.\(table)")
             def canon(v):
@@ -49,17 +49,17 @@ struct IcebergNestedTests {
     }
 
     @Test(arguments: [RowRemoval.copyOnWrite, .positionDeletes])
-    func nestedColumnsAreAppendedAndMergedAndReadByBothReaders(removal: RowRemoval) throws {
+    func nestedColumnsAreAppendedAndMergedAndReadByBothReaders(removal: RowRemoval) async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "n", schema: schema)
         try table.append(rows: (0..<600).map { row($0) })
         try table.append(rows: (600..<1000).map { row($0) })
-        try lake.verify("n", rows: 1000, snapshots: 2)
+        try await lake.verify("n", rows: 1000, snapshots: 2)
         try table.merge(rows: (990..<1010).map { row($0, version: 2) }, removal: removal)
-        try lake.verify("n", rows: 1010, snapshots: 3)
+        try await lake.verify("n", rows: 1010, snapshots: 3)
 
-        let rows = try pyicebergRows(lake, "n")
+        let rows = try await pyicebergRows(lake, "n")
         #expect(rows.count == 1010)
         #expect(rows[7] == ["id": 7, "customer": ["name": "customer 7", "tier": 1], "tags": ["tag0"], "counters": ["c0": 7],
                             "lines": [["sku": "sku-7-0", "qty": 1]]])
@@ -85,10 +85,10 @@ struct IcebergNestedTests {
         }
     }
 
-    @Test func inletMergesIntoNestedFilesPyicebergWrote() throws {
+    @Test func inletMergesIntoNestedFilesPyicebergWrote() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
-        try lake.pyiceberg("""
+        try await lake.pyiceberg("""
             import pyarrow as pa
             from pyiceberg.schema import Schema
             from pyiceberg.types import NestedField, LongType, StringType, IntegerType, StructType, ListType, MapType
@@ -115,8 +115,8 @@ struct IcebergNestedTests {
             [.int64(10), .structure([.string("swift"), .int32(2)]), .list([.string("s")]), .map(keys: [.string("k")], values: [nil])],
             [.int64(900), nil, .list([]), .map(keys: [], values: [])],
         ])
-        try lake.verify("py", rows: 501, snapshots: 2)
-        let rows = try pyicebergRows(lake, "py")
+        try await lake.verify("py", rows: 501, snapshots: 2)
+        let rows = try await pyicebergRows(lake, "py")
         #expect(rows[10] == ["id": 10, "customer": ["name": "swift", "tier": 2], "tags": ["s"], "counters": ["k": .null]])
         #expect(rows[900] == ["id": 900, "customer": .null, "tags": [], "counters": []])
         #expect(rows[11] == ["id": 11, "customer": ["name": "py 11", "tier": 1], "tags": ["t0", "t1"], "counters": ["c0": 11, "c1": 12]])
@@ -127,7 +127,7 @@ struct IcebergNestedTests {
 extension IcebergNestedTests {
     /// (The new column is a struct, not a list of structs: pyiceberg 0.12 reads a null list of structs
     /// as an empty list, even in tables it wrote itself, so the readers would disagree.)
-    @Test func aNestedColumnAddedLaterGetsFreshIdsAndOlderRowsReadItAsNull() throws {
+    @Test func aNestedColumnAddedLaterGetsFreshIdsAndOlderRowsReadItAsNull() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "e", schema: schema)
@@ -141,11 +141,11 @@ extension IcebergNestedTests {
             IcebergField(id: 15, name: "amount", type: .double), IcebergField(id: 16, name: "reasons", type: .list(elementID: 17, element: .string)),
         ])))
         try table.append(rows: (10..<20).map { row($0) + [.structure([.double(1.5), .list([.string("late")])])] })
-        try lake.verify("e", rows: 20, snapshots: 2)
+        try await lake.verify("e", rows: 20, snapshots: 2)
         // A merge rewrites an old file (no `refund` column) together with a new row.
         try table.merge(rows: [row(3) + [.structure([nil, .list([])])]])
-        try lake.verify("e", rows: 20, snapshots: 3)
-        let rows = try pyicebergRows(lake, "e")
+        try await lake.verify("e", rows: 20, snapshots: 3)
+        let rows = try await pyicebergRows(lake, "e")
         #expect(rows[1]?["refund"] == .null && rows[3]?["refund"] == ["amount": .null, "reasons": []])
         #expect(rows[12]?["refund"] == ["amount": 1.5, "reasons": ["late"]])
     }

@@ -24,7 +24,7 @@ struct IcebergPartitionTests {
         }
     }
 
-    @Test func identityDayAndMonthPartitionsAreWrittenAndReadByBothReaders() throws {
+    @Test func identityDayAndMonthPartitionsAreWrittenAndReadByBothReaders() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let spec = IcebergPartitionSpec(fields: [
@@ -37,9 +37,9 @@ struct IcebergPartitionTests {
         let files = Int(table.metadata.currentSnapshot?["summary"]?["added-data-files"]?.stringValue ?? "") ?? 0
         #expect(files > 20)
         try table.merge(rows: rows(100..<110).map { row in var changed = row; changed[1] = .string("FR"); return changed })
-        try lake.verify("p", rows: 600, snapshots: 2)
+        try await lake.verify("p", rows: 600, snapshots: 2)
         // pyiceberg sees the partition values and filters on them.
-        let output = try lake.pyiceberg("""
+        let output = try await lake.pyiceberg("""
             t = catalog.load_table("ns.p")
             print(t.spec())
             print(len(t.scan(row_filter="country == 'FR'").to_arrow()), len(t.scan(row_filter="country == 'US'").to_arrow()))

@@ -14,7 +14,7 @@ struct IcebergSortOrderTests {
         IcebergField(id: 3, name: "amount", type: .double),
     ], identifierFieldIDs: [1])
 
-    @Test func filesAreWrittenSortedInRunsAndCarryTheirOrder() throws {
+    @Test func filesAreWrittenSortedInRunsAndCarryTheirOrder() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         let order = IcebergSortOrder(fields: [.init(sourceID: 2), .init(sourceID: 3, descending: true)])
@@ -27,8 +27,8 @@ struct IcebergSortOrderTests {
             return [.int64(Int64(index)), index % 9 == 0 ? nil : .string(countries[index % 4]), .double(Double((index * 37) % 101))]
         }
         try table.append(rows: rows)
-        try lake.verify("s", rows: 1000, snapshots: 1)
-        let output = try lake.pyiceberg("""
+        try await lake.verify("s", rows: 1000, snapshots: 1)
+        let output = try await lake.pyiceberg("""
             import json, pyarrow.parquet as pq
             t = catalog.load_table("ns.s")
             order = [(f.source_id, str(f.transform), f.direction.name, f.null_order.name) for f in t.sort_order().fields]
@@ -56,7 +56,7 @@ struct IcebergSortOrderTests {
 }
 
 extension IcebergSortOrderTests {
-    @Test func workersSortTheirOwnRuns() throws {
+    @Test func workersSortTheirOwnRuns() async throws {
         let lake = try TestWarehouse()
         defer { lake.remove() }
         var table = try lake.catalog().createTable(namespace: "ns", name: "w", schema: schema,
@@ -64,8 +64,8 @@ extension IcebergSortOrderTests {
         table.sortedRunRows = 500
         let chunks = stride(from: 0, to: 2000, by: 250).map { $0..<($0 + 250) }
         try table.append(batches: chunks, workers: 2) { chunk in chunk.map { [.int64(Int64($0)), nil, .double(Double(($0 * 7919) % 2000))] } }
-        try lake.verify("w", rows: 2000, snapshots: 1)
-        let output = try lake.pyiceberg("""
+        try await lake.verify("w", rows: 2000, snapshots: 1)
+        let output = try await lake.pyiceberg("""
             import json, pyarrow.parquet as pq
             t = catalog.load_table("ns.w")
             files = []

@@ -31,23 +31,23 @@ struct TestWarehouse {
 
     /// Runs the verifier on a table; records an issue when it fails and returns its report.
     @discardableResult
-    func verify(_ table: String, namespace: String = "ns", rows: Int, snapshots: Int, extra: [String] = []) throws -> String {
-        try Self.runPython([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", namespace, "--table", table,
+    func verify(_ table: String, namespace: String = "ns", rows: Int, snapshots: Int, extra: [String] = []) async throws -> String {
+        try await Self.runPython([Self.verifier, "--catalog", database, "--warehouse", warehouse, "--namespace", namespace, "--table", table,
                             "--expect-rows", String(rows), "--expect-snapshots", String(snapshots), "--strict"] + extra)
     }
 
     /// Runs the reference Python with `arguments`; records an issue with its output when it fails.
     @discardableResult
-    static func runPython(_ arguments: [String]) throws -> String {
-        try ReferencePython.run(arguments)
+    static func runPython(_ arguments: [String]) async throws -> String {
+        try await ReferencePython.run(arguments)
     }
 }
 
 extension TestWarehouse {
     /// Runs a Python script with `catalog` bound to this warehouse's catalog as pyiceberg opens it.
     @discardableResult
-    func pyiceberg(_ script: String) throws -> String {
-        try Self.runPython(["-c", """
+    func pyiceberg(_ script: String) async throws -> String {
+        try await Self.runPython(["-c", """
             from pyiceberg.catalog.sql import SqlCatalog
             catalog = SqlCatalog("default", uri="sqlite:///\(database)", warehouse="file://\(warehouse)")
             """ + "\n" + script])

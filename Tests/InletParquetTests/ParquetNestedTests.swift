@@ -68,7 +68,7 @@ struct ParquetNestedTests {
         }
     }
 
-    @Test func nestedValuesSurviveEveryReader() throws {
+    @Test func nestedValuesSurviveEveryReader() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-nested-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -105,7 +105,7 @@ struct ParquetNestedTests {
         duck = [[canon(v) for v in row] for row in duckdb.connect().execute("SELECT * FROM read_parquet(?) ORDER BY id", [sys.argv[1]]).fetchall()]
         print(json.dumps({"arrow": arrow, "duckdb": duck, "row_groups": pq.ParquetFile(sys.argv[1]).metadata.num_row_groups}))
         """#
-        let output = try JSONParser.parse(try ParquetReaders.run(script, [path]))
+        let output = try await JSONParser.parse(try ParquetReaders.run(script, [path]))
         #expect((output["row_groups"]?.intValue ?? 0) > 1)
         let expected = JSONValue.array((0..<count).map { index in .array(zip(fields, row(index)).map { json($1, $0) }) })
         for reader in ["arrow", "duckdb"] {

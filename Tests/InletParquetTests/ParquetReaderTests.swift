@@ -1,4 +1,5 @@
 import Foundation
+import InletTestSupport
 import InletParquet
 import Testing
 
@@ -19,7 +20,7 @@ struct ParquetReaderTests {
     }
 
     @Test(arguments: [("zstd", "1.0"), ("zstd", "2.0"), ("gzip", "1.0"), ("snappy", "1.0"), ("snappy", "2.0"), ("none", "2.0")])
-    func readsWhatPyarrowWrites(codec: String, pageVersion: String) throws {
+    func readsWhatPyarrowWrites(codec: String, pageVersion: String) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-read-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let count = 4321
@@ -39,12 +40,8 @@ struct ParquetReaderTests {
         pq.write_table(pa.table(rows, schema=schema), path, compression=codec, use_dictionary=True,
                        data_page_version=version, row_group_size=1000)
         """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ParquetReaders.python)
-        process.arguments = ["-c", script, path, codec, pageVersion, String(count)]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        let written = try await FinishedProcess.run(ParquetReaders.python, ["-c", script, path, codec, pageVersion, String(count)])
+        try #require(written.status == 0, "\(written.output)")
 
         let reader = try ParquetFileReader(path: path)
         #expect(reader.rowCount == Int64(count))

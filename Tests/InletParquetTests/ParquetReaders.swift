@@ -1,4 +1,5 @@
 import Foundation
+import InletTestSupport
 
 /// Reads Parquet files with the readers everybody uses (pyarrow and DuckDB, from the venv `.ci/run`
 /// prepares) and hands back what they saw as JSON.
@@ -15,7 +16,7 @@ enum ParquetReaders {
 
     /// For each reader, the rows (as lists of JSON values, bytes as text), the schema's field ids and
     /// the first row group's statistics.
-    static func read(_ path: String) throws -> [String: Any] {
+    static func read(_ path: String) async throws -> [String: Any] {
         let script = #"""
         import json, sys, datetime, duckdb, pyarrow.parquet as pq
         path = sys.argv[1]
@@ -41,31 +42,21 @@ enum ParquetReaders {
         print(json.dumps({"arrow": arrow_rows, "duckdb": duck_rows, "field_ids": ids, "stats": stats,
                           "row_groups": f.metadata.num_row_groups, "types": [str(t) for t in table.schema.types]}))
         """#
-        guard let result = try JSONSerialization.jsonObject(with: Data(try run(script, [path]).utf8)) as? [String: Any] else {
+        guard let result = try await JSONSerialization.jsonObject(with: Data(try run(script, [path]).utf8)) as? [String: Any] else {
             throw Failure(description: "the readers gave no JSON object for \(path)")
         }
         return result
     }
 
     /// Runs a Python script with `arguments` and returns its standard output.
-    static func run(_ script: String, _ arguments: [String]) throws -> String {
+    static func run(_ script: String, _ arguments: [String]) async throws -> String {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Failure(description: "no Python with pyarrow and duckdb at \(python): run .ci/run once (or set INLET_PYTHON)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script] + arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "the readers failed on \(arguments): " + String(decoding: errors, as: UTF8.self))
+        let finished = try await FinishedProcess.run(python, ["-c", script] + arguments, errors: .apart)
+        guard finished.status == 0 else {
+            throw Failure(description: "the readers failed on \(arguments): " + finished.errors)
         }
-        return String(decoding: output, as: UTF8.self)
+        return finished.output
     }
 }

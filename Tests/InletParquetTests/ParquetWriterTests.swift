@@ -60,7 +60,7 @@ struct ParquetWriterTests {
     }
 
     @Test(arguments: [(ParquetCompression.zstd, 1 << 20), (.gzip, 1 << 20), (.snappy, 0), (.uncompressed, 2 << 10)])
-    func everyTypeRoundTripsThroughBothReaders(compression: ParquetCompression, dictionaryBytes: Int) throws {
+    func everyTypeRoundTripsThroughBothReaders(compression: ParquetCompression, dictionaryBytes: Int) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         // Small pages and row groups, so the file has several of each.
@@ -76,7 +76,7 @@ struct ParquetWriterTests {
         #expect(summary.columns[1].nullCount == Int64((0..<count).filter { $0 % 7 == 3 }.count))
         #expect(summary.columns[0].minimum == .int64(0) && summary.columns[0].maximum == .int64(Int64(count - 1)))
 
-        let read = try ParquetReaders.read(path)
+        let read = try await ParquetReaders.read(path)
         #expect(read["field_ids"] as? [Int] == Array(1...9))
         #expect((read["row_groups"] as? Int ?? 0) == summary.rowGroupOffsets.count)
         #expect(read["types"] as? [String] == ["int64", "string", "double", "bool", "int32", "float",

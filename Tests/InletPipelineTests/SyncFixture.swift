@@ -53,8 +53,8 @@ struct SyncFixture {
     }
 
     /// The summaries of the table's snapshots, oldest first, as pyiceberg reads them.
-    func snapshotSummaries(_ table: String = "items") throws -> [[String: String]] {
-        let output = try Self.python("""
+    func snapshotSummaries(_ table: String = "items") async throws -> [[String: String]] {
+        let output = try await Self.python("""
             import json
             from pyiceberg.catalog.sql import SqlCatalog
             t = SqlCatalog("default", uri="sqlite:///\(catalogPath)", warehouse="file://\(warehouse)").load_table("raw.\(table)")
@@ -75,8 +75,8 @@ struct SyncFixture {
     }
 
     /// The table's rows as pyiceberg reads them, by id (timestamps as ISO text).
-    func rows(_ table: String = "items") throws -> [Int64: JSONObject] {
-        let output = try Self.python("""
+    func rows(_ table: String = "items") async throws -> [Int64: JSONObject] {
+        let output = try await Self.python("""
             import json, datetime
             from pyiceberg.catalog.sql import SqlCatalog
             t = SqlCatalog("default", uri="sqlite:///\(catalogPath)", warehouse="file://\(warehouse)").load_table("raw.\(table)")
@@ -92,10 +92,10 @@ struct SyncFixture {
     }
 
     /// pyiceberg and DuckDB read the table and must agree (`../shared/iceberg/iceberg_verify.py --strict`).
-    func verify(_ table: String = "items", rows: Int) throws {
+    func verify(_ table: String = "items", rows: Int) async throws {
         let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
-        let report = try ReferencePython.run([verifier, "--catalog", catalogPath, "--warehouse", warehouse, "--namespace", "raw",
+        let report = try await ReferencePython.run([verifier, "--catalog", catalogPath, "--warehouse", warehouse, "--namespace", "raw",
                                               "--table", table, "--expect-rows", String(rows), "--strict"])
         #expect(report.hasSuffix("OK\n"), "\(report)")
     }
@@ -106,7 +106,7 @@ struct SyncFixture {
     }
 
     @discardableResult
-    static func python(_ script: String) throws -> String {
-        try ReferencePython.run(["-c", script])
+    static func python(_ script: String) async throws -> String {
+        try await ReferencePython.run(["-c", script])
     }
 }

@@ -22,14 +22,14 @@ struct SyncPipelineTests {
         #expect(progress.streams.first?.committed == 350)
         #expect(progress.statesSaved == 7)
         #expect(try fixture.snapshotCount() == 4)
-        #expect(try fixture.rows().count == 350)
+        await #expect(try fixture.rows().count == 350)
         #expect(cursor(of: try fixture.savedStates()) == 350)
         // The next sync starts from the checkpoint.
         let next = ScriptedConnector(messages: ScriptedConnector.page("items", 350..<360))
         try await fixture.sync(next, mode: .append)
         #expect(cursor(of: next.observed.states) == 350)
-        #expect(try fixture.rows().count == 360)
-        try fixture.verify(rows: 360)
+        await #expect(try fixture.rows().count == 360)
+        try await fixture.verify(rows: 360)
     }
 
     @Test func aConnectorFailureCommitsAnAppendUpToItsCheckpointAndTheRerunAddsTheRestOnce() async throws {
@@ -45,13 +45,13 @@ struct SyncPipelineTests {
             // The 30 after the checkpoint are not committed: the rerun reads them again from it.
             #expect(error.progress.heldBackAfterFailure == ["items": 30])
         }
-        #expect(try fixture.rows().count == 50)
+        await #expect(try fixture.rows().count == 50)
         #expect(cursor(of: try fixture.savedStates()) == 50)
         let rerun = ScriptedConnector(messages: ScriptedConnector.page("items", 50..<100))
         let progress = try await fixture.sync(rerun, mode: .append)
         #expect(cursor(of: rerun.observed.states) == 50)
         #expect(progress.rereadAfterRestart.isEmpty)
-        try fixture.verify(rows: 100)
+        try await fixture.verify(rows: 100)
     }
 
     @Test func aConnectorFailureCommitsAMergeWholeAndCountsWhatTheRerunReadsAgain() async throws {
@@ -62,13 +62,13 @@ struct SyncPipelineTests {
         await #expect(throws: SyncError.self) { try await fixture.sync(connector, mode: .merge) }
         // A merge commits all 80 (reading some again cannot duplicate them); the checkpoint is the
         // state after 50, and the 30 after it are counted as ones a rerun reads again.
-        #expect(try fixture.rows().count == 80)
+        await #expect(try fixture.rows().count == 80)
         #expect(cursor(of: try fixture.savedStates()) == 50)
         let rerun = ScriptedConnector(messages: ScriptedConnector.page("items", 50..<100))
         let progress = try await fixture.sync(rerun, mode: .merge)
         #expect(cursor(of: rerun.observed.states) == 50)
         #expect(progress.rereadAfterRestart == ["items": 30])
-        try fixture.verify(rows: 100)
+        try await fixture.verify(rows: 100)
     }
 
     /// A sync stopped after a commit but before the state store saved its checkpoint (a failing
@@ -85,20 +85,20 @@ struct SyncPipelineTests {
             try await fixture.sync(ScriptedConnector(messages: messages), mode: mode, stateStore: store)
         }
         #expect(cursor(of: try fixture.savedStates()) == 100)
-        #expect(try fixture.rows().count == 200)
+        await #expect(try fixture.rows().count == 200)
         // The rerun starts from the table's checkpoint (200), not the store's (100), and saves it.
         let rerun = ScriptedConnector(messages: stride(from: 200, to: 300, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) })
         let progress = try await fixture.sync(rerun, mode: mode)
         #expect(cursor(of: rerun.observed.states) == 200)
         #expect(progress.resumedFromTableCheckpoint == ["items"])
         #expect(cursor(of: try fixture.savedStates()) == 300)
-        try fixture.verify(rows: 300)
+        try await fixture.verify(rows: 300)
         // A later sync finds the store and the table agree: nothing to resume from the table.
         let next = ScriptedConnector(messages: ScriptedConnector.page("items", 300..<310))
         let after = try await fixture.sync(next, mode: mode)
         #expect(cursor(of: next.observed.states) == 300)
         #expect(after.resumedFromTableCheckpoint.isEmpty)
-        try fixture.verify(rows: 310)
+        try await fixture.verify(rows: 310)
     }
 
     /// Time-based commits of an append stream stop at its latest checkpoint: records after it wait
@@ -111,7 +111,7 @@ struct SyncPipelineTests {
         let store = SaveFailingStateStore(inner: try SQLiteStateStore(path: fixture.statePath), failFromSave: 99)
         _ = try? await fixture.sync(ScriptedConnector(messages: messages, failure: .systemError("gone")), mode: .append,
                                     commitRecords: 20, stateStore: store)
-        let summaries = try fixture.snapshotSummaries()
+        let summaries = try await fixture.snapshotSummaries()
         #expect(summaries.count == 1, "\(summaries)")
         #expect(summaries.first?["added-records"] == "50")
         #expect(summaries.first?["inlet.connection"] == "test")
@@ -125,7 +125,7 @@ struct SyncPipelineTests {
         let failing = FailingDestination(inner: IcebergDestination(catalog: catalog, namespace: "raw"), failAtWrite: 3)
         let messages = stride(from: 0, to: 400, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) }
         await #expect(throws: SyncError.self) { try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, destination: failing) }
-        #expect(try fixture.rows().count == 200)
+        await #expect(try fixture.rows().count == 200)
         #expect(cursor(of: try fixture.savedStates()) == 200)
     }
 
@@ -133,20 +133,20 @@ struct SyncPipelineTests {
         let fixture = try SyncFixture()
         defer { fixture.remove() }
         try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 0..<300)), mode: .overwrite)
-        #expect(try fixture.rows().count == 300)
+        await #expect(try fixture.rows().count == 300)
         let filesBefore = try FileManager.default.contentsOfDirectory(atPath: fixture.warehouse + "/raw/items/data").sorted()
         // A refresh that fails half-way leaves the old rows, and no new file behind.
         let failing = ScriptedConnector(messages: Array(ScriptedConnector.page("items", 1000..<1250).dropLast()), failure: .systemError("gone"))
         await #expect(throws: SyncError.self) { try await fixture.sync(failing, mode: .overwrite) }
-        let rows = try fixture.rows()
+        let rows = try await fixture.rows()
         #expect(rows.count == 300 && rows[0] != nil && rows[1000] == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.warehouse + "/raw/items/data").sorted() == filesBefore)
         // A refresh that completes replaces them in one snapshot, though it committed in batches.
         try await fixture.sync(ScriptedConnector(messages: ScriptedConnector.page("items", 1000..<1250)), mode: .overwrite)
-        let replaced = try fixture.rows()
+        let replaced = try await fixture.rows()
         #expect(replaced.count == 250 && replaced[0] == nil && replaced[1249] != nil)
         #expect(try fixture.snapshotCount() == 2)
-        try fixture.verify(rows: 250)
+        try await fixture.verify(rows: 250)
     }
 
     @Test func mergesKeepOneRowPerKeyAndTheGreatestCursorWithinABatch() async throws {
@@ -161,10 +161,10 @@ struct SyncPipelineTests {
             .record(stream: "items", data: ["id": 42, "name": "new", "updated": 100]),
         ]
         try await fixture.sync(ScriptedConnector(messages: updates), mode: .merge)
-        let rows = try fixture.rows()
+        let rows = try await fixture.rows()
         #expect(rows.count == 21)
         #expect(rows[5]?["name"] == "five, renamed" && rows[6]?["name"] == "six, newest" && rows[7]?["name"] == "item 7")
-        try fixture.verify(rows: 21)
+        try await fixture.verify(rows: 21)
         // Against the table too: a record older than the row of its key leaves the row as it is.
         let late: [AirbyteMessage] = [
             .record(stream: "items", data: ["id": 8, "name": "eight, late and stale", "updated": 3]),
@@ -172,7 +172,7 @@ struct SyncPipelineTests {
             .record(stream: "items", data: ["id": 6, "name": "six, same cursor", "updated": 300]),
         ]
         try await fixture.sync(ScriptedConnector(messages: late), mode: .merge)
-        let merged = try fixture.rows()
+        let merged = try await fixture.rows()
         #expect(merged.count == 21)
         #expect(merged[8]?["name"] == "item 8" && merged[9]?["name"] == "nine, newer" && merged[6]?["name"] == "six, same cursor")
     }
@@ -200,7 +200,7 @@ struct SyncPipelineTests {
         ]
         try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, schema: schema, transformations: transformations,
                                metadata: true, cursor: nil)
-        let rows = try fixture.rows()
+        let rows = try await fixture.rows()
         let first = try #require(rows[1])
         #expect(first["amount"] == 12.5 && first["internal"] == nil && first["title"] == nil && first["headline"] == "First")
         #expect(first["when"] == "2024-05-01T10:00:00+00:00")
@@ -217,7 +217,7 @@ struct SyncPipelineTests {
         #expect(try keys.decrypt(sealed) == "s3cr3t")
         #expect(try keys.decrypt(try #require(second["secret"]?.stringValue)) == ["nested": true])
         #expect(throws: TransformationError.self) { try KeyStore(path: fixture.directory.path + "/other.json").decrypt(sealed) }
-        try fixture.verify(rows: 2)
+        try await fixture.verify(rows: 2)
     }
 
     @Test func newFieldsInRecordsBecomeNewColumns() async throws {
@@ -227,9 +227,9 @@ struct SyncPipelineTests {
             ["score": .double(Double(id) / 2), "tags": ["a", "b"]]
         }
         try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, commitRecords: 10)
-        let rows = try fixture.rows()
+        let rows = try await fixture.rows()
         #expect(rows[3]?["score"] == .null && rows[15]?["score"] == 7.5 && rows[15]?["tags"] == #"["a","b"]"#)
-        try fixture.verify(rows: 20)
+        try await fixture.verify(rows: 20)
     }
 
     @Test func aTransformationFileWithAMistakeSaysWhere() throws {
@@ -341,8 +341,8 @@ extension SyncPipelineTests {
         ]
         let progress = try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, schema: schema, cursor: nil,
                                               nestedAsJSON: asJSON)
-        try fixture.verify(rows: 3)
-        let rows = try fixture.rows()
+        try await fixture.verify(rows: 3)
+        let rows = try await fixture.rows()
         if asJSON {
             #expect(rows[1]?["address"] == #"{"city":"Lyon","zip":69001}"# && rows[1]?["tags"] == #"["a","b"]"#)
         } else {

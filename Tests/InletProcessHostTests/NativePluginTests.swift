@@ -1,4 +1,5 @@
 import Foundation
+import InletTestSupport
 import InletJSON
 import InletProcessHost
 import InletProtocol
@@ -12,28 +13,25 @@ struct NativePluginTests {
         .appendingPathComponent("connectors")
 
     /// Compiles C source into a shared library in a fresh directory; returns its path.
-    static func compile(_ source: String, name: String) throws -> String {
+    static func compile(_ source: String, name: String) async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-plugin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sourcePath = directory.appendingPathComponent(name + ".c").path
         try Data(source.utf8).write(to: URL(fileURLWithPath: sourcePath))
         let library = directory.appendingPathComponent("lib\(name).so").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["cc", "-shared", "-fPIC", "-I", connectors.appendingPathComponent("include").path, "-o", library, sourcePath]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "cc failed")
+        let compiled = try await FinishedProcess.run("/usr/bin/env", ["cc", "-shared", "-fPIC", "-I", connectors.appendingPathComponent("include").path,
+                                                                      "-o", library, sourcePath])
+        try #require(compiled.status == 0, "cc failed: \(compiled.output)")
         return library
     }
 
-    static func examplePlugin() throws -> String {
-        try compile(try String(contentsOf: connectors.appendingPathComponent("example-plugin/example_plugin.c"), encoding: .utf8),
+    static func examplePlugin() async throws -> String {
+        try await compile(try String(contentsOf: connectors.appendingPathComponent("example-plugin/example_plugin.c"), encoding: .utf8),
                     name: "example_plugin")
     }
 
     @Test func theExamplePluginAnswersEveryOperation() async throws {
-        let plugin = try NativePluginConnector(path: try Self.examplePlugin())
+        let plugin = try await NativePluginConnector(path: try Self.examplePlugin())
         #expect(plugin.name == "example-plugin (native)")
         #expect(try await plugin.specification().connectionSpecification["type"] == "object")
         #expect(try await plugin.connectionStatus(config: [:]).status == .succeeded)
@@ -48,7 +46,7 @@ struct NativePluginTests {
     }
 
     @Test func aFailingOperationEndsWithThePluginsError() async throws {
-        let plugin = try NativePluginConnector(path: try Self.examplePlugin())
+        let plugin = try await NativePluginConnector(path: try Self.examplePlugin())
         var records = 0
         do {
             for try await message in plugin.read(config: ["count": 3, "fail": true], catalog: ConfiguredAirbyteCatalog(streams: []), state: []) {
@@ -61,15 +59,15 @@ struct NativePluginTests {
         #expect(records == 3)
     }
 
-    @Test func aLibraryWithoutTheEntryPointIsRefused() throws {
-        let library = try Self.compile("int unrelated(void) { return 1; }\n", name: "not_a_plugin")
+    @Test func aLibraryWithoutTheEntryPointIsRefused() async throws {
+        let library = try await Self.compile("int unrelated(void) { return 1; }\n", name: "not_a_plugin")
         #expect(throws: ConnectorResolutionError.plugin(library, "does not export inlet_plugin_entry (see connectors/include/inlet_plugin.h)")) {
             try NativePluginConnector(path: library)
         }
     }
 
-    @Test func anotherABIVersionIsRefused() throws {
-        let library = try Self.compile("""
+    @Test func anotherABIVersionIsRefused() async throws {
+        let library = try await Self.compile("""
             #include "inlet_plugin.h"
             static const inlet_plugin_v1 table = { 2, "future", 0, 0, 0, 0, 0 };
             const inlet_plugin_v1 *inlet_plugin_entry(void) { return &table; }

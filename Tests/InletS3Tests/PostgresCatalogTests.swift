@@ -15,7 +15,7 @@ import Testing
 @Suite("PostgreSQL catalog")
 struct PostgresCatalogTests: SampleTable {
     private static func verify(_ postgres: PostgresServer, s3Port: Int, rows: Int, snapshots: Int) throws -> String {
-        try ReferencePython.run([S3TableTests.verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "s3://lake/wh",
+        try ReferencePython.runBlocking([S3TableTests.verifier, "--catalog-uri", postgres.sqlAlchemyURL, "--warehouse", "s3://lake/wh",
                                  "--namespace", "ns", "--table", "t", "--expect-rows", String(rows), "--expect-snapshots", String(snapshots),
                                  "--strict", "--s3-endpoint", "http://127.0.0.1:\(s3Port)", "--s3-access-key", "testing",
                                  "--s3-secret-key", "testing"])

@@ -26,7 +26,7 @@ struct RESTCatalogTests: SampleTable {
     }
 
     private static func verify(_ server: SeaweedServer, table: String, rows: Int, snapshots: Int) throws -> String {
-        try ReferencePython.run([S3TableTests.verifier, "--rest-uri", server.catalogURI,
+        try ReferencePython.runBlocking([S3TableTests.verifier, "--rest-uri", server.catalogURI,
                                  "--rest-credential", "\(SeaweedServer.clientID):\(SeaweedServer.clientSecret)",
                                  "--warehouse", "lake", "--namespace", "ns", "--table", table,
                                  "--expect-rows", String(rows), "--expect-snapshots", String(snapshots), "--strict",

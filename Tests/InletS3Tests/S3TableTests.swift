@@ -44,7 +44,7 @@ struct S3TableTests: SampleTable {
                 .filter { $0.hasSuffix(".parquet") } ?? []
 
             let verify = { (rows: Int, snapshots: Int) throws -> String in
-                try ReferencePython.run([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
+                try ReferencePython.runBlocking([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
                                          "--expect-rows", String(rows), "--expect-snapshots", String(snapshots), "--strict",
                                          "--s3-endpoint", "http://127.0.0.1:\(port)", "--s3-access-key", "testing", "--s3-secret-key", "testing"])
             }
@@ -88,7 +88,7 @@ struct S3TableTests: SampleTable {
                 return proxy.log
             }
             func verify(rows: Int, snapshots: Int) throws -> Bool {
-                try ReferencePython.run([Self.verifier, "--catalog", directory.appendingPathComponent("catalog.db").path, "--warehouse", "s3://lake/wh",
+                try ReferencePython.runBlocking([Self.verifier, "--catalog", directory.appendingPathComponent("catalog.db").path, "--warehouse", "s3://lake/wh",
                                          "--namespace", "ns", "--table", "t", "--expect-rows", String(rows), "--expect-snapshots", String(snapshots),
                                          "--strict", "--s3-endpoint", "http://127.0.0.1:\(moto.port)", "--s3-access-key", "testing",
                                          "--s3-secret-key", "testing"]).hasSuffix("OK\n")
@@ -149,7 +149,7 @@ struct S3TableTests: SampleTable {
                     try table.append(rows: rows(start..<start + 200))
                 }
             }
-            let report = try ReferencePython.run([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
+            let report = try ReferencePython.runBlocking([Self.verifier, "--catalog", database, "--warehouse", "s3://lake/wh", "--namespace", "ns", "--table", "t",
                                                   "--expect-rows", "2000", "--expect-snapshots", "10", "--strict",
                                                   "--s3-endpoint", "http://127.0.0.1:\(moto.port)", "--s3-access-key", "testing", "--s3-secret-key", "testing"])
             return (failures, report)

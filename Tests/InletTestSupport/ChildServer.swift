@@ -450,7 +450,7 @@ public final class PostgresServer: Sendable {
     }
 
     private static func runToEnd(_ executable: String, _ arguments: [String]) throws {
-        let finished = try FinishedProcess.run(executable, arguments)
+        let finished = try FinishedProcess.runBlocking(executable, arguments)
         guard finished.status == 0 else {
             throw ChildServerError.didNotStart("\(arguments.joined(separator: " ")) failed: \(finished.output)")
         }

@@ -12,8 +12,18 @@ public enum ReferencePython {
     /// Runs it with `arguments`; records an issue with its output when it fails, and returns the
     /// output (stdout and stderr together).
     @discardableResult
-    public static func run(_ arguments: [String]) throws -> String {
-        let finished = try FinishedProcess.run(path, arguments)
+    public static func run(_ arguments: [String]) async throws -> String {
+        let finished = try await FinishedProcess.run(path, arguments)
+        return recordingFailure(of: finished, arguments)
+    }
+
+    /// As `run`, blocking the calling thread: only for code already on a thread of its own.
+    @discardableResult
+    public static func runBlocking(_ arguments: [String]) throws -> String {
+        recordingFailure(of: try FinishedProcess.runBlocking(path, arguments), arguments)
+    }
+
+    private static func recordingFailure(of finished: FinishedProcess, _ arguments: [String]) -> String {
         if finished.status != 0 { Issue.record("\(arguments.first ?? "python") failed:\n\(finished.output)") }
         return finished.output
     }
