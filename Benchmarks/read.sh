@@ -3,7 +3,7 @@
 # on the same loopback API, manifest and catalog, runs alternating so both see the same machine.
 # Usage: Benchmarks/read.sh [PAGES] [RUNS]      (default 100 pages x 1000 records, 3 runs each)
 # Env: INLET (default: .build/release/inlet, built as the README's release build), CDK_VENV (a venv with airbyte-cdk;
-# default the conformance harness's venv, else one created under ~/.cache/inlet-bench).
+# default as Benchmarks/side_by_side.sh finds it).
 # Prints each run, then medians and the ratios: records/s, peak RSS, start-up (`spec` wall time).
 # Never fails on timing.
 set -euo pipefail
@@ -11,29 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pages="${1:-100}"
 runs="${2:-3}"
 here=Benchmarks/read
-if [[ -z "${INLET:-}" ]]; then
-  INLET="$PWD/.build/release/inlet"
-  swift build -c release --product inlet --static-swift-stdlib -Xlinker -no-pie >&2
-fi
-CDK_VENV="${CDK_VENV:-$HOME/.cache/inlet-conformance/venv}"
-
-if [[ ! -x "$CDK_VENV/bin/source-declarative-manifest" ]]; then
-  CDK_VENV="$HOME/.cache/inlet-bench/venv"
-  [[ -x "$CDK_VENV/bin/source-declarative-manifest" ]] || {
-    python3 -m venv "$CDK_VENV" && "$CDK_VENV/bin/pip" install --quiet airbyte-cdk==7.39.1; } >&2
-fi
-cdk="$CDK_VENV/bin/source-declarative-manifest"
-[[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-python3 "$here/api_server.py" --pages "$pages" --max-requests $(( (pages + 2) * runs * 2 + 10 )) > "$work/server.out" &
-server_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.2; done
-port="$(awk '/listening/ {print $2}' "$work/server.out")"
-[[ -n "$port" ]] || { echo "the benchmark server did not start" >&2; exit 1; }
+source Benchmarks/side_by_side.sh
+start_server "$here/api_server.py" --pages "$pages" --max-requests $(( (pages + 2) * runs * 2 + 10 ))
 echo "{\"api_url\": \"http://127.0.0.1:$port\", \"limit\": 1000}" > "$work/config.json"
 
 # name, then the command: appends "records wall_seconds peak_rss_kib" to $work/<name>.read

@@ -68,13 +68,17 @@ struct LoopbackAuthTests {
         let server = try await oauthServer()
         defer { Task { await server.shutdown() } }
         let run = try ManifestRun(oauthManifest(server, updater: true))
-        // Two streams share one authenticator: the second stream must use the rotated token too.
+        // Two streams, read at once, share one authenticator: each refresh uses the token the last
+        // one rotated (the server refuses any other), and requests that find the token expired while
+        // a refresh is under way wait for it instead of spending the same refresh token twice.
         let output = await run.read(config: config, streams: ["first", "second"])
         #expect(output.error == nil)
         #expect(output.records.count == 6)
+        let refreshes = server.requests.filter { $0.path == "/oauth/token" }.count
+        #expect((1...6).contains(refreshes), "\(refreshes) refreshes for 6 requests")
         let last = try #require(output.controls.last?.connectorConfig)
-        #expect(last["credentials"]?["refresh_token"] == "r6")
-        #expect(last["credentials"]?["access_token"] == "token-6")
+        #expect(last["credentials"]?["refresh_token"] == .string("r\(refreshes)"))
+        #expect(last["credentials"]?["access_token"] == .string("token-\(refreshes)"))
         #expect(last["credentials"]?["client_secret"] == "secret-xyz")
     }
 

@@ -155,14 +155,28 @@ public struct DeclarativeConnector: Connector {
             }
         }
         return operation(config: config) { [states] session, emit in
-            var failures: [(String, String)] = []
             let streams = try await allStreams(session: session)
-            for configured in catalog.streams {
-                let streamName = configured.stream.name
-                if let failure = await readStream(configured, from: streams, state: states[streamName] ?? [:], session: session, emit: emit) {
-                    failures.append((streamName, failure.message))
-                    await session.log(.error, "Stream \(streamName) did not sync successfully: \(failure.message)")
+            // Streams are read at once, as many as the concurrency level, starting in catalog order
+            // as others end; their messages interleave, each stream's in its own order.
+            let failures = try await withThrowingTaskGroup(of: (Int, String, DeclarativeError?).self) { group in
+                var failures: [(index: Int, stream: String, message: String)] = []
+                func collect() async throws {
+                    guard let (index, streamName, failure) = try await group.next(), let failure else { return }
+                    failures.append((index, streamName, failure.message))
                 }
+                for (index, configured) in catalog.streams.enumerated() {
+                    if index >= session.concurrency { try await collect() }
+                    group.addTask {
+                        let streamName = configured.stream.name
+                        let failure = await readStream(configured, from: streams, state: states[streamName] ?? [:], session: session, emit: emit)
+                        if let failure {
+                            await session.log(.error, "Stream \(streamName) did not sync successfully: \(failure.message)")
+                        }
+                        return (index, streamName, failure)
+                    }
+                }
+                while !group.isEmpty { try await collect() }
+                return failures.sorted { $0.index < $1.index }.map { ($0.stream, $0.message) }
             }
             if !failures.isEmpty {
                 let list = failures.map { "\($0.0): AirbyteTracedException(\(PythonValueText.str(.array([.string($0.1)])).dropFirst().dropLast()))" }
@@ -315,18 +329,20 @@ public struct DeclarativeConnector: Connector {
         return MessageStream { emitter in
             let runtime = JinjaRuntime()
             var budget: APIBudgetRuntime?
-            if let apiBudget {
-                do throws(DeclarativeError) {
-                    budget = try APIBudgetRuntime(apiBudget, context: InterpolationContext(config: config, runtime: runtime))
-                } catch {
-                    throw error.connectorError(stream: nil, secrets: secrets)
-                }
+            let concurrency: Int
+            do throws(DeclarativeError) {
+                let context = InterpolationContext(config: config, runtime: runtime)
+                if let apiBudget { budget = try APIBudgetRuntime(apiBudget, context: context) }
+                concurrency = try ReadSession.concurrency(of: manifest, context: context)
+            } catch {
+                throw error.connectorError(stream: nil, secrets: secrets)
             }
             let http = HTTPSession(timeouts: options.timeouts)
             let emit: Emit = { messages in try await emitter.emit(contentsOf: messages) }
             let session = ReadSession(
                 manifest: manifest, config: config, http: http, runtime: runtime, secrets: secrets,
-                notify: { message in try? await emitter.emit(message) }, sleep: options.sleep, budget: budget)
+                notify: { message in try? await emitter.emit(message) }, sleep: options.sleep, budget: budget,
+                concurrency: concurrency)
             do {
                 try await body(session, emit)
                 await http.shutdown()

@@ -4,7 +4,7 @@ import InletJSON
 import InletProtocol
 
 /// OAuth 2.0 tokens: obtained on first use, refreshed when expired (or rejected), one refresh at a
-/// time. A rotated refresh token is kept and reported in a CONTROL message with the new config, so
+/// time however many streams share the authenticator. A rotated refresh token is kept and reported in a CONTROL message with the new config, so
 /// a single-use refresh token is never lost.
 actor OAuthRuntime: AuthenticatorRuntime {
     let definition: OAuthAuthenticator
@@ -15,6 +15,9 @@ actor OAuthRuntime: AuthenticatorRuntime {
     /// `refresh_token_updater`, so a provider that rotates single-use refresh tokens does not make
     /// the next refresh fail (the CDK would send the spent token again).
     private var rotatedRefreshToken: String?
+    /// The refresh under way: requests that find the token expired meanwhile wait for it rather
+    /// than send a second refresh (with a single-use refresh token, the second would be refused).
+    private var refreshInFlight: Task<Result<String, DeclarativeError>, Never>?
 
     init(definition: OAuthAuthenticator) {
         self.definition = definition
@@ -52,7 +55,18 @@ actor OAuthRuntime: AuthenticatorRuntime {
                 return token
             }
         }
-        return try await refresh(session: session, context: context)
+        if let refreshInFlight { return try await refreshInFlight.value.get() }
+        let refresh = Task { () async -> Result<String, DeclarativeError> in
+            do throws(DeclarativeError) {
+                return .success(try await self.refresh(session: session, context: context))
+            } catch {
+                return .failure(error)
+            }
+        }
+        refreshInFlight = refresh
+        let result = await refresh.value
+        refreshInFlight = nil
+        return try result.get()
     }
 
     private func refresh(session: ReadSession, context: InterpolationContext) async throws(DeclarativeError) -> String {

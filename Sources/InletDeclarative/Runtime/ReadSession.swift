@@ -20,6 +20,10 @@ final class ReadSession: Sendable {
     let sleep: @Sendable (Double) async throws -> Void
     /// The manifest's `api_budget`, which every request of the read takes its call from.
     let budget: APIBudgetRuntime?
+    /// The requests in flight at once across all streams: the manifest's concurrency level.
+    let requests: RequestSlots
+    /// How many streams, and partitions of one stream, are read at once.
+    var concurrency: Int { requests.capacity }
     /// Authenticators that hold tokens, shared by every stream that authenticates the same way, so
     /// one refresh serves all streams and a rotated refresh token is never used twice.
     private let sharedAuthenticators = Mutex<[String: any AuthenticatorRuntime]>([:])
@@ -32,9 +36,11 @@ final class ReadSession: Sendable {
         secrets: [String],
         notify: @escaping @Sendable (AirbyteMessage) async -> Void,
         sleep: @escaping @Sendable (Double) async throws -> Void,
-        budget: APIBudgetRuntime? = nil
+        budget: APIBudgetRuntime? = nil,
+        concurrency: Int = ReadSession.lowestSafeConcurrency
     ) {
         self.budget = budget
+        requests = RequestSlots(capacity: concurrency)
         self.manifest = manifest
         self.config = config
         self.http = http
@@ -43,6 +49,18 @@ final class ReadSession: Sendable {
         self.baseDirectory = manifest.baseDirectory
         self.notify = notify
         self.sleep = sleep
+    }
+
+    /// The CDK's concurrency without a `concurrency_level` in the manifest.
+    static let lowestSafeConcurrency = 2
+
+    /// The manifest's `concurrency_level`: `default_concurrency` (a template may read the config), at
+    /// most `max_concurrency`; without one, the CDK's lowest safe level.
+    static func concurrency(of manifest: Manifest, context: InterpolationContext) throws(DeclarativeError) -> Int {
+        guard let level = manifest.source.concurrencyLevel else { return lowestSafeConcurrency }
+        var value = try level.defaultConcurrency.value(context, at: "concurrency_level.default_concurrency") ?? 1
+        if let maximum = level.maxConcurrency { value = min(value, maximum) }
+        return max(1, value)
     }
 
     /// The context templates see, with the stream slice and page token of one request.

@@ -45,9 +45,11 @@ struct RequesterRuntime: Sendable {
             }
             let outcome: ResponseOutcome
             do {
-                outcome = .response(try await session.http.send(request))
+                outcome = try await session.requests.withSlot { () async -> ResponseOutcome in
+                    do throws(HTTPTransportError) { return .response(try await session.http.send(request)) } catch { return .failure(error) }
+                }
             } catch {
-                outcome = .failure(error)
+                throw DeclarativeError(.transientError, "The read was cancelled while waiting to send a request.")
             }
             if let budget = session.budget, let response = outcome.response {
                 await budget.update(from: response, for: request)
@@ -74,7 +76,11 @@ struct RequesterRuntime: Sendable {
                 await session.log(.info, SecretMask.mask("Retrying '\(request.method)' request to '\(request.url)' in \(wait) seconds (attempt \(attempt) of \(errorHandler.maxRetries)): \(resolution.message ?? "")\(outcome.causeSuffix)", session.secrets))
                 if outcome.response?.status == 401 { await authenticator.invalidate() }
                 do {
-                    try await session.sleep(wait)
+                    if resolution.action == .rateLimited {
+                        try await session.requests.holdingOthersBack { try await session.sleep(wait) }
+                    } else {
+                        try await session.sleep(wait)
+                    }
                 } catch {
                     throw DeclarativeError(.transientError, "The read was cancelled while waiting to retry a request.")
                 }

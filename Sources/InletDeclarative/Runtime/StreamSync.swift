@@ -155,7 +155,7 @@ final class StreamSync {
     private func readPartitions(of router: PartitionRouterRuntime, cursor: DatetimeCursorRuntime?, end: PyDateTime?,
                                 records: ([LazyJSONObject], StreamSlice) async throws -> Void,
                                 checkpoint: (JSONObject) async throws -> Void) async throws {
-        let level = try concurrencyLevel()
+        let level = session.concurrency
         let stream = self.stream, session = self.session
         guard level > 1 else {
             try await router.forEachPartition(session: session, parentStates: parentStates) { partition in
@@ -202,15 +202,6 @@ final class StreamSync {
 
     /// Events a partition read ahead of its turn may hold.
     static let eventsReadAhead = 4
-
-    /// The manifest's `concurrency_level`: `default_concurrency`, at most `max_concurrency`; without
-    /// one, the CDK's lowest safe level, 2.
-    private func concurrencyLevel() throws(DeclarativeError) -> Int {
-        guard let level = session.manifest.source.concurrencyLevel else { return 2 }
-        var value = try level.defaultConcurrency.value(session.context(hasToken: false), at: "concurrency_level.default_concurrency") ?? 1
-        if let maximum = level.maxConcurrency { value = min(value, maximum) }
-        return max(1, value)
-    }
 
     /// What reading `partition` involves; nil for a partition with a cursor that was read already.
     private func plan(for partition: StreamSlice, cursor: DatetimeCursorRuntime?, end: PyDateTime?) async -> PartitionPlan? {

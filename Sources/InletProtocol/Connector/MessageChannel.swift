@@ -1,10 +1,12 @@
 import Synchronization
 
-/// A bounded, single-consumer buffer between a producing task and an async consumer.
+/// A bounded, single-consumer buffer between producing tasks and an async consumer.
 ///
-/// The producer suspends in `send` while the buffer is full: that is the back-pressure. The consumer
-/// takes everything buffered in one step, so the cost of synchronisation is paid per batch, not per
-/// element. When the consumer goes away, the producer's next `send` throws `CancellationError`.
+/// Producers suspend in `send` while the buffer is full: that is the back-pressure, and it holds
+/// every producer back alike (a connector reading several streams at once sends from several tasks).
+/// The consumer takes everything buffered in one step, so the cost of synchronisation is paid per
+/// batch, not per element. When the consumer goes away, each producer's next `send` throws
+/// `CancellationError`.
 final class MessageChannel<Element: Sendable>: Sendable {
     private struct State: ~Copyable {
         var buffer: [Element] = []
@@ -12,7 +14,15 @@ final class MessageChannel<Element: Sendable>: Sendable {
         var failure: (any Error)?
         var consumerGone = false
         var waitingConsumer: CheckedContinuation<Void, Never>?
-        var waitingProducer: CheckedContinuation<Void, Never>?
+        /// Producers waiting for room, by the ticket each took.
+        var waitingProducers: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextTicket = 0
+
+        /// Wakes every waiting producer; each tries again.
+        mutating func takeWaitingProducers() -> [CheckedContinuation<Void, Never>] {
+            defer { waitingProducers.removeAll(keepingCapacity: true) }
+            return Array(waitingProducers.values)
+        }
     }
 
     let capacity: Int
@@ -43,20 +53,21 @@ final class MessageChannel<Element: Sendable>: Sendable {
                 return true
             }
             if accepted { return }
+            let ticket = state.withLock { state in
+                defer { state.nextTicket += 1 }
+                return state.nextTicket
+            }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state in
                         if state.buffer.count < capacity || state.consumerGone { return true }
-                        state.waitingProducer = continuation
+                        state.waitingProducers[ticket] = continuation
                         return false
                     }
                     if resumeNow { continuation.resume() }
                 }
             } onCancel: {
-                let producer = state.withLock { state in
-                    defer { state.waitingProducer = nil }
-                    return state.waitingProducer
-                }
+                let producer = state.withLock { state in state.waitingProducers.removeValue(forKey: ticket) }
                 producer?.resume()
             }
         }
@@ -83,9 +94,7 @@ final class MessageChannel<Element: Sendable>: Sendable {
                     var batch: [Element] = []
                     batch.reserveCapacity(capacity)
                     swap(&batch, &state.buffer)
-                    let producer = state.waitingProducer
-                    state.waitingProducer = nil
-                    producer?.resume()
+                    for producer in state.takeWaitingProducers() { producer.resume() }
                     return .batch(batch)
                 }
                 if state.finished {
@@ -122,14 +131,13 @@ final class MessageChannel<Element: Sendable>: Sendable {
         }
     }
 
-    /// The consumer stopped listening: wake the producer so its next `send` fails.
+    /// The consumer stopped listening: wake the producers so that their next `send` fails.
     func consumerDidLeave() {
-        let producer = state.withLock { state in
+        let producers = state.withLock { state in
             state.consumerGone = true
             state.buffer.removeAll()
-            defer { state.waitingProducer = nil }
-            return state.waitingProducer
+            return state.takeWaitingProducers()
         }
-        producer?.resume()
+        for producer in producers { producer.resume() }
     }
 }
