@@ -50,17 +50,32 @@ struct SyncExecutableTests {
 
     struct Run {
         let directory: URL
+        let manifest: String
         var dataDir: String { directory.appendingPathComponent("data").path }
         var config: String { directory.appendingPathComponent("config.json").path }
 
-        init(api: DemoAPI) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-sync-cli-\(UUID().uuidString)")
+        /// `manifest`: the demo's unless given, as YAML text.
+        init(api: DemoAPI, manifest: String? = nil) throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-sync-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            self.directory = directory
+            if let manifest {
+                self.manifest = directory.appendingPathComponent("manifest.yaml").path
+                try manifest.write(toFile: self.manifest, atomically: true, encoding: .utf8)
+            } else {
+                self.manifest = SyncExecutableTests.manifest
+            }
             try Data(#"{"api_url": "http://127.0.0.1:\#(api.port)"}"#.utf8).write(to: URL(fileURLWithPath: config))
         }
 
         func arguments(_ extra: [String]) -> [String] {
-            ["sync", "--manifest-path", SyncExecutableTests.manifest, "--config", config, "--data-dir", dataDir] + extra
+            ["sync", "--manifest-path", manifest, "--config", config, "--data-dir", dataDir] + extra
+        }
+
+        /// The commits in the table of `stream` (its metadata files, less the one that created it).
+        func commits(_ stream: String = "items") -> Int {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dataDir + "/warehouse/raw/\(stream)/metadata")) ?? []
+            return max(0, files.filter { $0.hasSuffix(".metadata.json") }.count - 1)
         }
 
         func process(_ extra: [String]) -> Process {
@@ -96,11 +111,9 @@ struct SyncExecutableTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let metadata = dataDir + "/warehouse/raw/items/metadata"
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline {
-                let files = (try? FileManager.default.contentsOfDirectory(atPath: metadata)) ?? []
-                if files.filter({ $0.hasSuffix(".metadata.json") }).count > commits { break }
+                if self.commits() >= commits { break }
                 Thread.sleep(forTimeInterval: 0.01)
             }
             Thread.sleep(forTimeInterval: Double.random(in: 0...0.15))
@@ -112,11 +125,11 @@ struct SyncExecutableTests {
         /// Rows of raw.items read more than once that are not a checkpoint's boundary record: the
         /// demo's cursor resumes at its checkpoint's value inclusively (as the CDK does), so each
         /// resumed sync reads the record at that instant again; any other repeat is the pipeline's.
-        func repeatsBeyondCheckpointBoundaries() async throws -> (repeats: Int, boundaryRepeats: Int) {
+        func repeatsBeyondCheckpointBoundaries(_ stream: String = "items") async throws -> (repeats: Int, boundaryRepeats: Int) {
             let script = """
                 import json, collections
                 from pyiceberg.catalog.sql import SqlCatalog
-                t = SqlCatalog("default", uri="sqlite:///\(dataDir)/catalog.db", warehouse="file://\(dataDir)/warehouse").load_table("raw.items")
+                t = SqlCatalog("default", uri="sqlite:///\(dataDir)/catalog.db", warehouse="file://\(dataDir)/warehouse").load_table("raw.\(stream)")
                 rows = t.scan(selected_fields=("id", "updated_at")).to_arrow().to_pylist()
                 counts = collections.Counter(r["id"] for r in rows)
                 stamps = {r["id"]: r["updated_at"] for r in rows}
@@ -134,18 +147,18 @@ struct SyncExecutableTests {
         }
 
         /// pyiceberg's rows of raw.items: how many, how many distinct ids; then the readers' cross-check.
-        func table() async throws -> (rows: Int, ids: Int, verified: Bool) {
+        func table(_ stream: String = "items") async throws -> (rows: Int, ids: Int, verified: Bool) {
             let script = """
                 import sys
                 from pyiceberg.catalog.sql import SqlCatalog
-                t = SqlCatalog("default", uri="sqlite:///\(dataDir)/catalog.db", warehouse="file://\(dataDir)/warehouse").load_table("raw.items")
+                t = SqlCatalog("default", uri="sqlite:///\(dataDir)/catalog.db", warehouse="file://\(dataDir)/warehouse").load_table("raw.\(stream)")
                 ids = t.scan(selected_fields=("id",)).to_arrow().column("id").to_pylist()
                 print(len(ids), len(set(ids)))
                 """
             let counts = try await SyncExecutableTests.runPython(["-c", script]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             let verifier = SyncExecutableTests.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
             let report = try await SyncExecutableTests.runPython([verifier, "--catalog", dataDir + "/catalog.db", "--warehouse", dataDir + "/warehouse",
-                                                             "--namespace", "raw", "--table", "items", "--strict"])
+                                                             "--namespace", "raw", "--table", stream, "--strict"])
             return (counts.first ?? -1, counts.last ?? -1, report.hasSuffix("OK\n"))
         }
     }
@@ -384,6 +397,45 @@ struct SyncExecutableTests {
         // source's doing); no other record is in the table twice.
         let repeats = try await run.repeatsBeyondCheckpointBoundaries()
         #expect(repeats.repeats == 0 && repeats.boundaryRepeats <= 3 && table.rows == 3000 + repeats.boundaryRepeats, "\(table) \(repeats)")
+    }
+
+    /// The demo stream three times over (items, orders, users), read at once with a concurrency_level
+    /// of 3 so that their records and states arrive interleaved.
+    static func threeStreamManifest() throws -> String {
+        let demo = try String(contentsOfFile: manifest, encoding: .utf8)
+        guard let streamsStart = demo.range(of: "streams:\n")?.upperBound, let specStart = demo.range(of: "spec:\n")?.lowerBound else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        let stream = demo[streamsStart..<specStart]
+        let streams = ["items", "orders", "users"].map { stream.replacingOccurrences(of: "name: items", with: "name: \($0)") }
+        return demo[..<streamsStart].replacingOccurrences(
+            of: "type: DeclarativeSource\n",
+            with: "type: DeclarativeSource\nconcurrency_level: {type: ConcurrencyLevel, default_concurrency: 3, max_concurrency: 3}\n")
+            + streams.joined() + demo[specStart...]
+    }
+
+    /// Three streams synced at once, killed with SIGKILL after some commits, then run again to its
+    /// end: each stream's table holds every source record exactly once.
+    @Test func aSyncOfStreamsReadAtOnceKilledMidwayThenRerunHoldsEachStreamsRecordsExactlyOnce() async throws {
+        let api = try DemoAPI(count: 2000, delay: 0.02)
+        defer { api.stop() }
+        let run = try Run(api: api, manifest: try Self.threeStreamManifest())
+        defer { try? FileManager.default.removeItem(at: run.directory) }
+        let streams = ["items", "orders", "users"]
+        let options = ["--mode", "append", "--commit-records", "100"]
+        try await run.syncKilled(options, afterCommits: 4)
+        // The streams were read side by side: each had commits when the sync was killed.
+        #expect(streams.allSatisfy { run.commits($0) > 0 }, "\(streams.map { run.commits($0) })")
+        let rerun = try await run.sync(options)
+        #expect(rerun.status == 0, "\(rerun.output)")
+        for stream in streams {
+            let table = try await run.table(stream)
+            #expect(table.ids == 2000 && table.verified, "\(stream): \(table)")
+            // At most the record at the checkpoint's instant again (the source's doing), nothing else twice.
+            let repeats = try await run.repeatsBeyondCheckpointBoundaries(stream)
+            #expect(repeats.repeats == 0 && repeats.boundaryRepeats <= 1 && table.rows == 2000 + repeats.boundaryRepeats,
+                    "\(stream): \(table) \(repeats)")
+        }
     }
 
     @Test func anOverwriteWithTransformationsIsReadBackAndDecrypted() async throws {

@@ -213,4 +213,40 @@ struct ConcurrentStreamTests {
         #expect(during.isEmpty, "requests during the wait: \(during.map(\.path))")
         #expect(output.traces.contains { $0.streamStatus?.reasons?.first?.type == .rateLimited })
     }
+
+    @Test func aConsumerThatStopsReadingHoldsBackEveryStream() async throws {
+        let pages = 40
+        let traffic = Traffic()
+        let server = try await LoopbackServer(threads: 4) { request in
+            traffic.arrive(request.path)
+            defer { traffic.leave() }
+            let page = Int(request.query["page"] ?? "1") ?? 1
+            let records = (1...500).map { #"{"id": \#(page * 1000 + $0), "page": \#(page)}"# }
+            return .json(#"{"data": [\#(records.joined(separator: ","))], "next": \#(page < pages ? String(page + 1) : "null")}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        let run = try ManifestRun(Self.manifest(server.baseURL, streams: 4, concurrency: 4))
+        let catalog = ConfiguredAirbyteCatalog(streams: (1...4).map { index in
+            ConfiguredAirbyteStream(stream: AirbyteStream(name: "s\(index)", jsonSchema: [:], supportedSyncModes: [.fullRefresh]),
+                                    syncMode: .fullRefresh, destinationSyncMode: .overwrite)
+        })
+        var iterator = run.connector.read(config: [:], catalog: catalog, state: []).makeAsyncIterator()
+        let first = try await iterator.next()
+        // The consumer stops: the readers fill the buffer (1,024 messages, two pages of 500) and stop
+        // too. Wait until no request came for half a second.
+        var seen = traffic.arrivals.count
+        for _ in 0..<40 {
+            try await Task.sleep(for: .milliseconds(500))
+            let now = traffic.arrivals.count
+            if now == seen { break }
+            seen = now
+        }
+        // Each of the four streams at most a few pages ahead of the consumer, not its 40 pages.
+        #expect(seen <= 4 * 4, "\(seen) of \(4 * pages) pages requested while the consumer waited")
+        var records = first.map { if case .record = $0.content { 1 } else { 0 } } ?? 0
+        while let message = try await iterator.next() {
+            if case .record = message.content { records += 1 }
+        }
+        #expect(records == 4 * pages * 500)
+    }
 }
