@@ -26,7 +26,9 @@ public final class HTTPSession: Sendable {
     /// Responses larger than this fail rather than exhaust memory.
     public let maximumBodyBytes: Int
 
-    public init(timeouts: Timeouts = Timeouts(), maximumBodyBytes: Int = 512 << 20) {
+    /// `concurrentRequests`: how many requests the caller keeps in flight at once; each host gets
+    /// at least that many connections (the client's default is 8, which would queue the rest).
+    public init(timeouts: Timeouts = Timeouts(), maximumBodyBytes: Int = 512 << 20, concurrentRequests: Int = 8) {
         self.timeouts = timeouts
         self.maximumBodyBytes = maximumBodyBytes
         var configuration = HTTPClient.Configuration(
@@ -34,6 +36,7 @@ public final class HTTPSession: Sendable {
             decompression: .enabled(limit: .none)
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, concurrentRequests)
         configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

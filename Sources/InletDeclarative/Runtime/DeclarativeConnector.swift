@@ -337,7 +337,7 @@ public struct DeclarativeConnector: Connector {
             } catch {
                 throw error.connectorError(stream: nil, secrets: secrets)
             }
-            let http = HTTPSession(timeouts: options.timeouts)
+            let http = HTTPSession(timeouts: options.timeouts, concurrentRequests: concurrency)
             let emit: Emit = { messages in try await emitter.emit(contentsOf: messages) }
             let session = ReadSession(
                 manifest: manifest, config: config, http: http, runtime: runtime, secrets: secrets,
