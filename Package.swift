@@ -87,7 +87,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "Yams",
+                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -137,6 +137,16 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        // What a sync needs set up, shared by the CLI and the service: connectors by name, where the
+        // tables land, and which streams go there how.
+        .target(
+            name: "InletSetup",
+            dependencies: [
+                "InletJSON", "InletProtocol", "InletDeclarative", "InletProcessHost", "InletPipeline", "InletIceberg",
+                "InletIcebergDestination", "InletPostgres", "InletS3", "Yams",
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: upcomingFeatures),
 
         // Benchmarks are executables, never tests: they print rates and ratios and never fail on timing.
@@ -220,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InletCLITests",
-            dependencies: ["InletCLI", "InletProtocol", "InletJSON", "InletS3", "InletTestSupport"],
+            dependencies: ["InletCLI", "InletSetup", "InletProtocol", "InletJSON", "InletS3", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -1,3 +1,5 @@
+public import InletSetup
+
 /// What a command runs against: how connectors are found and where output goes.
 public struct CommandEnvironment: Sendable {
     public var resolver: any ConnectorResolver

@@ -1,22 +1,5 @@
 import ArgumentParser
-
-/// Which connector a command runs.
-public struct ConnectorSelection: Sendable, Equatable {
-    /// A declarative YAML manifest.
-    public var manifestPath: String?
-    /// A manifest's custom Python components, which cannot run natively.
-    public var componentsPath: String?
-    /// A connector by name (`source-faker`, `source-faker@7.2.1`).
-    public var connector: String?
-    public var debug: Bool
-
-    public init(manifestPath: String? = nil, componentsPath: String? = nil, connector: String? = nil, debug: Bool = false) {
-        self.manifestPath = manifestPath
-        self.connector = connector
-        self.componentsPath = componentsPath
-        self.debug = debug
-    }
-}
+import InletSetup
 
 /// The command-line options that select a connector; the same as the Airbyte CDK entry point's.
 struct ConnectorSelectionOptions: ParsableArguments {

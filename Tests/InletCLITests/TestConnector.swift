@@ -1,3 +1,4 @@
+import InletSetup
 import InletCLI
 import InletJSON
 import InletProtocol

@@ -1,3 +1,4 @@
+import InletSetup
 import ArgumentParser
 import InletProtocol
 

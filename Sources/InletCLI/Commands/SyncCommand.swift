@@ -1,3 +1,4 @@
+import InletSetup
 import ArgumentParser
 import Foundation
 import InletIceberg
@@ -122,24 +123,11 @@ struct SyncCommand: ParsableCommand {
         let runID = UUID().uuidString.lowercased()
 
         let configured = try await configuredStreams(connector: connector, config: configObject)
-        let unknownStreams = Set(transformations.map(\.stream)).subtracting(configured.map(\.stream.name))
-        if !unknownStreams.isEmpty {
-            throw CLIError("transformations name streams that are not synced: \(unknownStreams.sorted().joined(separator: ", "))")
-        }
-        let selected = configured.map { stream -> SyncStream in
-            let mode = writeMode ?? Self.defaultMode(for: stream)
-            let preparer = RecordPreparer(
-                transformations: transformations.filter { $0.stream == stream.stream.name },
-                metadata: noIngestionMetadata ? nil : .init(runID: runID, mode: mode,
-                                                           dagJobID: dagJobId ?? ProcessInfo.processInfo.environment["INLET_DAG_JOB_ID"]),
-                keyStore: keyStore)
-            let keys = merge.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-                ?? (stream.primaryKey ?? stream.stream.sourceDefinedPrimaryKey ?? []).compactMap { $0.count == 1 ? $0[0] : nil }
-            let cursor = (stream.cursorField ?? stream.stream.defaultCursorField)?.first
-            let plan = StreamPlan(descriptor: stream.stream.descriptor, jsonSchema: preparer.schema(from: stream.stream.jsonSchema),
-                                  writeMode: mode, mergeKeys: keys, cursorField: cursor)
-            return SyncStream(configured: stream, plan: plan, preparer: preparer)
-        }
+        let mergeKeys = merge.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let metadata = noIngestionMetadata ? nil : SyncPlanning.Metadata(
+            runID: runID, dagJobID: dagJobId ?? ProcessInfo.processInfo.environment["INLET_DAG_JOB_ID"])
+        let selected = try SyncPlanning.streams(configured, writeMode: writeMode, mergeKeys: mergeKeys, transformations: transformations,
+                                                metadata: metadata, keyStore: keyStore)
 
         let target: any Destination
         switch destination {
@@ -234,27 +222,10 @@ struct SyncCommand: ParsableCommand {
         }
         let discovered = try await connector.catalog(config: config).streams
         let wanted = streams.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
-        if let wanted {
-            let missing = wanted.subtracting(discovered.map(\.name))
-            if !missing.isEmpty {
-                throw CLIError("--streams names streams the connector does not have: \(missing.sorted().joined(separator: ", "))"
-                               + " (it has \(discovered.map(\.name).joined(separator: ", ")))")
-            }
-        }
-        return discovered.filter { wanted?.contains($0.name) ?? true }.map { stream in
-            let incremental = stream.supportedSyncModes.contains(.incremental)
-            return ConfiguredAirbyteStream(
-                stream: stream, syncMode: incremental ? .incremental : .fullRefresh,
-                destinationSyncMode: incremental ? (stream.sourceDefinedPrimaryKey?.isEmpty == false ? .appendDedup : .append) : .overwrite,
-                cursorField: stream.defaultCursorField, primaryKey: stream.sourceDefinedPrimaryKey)
-        }
-    }
-
-    static func defaultMode(for stream: ConfiguredAirbyteStream) -> WriteMode {
-        switch stream.destinationSyncMode {
-        case .overwrite: return .overwrite
-        case .appendDedup: return .merge
-        default: return stream.syncMode == .fullRefresh ? .overwrite : .append
+        do {
+            return try SyncPlanning.configuredStreams(discovered: discovered, wanted: wanted)
+        } catch {
+            throw CLIError("--streams names \(error.message)")
         }
     }
 

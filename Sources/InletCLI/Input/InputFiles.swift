@@ -1,3 +1,4 @@
+import InletSetup
 import Foundation
 import InletJSON
 import InletProtocol

@@ -21,22 +21,22 @@ struct ConnectorDefinition {
     var install: String?
     var folder: String
 
-    static func load(path: String) throws(CLIError) -> ConnectorDefinition {
+    static func load(path: String) throws(SetupError) -> ConnectorDefinition {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw CLIError("connector definition \(path) cannot be read") }
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw SetupError("connector definition \(path) cannot be read") }
         let document: Any?
-        do { document = try Yams.load(yaml: text) } catch { throw CLIError("connector definition \(path) is not valid YAML: \(error)") }
-        guard let members = document as? [String: Any] else { throw CLIError("connector definition \(path): expected a mapping") }
-        guard let name = members["name"] as? String else { throw CLIError("connector definition \(path): 'name' is required") }
+        do { document = try Yams.load(yaml: text) } catch { throw SetupError("connector definition \(path) is not valid YAML: \(error)") }
+        guard let members = document as? [String: Any] else { throw SetupError("connector definition \(path): expected a mapping") }
+        guard let name = members["name"] as? String else { throw SetupError("connector definition \(path): 'name' is required") }
         let kind = members["kind"] as? String ?? "process"
         let folder = (path as NSString).deletingLastPathComponent
         if kind == "native" {
-            guard let library = members["library"] as? String else { throw CLIError("connector definition \(path): 'library' is required") }
+            guard let library = members["library"] as? String else { throw SetupError("connector definition \(path): 'library' is required") }
             return ConnectorDefinition(name: name, kind: kind, command: [], library: library.hasPrefix("/") ? library : folder + "/" + library,
                                        install: members["install"] as? String, folder: folder)
         }
         guard let command = members["command"] as? [Any], !command.isEmpty else {
-            throw CLIError("connector definition \(path): 'command' must be a non-empty list")
+            throw SetupError("connector definition \(path): 'command' must be a non-empty list")
         }
         let resolved = command.map { part -> String in
             let text = "\(part)"
@@ -46,18 +46,18 @@ struct ConnectorDefinition {
         return ConnectorDefinition(name: name, kind: kind, command: resolved, library: nil, install: members["install"] as? String, folder: folder)
     }
 
-    func connector() throws(CLIError) -> any Connector {
+    func connector() throws(SetupError) -> any Connector {
         try installIfNeeded()
         switch kind {
         case "process": return ProcessConnector(name: name, command: command)
         case "native":
-            do { return try NativePluginConnector(path: library ?? "") } catch { throw CLIError("connector \(name): \(error)") }
-        default: throw CLIError("connector \(name): kind '\(kind)' is not one of process, native")
+            do { return try NativePluginConnector(path: library ?? "") } catch { throw SetupError("connector \(name): \(error)") }
+        default: throw SetupError("connector \(name): kind '\(kind)' is not one of process, native")
         }
     }
 
     /// Runs the `install` recipe when what the definition runs is not there yet.
-    private func installIfNeeded() throws(CLIError) {
+    private func installIfNeeded() throws(SetupError) {
         guard let install else { return }
         let target = library ?? command.first ?? ""
         let present = target.hasPrefix("/") ? FileManager.default.fileExists(atPath: target) : Self.isOnPath(target)
@@ -71,9 +71,9 @@ struct ConnectorDefinition {
             try process.run()
             process.waitUntilExit()
         } catch {
-            throw CLIError("connector \(name): its install recipe cannot run: \(error)")
+            throw SetupError("connector \(name): its install recipe cannot run: \(error)")
         }
-        guard process.terminationStatus == 0 else { throw CLIError("connector \(name): its install recipe failed (status \(process.terminationStatus))") }
+        guard process.terminationStatus == 0 else { throw SetupError("connector \(name): its install recipe failed (status \(process.terminationStatus))") }
     }
 
     private static func isOnPath(_ program: String) -> Bool {

@@ -1,5 +1,5 @@
 import Foundation
-import InletIceberg
+public import InletIceberg
 import InletPostgres
 import InletJSON
 import InletS3
@@ -7,20 +7,20 @@ import InletS3
 /// The Iceberg catalog a sync writes through, and where its local files go: a SQLite catalog in the
 /// data directory (the default), PostgreSQL (`sql:postgres://…`) or a REST catalog (`rest:http…`),
 /// over a local or `s3://` warehouse. `close` ends its connections.
-struct WarehouseSetup {
-    let catalog: any IcebergCatalog
+public struct WarehouseSetup: Sendable {
+    public let catalog: any IcebergCatalog
     /// Where staged batches and data files wait on this machine.
-    let localDirectory: String
+    public let localDirectory: String
     /// What the summary names as the destination.
-    let description: String
+    public let description: String
     /// Which catalog and warehouse these are, without secrets: checkpoints belong to a source and
     /// the tables it fills, so a sync into other tables starts afresh instead of resuming.
-    let identity: String
-    let close: () -> Void
+    public let identity: String
+    public let close: @Sendable () -> Void
 
     /// `catalogSpec` is `--catalog` when it names an Iceberg catalog; `settings` come from `--catalog-config`.
     /// `notice` is told about retries of the catalog's and storage's requests.
-    static func open(catalogSpec: String?, warehouse: String?, dataDir: String, s3Settings: [String: String],
+    public static func open(catalogSpec: String?, warehouse: String?, dataDir: String, s3Settings: [String: String],
                      catalogSettings: [String: String], notice: @escaping @Sendable (String) -> Void) throws -> WarehouseSetup {
         let remote = warehouse.flatMap { $0.hasPrefix("s3://") || $0.hasPrefix("s3a://") ? $0 : nil }
         if let spec = catalogSpec, spec.hasPrefix("rest:") {
@@ -29,11 +29,11 @@ struct WarehouseSetup {
         }
         let local = URL(fileURLWithPath: remote == nil ? warehouse ?? dataDir + "/warehouse" : dataDir + "/work").standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
-        var closers: [() -> Void] = []
+        var closers: [@Sendable () -> Void] = []
         let storage: any TableStorage
         if let remote {
             guard var s3 = S3Client.Configuration.fromSettings(s3Settings) else {
-                throw CLIError("--warehouse \(remote): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
+                throw SetupError("--warehouse \(remote): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access_key_id and secret_access_key in --s3-config (and an endpoint for a server other than AWS)")
             }
             s3.retryNotice = notice
             let files = try S3FileIO.owningClient(S3Client(s3), stagingDirectory: local + "/s3-staging")
@@ -60,14 +60,14 @@ struct WarehouseSetup {
                 catalog = try SQLiteCatalog(path: path, warehouse: location, name: name, storage: storage)
                 catalogIdentity = "sql:sqlite:" + URL(fileURLWithPath: path).standardizedFileURL.path
             } else {
-                throw CLIError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
+                throw SetupError("--catalog \(redacted(spec)): expected rest:http(s)://…, sql:postgres://… or sql:sqlite:PATH")
             }
         } catch {
             for close in closers { close() }
             throw error
         }
         return WarehouseSetup(catalog: catalog, localDirectory: local, description: "warehouse \(location)",
-                              identity: "\(catalogIdentity) \(name) \(location)") {
+                              identity: "\(catalogIdentity) \(name) \(location)") { [closers] in
             for close in closers { close() }
         }
     }
@@ -75,7 +75,7 @@ struct WarehouseSetup {
     private static func rest(uri: String, warehouse: String?, dataDir: String, s3Settings: [String: String],
                              catalogSettings: [String: String], notice: @escaping @Sendable (String) -> Void) throws -> WarehouseSetup {
         guard uri.hasPrefix("http://") || uri.hasPrefix("https://") else {
-            throw CLIError("--catalog rest:\(uri): expected rest:http://… or rest:https://…")
+            throw SetupError("--catalog rest:\(uri): expected rest:http://… or rest:https://…")
         }
         let environment = ProcessInfo.processInfo.environment
         let credential = catalogSettings["credential"] ?? environment["INLET_CATALOG_CREDENTIAL"]
@@ -103,13 +103,13 @@ struct WarehouseSetup {
     }
 
     /// The spec without its password (`sql:postgres://user:secret@host/db` → `sql:postgres://user@host/db`).
-    static func withoutPassword(_ spec: String) -> String {
+    public static func withoutPassword(_ spec: String) -> String {
         guard let password = passwordRange(in: spec) else { return spec }
         return String(spec[..<spec.index(before: password.lowerBound)]) + String(spec[password.upperBound...])
     }
 
     /// The spec with its password masked (`postgres://user:secret@…` → `postgres://user:***@…`).
-    static func redacted(_ spec: String) -> String {
+    public static func redacted(_ spec: String) -> String {
         guard let password = passwordRange(in: spec) else { return spec }
         return spec.replacingCharacters(in: password, with: "***")
     }

@@ -5,7 +5,7 @@ public import InletProtocol
 
 /// Turns the command line's connector selection into a runnable `Connector`.
 public protocol ConnectorResolver: Sendable {
-    func connector(for selection: ConnectorSelection) throws(CLIError) -> any Connector
+    func connector(for selection: ConnectorSelection) throws(SetupError) -> any Connector
 }
 
 /// The connector kinds this build can run: a manifest given by path, or a connector by name.
@@ -22,16 +22,16 @@ public struct DefaultConnectorResolver: ConnectorResolver {
         self.installer = installer
     }
 
-    public func connector(for selection: ConnectorSelection) throws(CLIError) -> any Connector {
+    public func connector(for selection: ConnectorSelection) throws(SetupError) -> any Connector {
         if let manifestPath = selection.manifestPath { return try Self.manifestConnector(at: manifestPath) }
         guard let requested = selection.connector else {
-            throw CLIError("no connector given: pass --manifest-path with a declarative manifest, or --connector NAME")
+            throw SetupError("no connector given: pass --manifest-path with a declarative manifest, or --connector NAME")
         }
         let parts = requested.split(separator: "@", maxSplits: 1).map(String.init)
         let name = parts[0]
         let version = parts.count == 2 ? parts[1] : nil
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw CLIError("--connector \(requested): a connector name is letters, digits, - and _ (with @VERSION to pin one)")
+            throw SetupError("--connector \(requested): a connector name is letters, digits, - and _ (with @VERSION to pin one)")
         }
         for root in Self.searchRoots() {
             let manifest = "\(root)/manifests/\(name)/manifest.yaml"
@@ -45,18 +45,18 @@ public struct DefaultConnectorResolver: ConnectorResolver {
             case .executable(let command): return ProcessConnector(name: requested, command: command)
             }
         } catch {
-            throw CLIError("\(error)")
+            throw SetupError("\(error)")
         }
     }
 
-    static func manifestConnector(at manifestPath: String) throws(CLIError) -> any Connector {
+    static func manifestConnector(at manifestPath: String) throws(SetupError) -> any Connector {
         guard FileManager.default.isReadableFile(atPath: manifestPath) else {
-            throw CLIError("manifest file \(manifestPath) does not exist or cannot be read")
+            throw SetupError("manifest file \(manifestPath) does not exist or cannot be read")
         }
         do {
             return DeclarativeConnector(manifest: try Manifest.load(path: manifestPath))
         } catch {
-            throw CLIError("manifest file \(error)")
+            throw SetupError("manifest file \(error)")
         }
     }
 
