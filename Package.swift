@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // JSON & protocol: the bottom of the stack. Nothing here knows about connectors' kinds.
@@ -87,7 +90,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup",
+                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup", "InletService", "InletServiceHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
@@ -144,6 +147,27 @@ let package = Package(
             dependencies: [
                 "InletJSON", "InletProtocol", "InletDeclarative", "InletProcessHost", "InletPipeline", "InletIceberg",
                 "InletIcebergDestination", "InletPostgres", "InletS3", "Yams",
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The ingestion service: its domain and store (no HTTP), then the HTTP layer on top.
+        .target(
+            name: "InletService",
+            dependencies: [
+                "InletJSON", "InletProtocol", "InletJSONSchema", "InletPipeline", "InletIcebergDestination", "InletSetup",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "InletServiceHTTP",
+            dependencies: [
+                "InletService", "InletSetup", "InletJSON", "InletProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: upcomingFeatures
         ),

@@ -14,6 +14,9 @@ public enum CommandRunner {
             if let sync = command as? SyncCommand {
                 return await sync.execute(in: environment)
             }
+            if let serve = command as? ServeCommand {
+                return await serve.execute(in: environment)
+            }
             if let decrypt = command as? DecryptCommand {
                 return decrypt.execute(in: environment)
             }

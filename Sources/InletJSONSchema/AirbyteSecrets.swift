@@ -20,6 +20,35 @@ public enum AirbyteSecrets {
         return masked
     }
 
+    /// `config` with each value its spec marks `airbyte_secret` replaced by `transform`'s answer
+    /// (sealed for storage, masked for display, opened for use).
+    public static func mapSecrets<Failure: Error>(in config: JSONValue, specification: JSONValue,
+                                                  _ transform: (JSONValue) throws(Failure) -> JSONValue) throws(Failure) -> JSONValue {
+        guard case .object(let keywords) = specification else { return config }
+        if keywords["airbyte_secret"] == .bool(true) { return config.isNull ? config : try transform(config) }
+        var result = config
+        if case .object(var object) = config, case .object(let properties) = keywords["properties"] {
+            for (key, member) in object {
+                if let propertySchema = properties[key] {
+                    object[key] = try mapSecrets(in: member, specification: propertySchema, transform)
+                }
+            }
+            result = .object(object)
+        }
+        if case .array(let elements) = result, let items = keywords["items"] {
+            var mapped: [JSONValue] = []
+            for element in elements { mapped.append(try mapSecrets(in: element, specification: items, transform)) }
+            result = .array(mapped)
+        }
+        for combinator in ["oneOf", "anyOf", "allOf"] {
+            guard case .array(let branches) = keywords[combinator] else { continue }
+            for branch in branches {
+                result = try mapSecrets(in: result, specification: branch, transform)
+            }
+        }
+        return result
+    }
+
     private static func collect(_ value: JSONValue, schema: JSONValue, into found: inout Set<String>) {
         guard case .object(let keywords) = schema else { return }
         if keywords["airbyte_secret"] == .bool(true) {

@@ -60,6 +60,33 @@ public struct DefaultConnectorResolver: ConnectorResolver {
         }
     }
 
+    /// A connector this build can run without fetching anything: a manifest of `manifests/`, or a
+    /// definition of `connectors/`.
+    public struct Available: Sendable, Equatable {
+        public var name: String
+        /// `manifest`, `process` or `native`.
+        public var kind: String
+    }
+
+    /// The connectors of `manifests/` and `connectors/` under the search roots, by name (the first
+    /// root that has a name wins, as when resolving it).
+    public static func availableConnectors() -> [Available] {
+        var found: [String: Available] = [:]
+        for root in searchRoots().reversed() {
+            let manifests = (try? FileManager.default.contentsOfDirectory(atPath: root + "/manifests")) ?? []
+            for name in manifests where FileManager.default.fileExists(atPath: "\(root)/manifests/\(name)/manifest.yaml") {
+                found[name] = Available(name: name, kind: "manifest")
+            }
+            let definitions = (try? FileManager.default.contentsOfDirectory(atPath: root + "/connectors")) ?? []
+            for file in definitions where file.hasSuffix(".yaml") {
+                let name = String(file.dropLast(".yaml".count))
+                guard found[name]?.kind != "manifest", let definition = try? ConnectorDefinition.load(path: "\(root)/connectors/\(file)") else { continue }
+                found[name] = Available(name: name, kind: definition.kind)
+            }
+        }
+        return found.values.sorted { $0.name < $1.name }
+    }
+
     /// Where `manifests/` and `connectors/` are looked for.
     static func searchRoots() -> [String] {
         var roots: [String] = []

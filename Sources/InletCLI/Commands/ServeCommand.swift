@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import InletService
+import InletServiceHTTP
+import InletSetup
+
+/// `inlet serve`: the ingestion service's REST API over this machine's runtime and pipeline.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the ingestion service: a multi-tenant REST API for sources, connections and syncs.",
+        discussion: """
+            Tokens are JWTs checked against --auth-config; each request names its tenant in X-Tenant-Id. \
+            Tables land in each tenant's own catalog (catalog name = tenant id) under <warehouse>/<tenant-id>/.
+            """
+    )
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0: any free port, printed at start).")
+    var port = 8113
+
+    @Option(name: .long, help: "Where the service keeps its store, keys, checkpoints, warehouse and catalog.")
+    var dataDir = "inlet-data"
+
+    @Option(name: .customLong("auth-config"), help: "A JSON file: issuer, audience and hs256_secret or jwks_file; tenant_claim, permissions_claim, leeway_seconds.")
+    var authConfig: String?
+
+    @Flag(name: .customLong("insecure-dev-auth"), help: "For local use only: make a signing secret and print a token for tenant --dev-tenant.")
+    var insecureDevAuth = false
+
+    @Option(name: .customLong("dev-tenant"), help: "The tenant of the --insecure-dev-auth token.")
+    var devTenant = "dev"
+
+    @Option(name: .long, help: "The service's store: sql:sqlite:PATH; default: <data-dir>/service.db.")
+    var store: String?
+
+    @Option(name: .long, help: "The warehouse root (each tenant's tables under <warehouse>/<tenant-id>/); default: <data-dir>/warehouse.")
+    var warehouse: String?
+
+    @Option(name: .long, help: "The Iceberg catalog, as for inlet sync: sql:sqlite:PATH (default <data-dir>/catalog.db) or sql:postgres://….")
+    var catalog: String?
+
+    @Option(name: .customLong("max-concurrent-syncs"), help: "Syncs that run at once; others wait their turn.")
+    var maxConcurrentSyncs = 2
+
+    @Option(name: .customLong("commit-records"), help: "A sync commits once this many records are buffered.")
+    var commitRecords = 100_000
+
+    func execute(in environment: CommandEnvironment) async -> Int32 {
+        do {
+            try await serve(environment: environment)
+            return 0
+        } catch {
+            environment.standardError.write(line: "inlet: serve failed: \(error)")
+            return 1
+        }
+    }
+
+    private func serve(environment: CommandEnvironment) async throws {
+        let verifier: TokenVerifier
+        if let authConfig {
+            verifier = try await AuthSettings.verifier(configPath: authConfig)
+        } else if insecureDevAuth {
+            let development = try await AuthSettings.insecureDevelopment(tenant: devTenant)
+            verifier = development.verifier
+            environment.standardError.write(line: "inlet: INSECURE development auth: tokens are signed with HS256 secret \(development.secret)")
+            environment.standardError.write(line: "inlet: a token for tenant \(devTenant), valid for 24 h:\n\(development.token)")
+        } else {
+            throw CLIError("--auth-config is required (issuer, audience and a key); --insecure-dev-auth runs with a throwaway secret for local use")
+        }
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let storePath: String
+        switch store {
+        case nil: storePath = dataDir + "/service.db"
+        case let spec? where spec.hasPrefix("sql:sqlite:"): storePath = String(spec.dropFirst("sql:sqlite:".count))
+        case let spec?: throw CLIError("--store \(WarehouseSetup.redacted(spec)): expected sql:sqlite:PATH")
+        }
+        let configuration = ServiceConfiguration(dataDirectory: dataDir, warehouse: warehouse, catalogSpec: catalog,
+                                                 maximumConcurrentSyncs: maxConcurrentSyncs, commitRecords: commitRecords)
+        let service = try IngestionService(store: try SQLiteServiceStore(path: storePath), configuration: configuration,
+                                           resolver: environment.resolver)
+        try service.recoverUnfinishedSyncs()
+        let output = environment.standardError
+        try await ServiceServer.run(host: host, port: port, service: service, verifier: verifier,
+                                    requestLog: { line in output.write(line: line) },
+                                    onRunning: { port in output.write(line: "inlet: serving on http://\(host):\(port)") })
+    }
+}

@@ -1,0 +1,34 @@
+/// Where the service keeps its files and lands its tables, and how much it runs at once.
+public struct ServiceConfiguration: Sendable {
+    /// The keys, checkpoints, local warehouse and catalog live here (as for `inlet sync`).
+    public var dataDirectory: String
+    /// The warehouse root; each tenant's tables go under `<warehouse>/<tenant>/`. Default: `<data-dir>/warehouse`.
+    public var warehouse: String?
+    /// `--catalog` of `inlet sync`: default, a SQLite catalog in the data directory.
+    public var catalogSpec: String?
+    public var catalogSettings: [String: String]
+    public var s3Settings: [String: String]
+    public var maximumConcurrentSyncs: Int
+    /// How long a source's `check` may take before its test fails.
+    public var checkTimeout: Duration
+    /// Commit once this many records are buffered (as `inlet sync --commit-records`).
+    public var commitRecords: Int
+
+    public init(dataDirectory: String, warehouse: String? = nil, catalogSpec: String? = nil, catalogSettings: [String: String] = [:],
+                s3Settings: [String: String] = [:], maximumConcurrentSyncs: Int = 2, checkTimeout: Duration = .seconds(60),
+                commitRecords: Int = 100_000) {
+        self.dataDirectory = dataDirectory
+        self.warehouse = warehouse
+        self.catalogSpec = catalogSpec
+        self.catalogSettings = catalogSettings
+        self.s3Settings = s3Settings
+        self.maximumConcurrentSyncs = max(1, maximumConcurrentSyncs)
+        self.checkTimeout = checkTimeout
+        self.commitRecords = max(1, commitRecords)
+    }
+
+    /// Where a tenant's tables go: its own directory (or prefix) under the warehouse.
+    func warehouse(of tenant: String) -> String {
+        (warehouse ?? dataDirectory + "/warehouse") + "/" + tenant
+    }
+}

@@ -1,0 +1,45 @@
+/// Where the service keeps its tenants' sources, connections and syncs. Every read names the tenant:
+/// a record of another tenant is never returned, so it looks exactly like a missing one.
+public protocol ServiceStore: Sendable {
+    func save(_ source: SourceRecord) throws(ServiceError)
+    func source(tenant: String, id: String) throws(ServiceError) -> SourceRecord?
+    func sources(tenant: String) throws(ServiceError) -> [SourceRecord]
+    func deleteSource(tenant: String, id: String) throws(ServiceError)
+
+    func save(_ connection: ConnectionRecord) throws(ServiceError)
+    func connection(tenant: String, id: String) throws(ServiceError) -> ConnectionRecord?
+    func connections(tenant: String, sourceID: String?) throws(ServiceError) -> [ConnectionRecord]
+    func deleteConnection(tenant: String, id: String) throws(ServiceError)
+
+    func save(_ sync: SyncRecord) throws(ServiceError)
+    func sync(tenant: String, id: String) throws(ServiceError) -> SyncRecord?
+    func syncs(tenant: String, query: SyncQuery) throws(ServiceError) -> (syncs: [SyncRecord], total: Int)
+    /// Syncs of every tenant in these statuses (those a service that stopped left unfinished).
+    func syncs(in statuses: [SyncRecord.Status]) throws(ServiceError) -> [SyncRecord]
+
+    func appendLog(syncID: String, lines: [String]) throws(ServiceError)
+    func log(tenant: String, syncID: String) throws(ServiceError) -> [String]
+}
+
+/// A page of a tenant's syncs, in an order.
+public struct SyncQuery: Sendable {
+    public enum Field: String, Sendable, CaseIterable {
+        case startedAt, completedAt, status, recordsSynced, bytesSynced, durationMs, id
+    }
+
+    public var connectionID: String?
+    public var page: Int
+    public var size: Int
+    public var sort: Field
+    public var descending: Bool
+
+    public static let maximumSize = 100
+
+    public init(connectionID: String? = nil, page: Int = 0, size: Int = 20, sort: Field = .startedAt, descending: Bool = true) {
+        self.connectionID = connectionID
+        self.page = max(0, page)
+        self.size = min(max(1, size), Self.maximumSize)
+        self.sort = sort
+        self.descending = descending
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import InletIcebergDestination
+import InletJSON
+import InletJSONSchema
+import InletPipeline
+import InletProtocol
+import InletSetup
+
+/// One sync of a connection, run to its end: the source's connector through the same pipeline as
+/// `inlet sync`, into the tenant's own catalog and warehouse, resuming from the connection's
+/// checkpoint. Its record is kept up to date in the store, and its log collects the connector's
+/// LOG lines and the pipeline's, with secrets masked.
+struct SyncExecution: Sendable {
+    let service: IngestionService
+    let sync: SyncRecord
+
+    private var store: any ServiceStore { service.store }
+
+    func run() async {
+        var record = sync
+        let started = Date()
+        record.status = .running
+        save(record)
+        log(["service: sync \(sync.id) of connection \(sync.connectionID) started"])
+        do {
+            let progress = try await execute()
+            record.status = .succeeded
+            record.streams = progress.streams.map { .init(name: $0.name, recordsSynced: Int64($0.committed), bytesSynced: $0.bytes, status: "SUCCEEDED") }
+            log(["service: sync succeeded: \(progress.streams.reduce(0) { $0 + $1.committed }) records committed"])
+        } catch let failure as SyncFailure {
+            let cancelled = Task.isCancelled
+            record.status = cancelled ? .cancelled : .failed
+            record.failureReason = cancelled ? nil : failure.reason
+            record.streams = (failure.progress?.streams ?? []).map {
+                .init(name: $0.name, recordsSynced: Int64($0.committed), bytesSynced: $0.bytes, status: cancelled ? "CANCELLED" : "FAILED")
+            }
+            log([cancelled ? "service: sync cancelled; what was committed stays, with its checkpoint" : "service: sync failed: \(failure.reason.message)"])
+        } catch {
+            record.status = Task.isCancelled ? .cancelled : .failed
+            record.failureReason = Task.isCancelled ? nil : FailureReason(type: "system_error", origin: .service, message: "\(error)")
+        }
+        record.recordsSynced = record.streams.reduce(0) { $0 + $1.recordsSynced }
+        record.bytesSynced = record.streams.reduce(0) { $0 + $1.bytesSynced }
+        record.completedAt = Timestamp.now()
+        record.durationMs = Int64(Date().timeIntervalSince(started) * 1000)
+        save(record)
+        if var connection = try? store.connection(tenant: sync.tenant, id: sync.connectionID) {
+            connection.lastSyncAt = record.completedAt
+            connection.status = record.status == .succeeded ? .active : record.status == .failed ? .failed : connection.status
+            try? store.save(connection)
+        }
+    }
+
+    private struct SyncFailure: Error {
+        var reason: FailureReason
+        var progress: SyncProgress?
+    }
+
+    private func save(_ record: SyncRecord) {
+        do { try store.save(record) } catch { log(["service: saving the sync's record failed: \(error)"]) }
+    }
+
+    private func log(_ lines: [String]) {
+        try? store.appendLog(syncID: sync.id, lines: lines)
+    }
+
+    private func execute() async throws(SyncFailure) -> SyncProgress {
+        let tenant = sync.tenant
+        let connection: ConnectionRecord
+        let source: SourceRecord
+        let connector: any Connector
+        let config: JSONObject
+        let secrets: [String]
+        do {
+            connection = try service.connection(tenant: tenant, id: sync.connectionID)
+            source = try service.source(tenant: tenant, id: connection.sourceID)
+            connector = try service.connector(source.connectorType)
+            let specification = try await service.specification(of: connector)
+            config = try SourceSecrets(specification: specification, keyStore: service.keyStore).opened(source.sealedConfig)
+            secrets = AirbyteSecrets.values(in: .object(config), specification: specification)
+        } catch {
+            throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: error.message))
+        }
+        let discovered: [AirbyteStream]
+        do { discovered = try await connector.catalog(config: config).streams } catch {
+            throw SyncFailure(reason: IngestionService.failureReason(error, origin: .source, secrets: secrets))
+        }
+        let configuration = service.configuration
+        let setup: WarehouseSetup
+        let selected: [SyncStream]
+        do throws(SetupError) {
+            var configured = try SyncPlanning.configuredStreams(discovered: discovered, wanted: connection.selectedStreams.map(Set.init))
+            if connection.syncMode == .fullRefresh {
+                configured = configured.map { stream in
+                    var stream = stream
+                    stream.syncMode = .fullRefresh
+                    stream.destinationSyncMode = .overwrite
+                    return stream
+                }
+            }
+            let transformations: [ColumnTransformation]
+            do { transformations = try ColumnTransformation.list(from: connection.columnTransformations) } catch {
+                throw SetupError("columnTransformations: \(error)")
+            }
+            selected = try SyncPlanning.streams(
+                configured, writeMode: connection.writeMode.flatMap(WriteMode.init(rawValue:)), mergeKeys: connection.mergeKeys,
+                transformations: transformations,
+                metadata: connection.addIngestionMetadata ? .init(runID: sync.id, dagJobID: nil) : nil, keyStore: service.keyStore)
+            var catalogSettings = configuration.catalogSettings
+            catalogSettings["name"] = tenant
+            do {
+                setup = try WarehouseSetup.open(catalogSpec: configuration.catalogSpec, warehouse: configuration.warehouse(of: tenant),
+                                                dataDir: configuration.dataDirectory, s3Settings: configuration.s3Settings,
+                                                catalogSettings: catalogSettings) { [store, syncID = sync.id] notice in
+                    try? store.appendLog(syncID: syncID, lines: ["destination: retrying: \(notice)"])
+                }
+            } catch {
+                throw SetupError("the destination cannot be opened: \(error)")
+            }
+        } catch {
+            throw SyncFailure(reason: FailureReason(type: "config_error", origin: .service, message: error.message))
+        }
+        defer { setup.close() }
+        let stateStore: SQLiteStateStore
+        do { stateStore = try SQLiteStateStore(path: configuration.dataDirectory + "/state.db") } catch {
+            throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: "\(error)"))
+        }
+        let staging = setup.localDirectory + "/staging/" + sync.id
+        let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: sync.id,
+                                  commitRecords: configuration.commitRecords, commitInterval: .seconds(30), stagingDirectory: staging,
+                                  archiveDirectory: connection.archiveStaging ? setup.localDirectory + "/archive/" + sync.id : nil)
+        let syncID = sync.id
+        let logged = LoggedConnector(wrapped: connector, secrets: secrets) { [store] lines in
+            try? store.appendLog(syncID: syncID, lines: lines)
+        }
+        let destination = IcebergDestination(catalog: setup.catalog, namespace: connection.targetSchema,
+                                             mapping: JSONSchemaMapping(nestedAsJSON: false), workers: 2)
+        let pipeline = SyncPipeline(connector: logged, destination: destination, stateStore: stateStore, options: options)
+        do {
+            let progress = try await pipeline.run(config: config, streams: selected)
+            try? FileManager.default.removeItem(atPath: staging)
+            return progress
+        } catch {
+            let origin: FailureReason.Origin = error.description.hasPrefix("the connector ") ? .source : .destination
+            throw SyncFailure(reason: FailureReason(type: origin == .source ? "system_error" : "system_error", origin: origin,
+                                                    message: AirbyteSecrets.mask(error.description, secrets: secrets)),
+                              progress: error.progress)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+public import InletService
+import Logging
+import NIOCore
+
+/// Runs the API until the process is told to stop (SIGTERM or SIGINT): then it stops taking
+/// requests, cancels the running syncs (what they committed stays, with its checkpoint) and returns.
+public enum ServiceServer {
+    /// `onRunning` gets the port the server listens on (useful with port 0).
+    public static func run(host: String, port: Int, service: IngestionService, verifier: TokenVerifier,
+                           requestLog: @escaping @Sendable (String) -> Void,
+                           onRunning: @escaping @Sendable (Int) -> Void) async throws {
+        let router = Router()
+        ServiceAPI(service: service, verifier: verifier, requestLog: requestLog).routes(into: router)
+        var logger = Logger(label: "inlet.serve")
+        logger.logLevel = .warning
+        let application = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "inlet"),
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+        try await application.runService()
+        await service.shutdown()
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+public import JWTKit
+
+/// Who a request comes from: the tenants its token names and the permissions it grants.
+public struct Identity: Sendable {
+    public var subject: String?
+    public var tenants: [String]
+    public var permissions: Set<String>
+}
+
+/// Why a token was refused (401); the message never quotes the token.
+struct TokenRefused: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Verifies bearer tokens: the signature with the configured keys (algorithms pinned per key, so a
+/// token signed `none` or with another algorithm finds no key), then `exp`, `nbf`, `iss` and `aud`
+/// with a leeway, then reads the tenant and permission claims.
+public struct TokenVerifier: Sendable {
+    public var issuer: String
+    public var audience: String
+    public var tenantClaim: String
+    public var permissionsClaim: String
+    public var leeway: Double
+    let keys: JWTKeyCollection
+
+    public init(issuer: String, audience: String, keys: JWTKeyCollection, tenantClaim: String = "tenant_id",
+                permissionsClaim: String = "permissions", leeway: Double = 30) {
+        self.issuer = issuer
+        self.audience = audience
+        self.keys = keys
+        self.tenantClaim = tenantClaim
+        self.permissionsClaim = permissionsClaim
+        self.leeway = leeway
+    }
+
+    func identity(bearer token: String, now: Date = Date()) async throws(TokenRefused) -> Identity {
+        let claims: ClaimSet
+        do { claims = try await keys.verify(token, as: ClaimSet.self) } catch {
+            throw TokenRefused(description: "the token's signature or form is invalid")
+        }
+        let time = now.timeIntervalSince1970
+        guard let expiry = claims.values["exp"]?.number else { throw TokenRefused(description: "the token has no expiry (exp)") }
+        guard expiry + leeway > time else { throw TokenRefused(description: "the token has expired") }
+        if let notBefore = claims.values["nbf"]?.number, notBefore - leeway > time {
+            throw TokenRefused(description: "the token is not valid yet (nbf)")
+        }
+        guard claims.values["iss"]?.string == issuer else { throw TokenRefused(description: "the token's issuer is not accepted") }
+        guard claims.values["aud"]?.strings.contains(audience) == true else {
+            throw TokenRefused(description: "the token is not meant for this service (aud)")
+        }
+        let tenants = claims.values[tenantClaim]?.strings ?? []
+        var permissions = Set(claims.values[permissionsClaim]?.strings ?? [])
+        if let scope = claims.values["scope"]?.string {
+            permissions.formUnion(scope.split(separator: " ").map(String.init))
+        }
+        if permissionsClaim == "scope", let scope = claims.values["scope"]?.string {
+            permissions = Set(scope.split(separator: " ").map(String.init))
+        }
+        return Identity(subject: claims.values["sub"]?.string, tenants: tenants, permissions: permissions)
+    }
+}
+
+/// A token's claims, whatever their names.
+struct ClaimSet: JWTPayload {
+    var values: [String: ClaimValue]
+
+    init(values: [String: ClaimValue]) {
+        self.values = values
+    }
+
+    init(from decoder: any Decoder) throws {
+        values = try decoder.singleValueContainer().decode([String: ClaimValue].self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(values)
+    }
+
+    /// Claims are checked by `TokenVerifier`, with the service's issuer, audience and leeway.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// One claim's value.
+enum ClaimValue: Codable, Sendable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case list([ClaimValue])
+    case other
+
+    var string: String? { if case .string(let text) = self { text } else { nil } }
+    var number: Double? { if case .number(let value) = self { value } else { nil } }
+    /// A string, or the strings of a list.
+    var strings: [String] {
+        switch self {
+        case .string(let text): [text]
+        case .list(let items): items.compactMap(\.string)
+        default: []
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let items = try? container.decode([ClaimValue].self) {
+            self = .list(items)
+        } else {
+            self = .other
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .number(let value): try container.encode(value)
+        case .bool(let flag): try container.encode(flag)
+        case .list(let items): try container.encode(items)
+        case .other: try container.encodeNil()
+        }
+    }
+}
