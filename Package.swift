@@ -254,7 +254,11 @@ let package = Package(
         ),
         .testTarget(
             name: "InletCLITests",
-            dependencies: ["InletCLI", "InletSetup", "InletProtocol", "InletJSON", "InletS3", "InletTestSupport"],
+            dependencies: [
+                "InletCLI", "InletSetup", "InletProtocol", "InletJSON", "InletS3", "InletHTTP", "InletTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: upcomingFeatures
         ),
     ],

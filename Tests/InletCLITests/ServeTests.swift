@@ -1,0 +1,263 @@
+import Foundation
+import InletJSON
+import InletTestSupport
+import Testing
+
+/// `inlet serve` over real HTTP on loopback: the service started as a user starts it, the demo API
+/// as the source, tables read back with pyiceberg and DuckDB.
+@Suite("inlet serve")
+struct ServeTests {
+    static let manage = ServiceProcess.token()
+    static let secretValue = "sk-live-do-not-leak-4242"
+
+    private static func sourceBody(_ api: SyncExecutableTests.DemoAPI, type: String = "demo-secret") -> JSONValue {
+        ["name": "demo", "description": "the demo API", "connectorType": .string(type),
+         "connectionConfig": ["api_url": .string("http://127.0.0.1:\(api.port)"), "api_key": .string(secretValue)]]
+    }
+
+    @Test func tokensTenantsAndPermissionsAreChecked() async throws {
+        let service = try ServiceProcess()
+        let path = "/api/v1/sources"
+        let missing = try await service.call("GET", path, token: nil)
+        #expect(missing.status == 401 && missing.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
+        #expect(missing.json["path"] == "/api/v1/sources" && missing.json["status"] == 401 && missing.json["error"] == "Unauthorized")
+        #expect(missing.json["timestamp"]?.stringValue != nil && missing.json["message"]?.stringValue != nil)
+        let refused = [
+            ("expired", ServiceProcess.token(claims: ["exp": .int(Int64(Date().timeIntervalSince1970) - 120)])),
+            ("not yet valid", ServiceProcess.token(claims: ["nbf": .int(Int64(Date().timeIntervalSince1970) + 600)])),
+            ("wrong audience", ServiceProcess.token(claims: ["aud": "someone-else"])),
+            ("wrong issuer", ServiceProcess.token(claims: ["iss": "https://elsewhere.test"])),
+            ("alg none", ServiceProcess.token(algorithm: "none")),
+            ("another key", ServiceProcess.token(secret: "another-signing-secret-of-at-least-32-bytes")),
+            ("malformed", "not.a.jwt"),
+        ]
+        for (why, token) in refused {
+            let answer = try await service.call("GET", path, token: token)
+            #expect(answer.status == 401 && answer.header("WWW-Authenticate") == #"Bearer error="invalid_token""#, "\(why): \(answer.text)")
+        }
+        #expect(try await service.call("GET", path, token: Self.manage, tenant: nil).status == 400)
+        let foreign = try await service.call("GET", path, token: Self.manage, tenant: "globex")
+        #expect(foreign.status == 403 && foreign.text.contains("globex"), "\(foreign.text)")
+        let reader = ServiceProcess.token(permissions: ["data:ingestion:read"])
+        #expect(try await service.call("GET", path, token: reader).status == 200)
+        let write = try await service.call("POST", path, token: reader, body: ["name": "x"])
+        #expect(write.status == 403 && write.text.contains("data:ingestion:manage"), "\(write.text)")
+        #expect(try await service.call("GET", path, token: ServiceProcess.token(permissions: [])).status == 403)
+        // A space-separated scope works as well as a permissions list.
+        #expect(try await service.call("GET", path, token: ServiceProcess.token(permissions: [], claims: ["scope": "openid data:ingestion:read"])).status == 200)
+        // The connector types need a valid token, not a tenant.
+        let types = try await service.call("GET", "/api/v1/sources/connector-types", token: reader, tenant: nil)
+        #expect(types.status == 200 && types.json.arrayValue?.contains { $0["name"] == "demo-items" } == true, "\(types.text)")
+        #expect(!service.log.contains { $0.contains(Self.manage) }, "a token appears in the service's log")
+        await service.stop()
+    }
+
+    @Test func sourcesAreValidatedTestedDiscoveredAndKeepTheirSecrets() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        var body = Self.sourceBody(api).objectValue!
+        body["connectionConfig"] = ["api_url": 5, "api_key": .string(Self.secretValue)]
+        let invalid = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: .object(body))
+        #expect(invalid.status == 400 && invalid.text.contains("connectionConfig.api_url"), "\(invalid.text)")
+        #expect(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: ["name": "x", "connectorType": "no-such-connector",
+                                                                                            "connectionConfig": [:]]).status == 400)
+        #expect(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: ["name": "x"]).status == 400)
+
+        let created = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api))
+        #expect(created.status == 201, "\(created.text)")
+        #expect(Set(created.json.objectValue?.keys ?? []) == ["id", "name", "description", "connectorType", "status", "lastTestedAt", "createdAt"])
+        #expect(created.json["status"] == "INACTIVE" && created.json["lastTestedAt"] == .null && created.json["connectorType"] == "demo-secret")
+        let id = try #require(created.json["id"]?.stringValue)
+        let shown = try await service.call("GET", "/api/v1/sources/\(id)", token: Self.manage)
+        #expect(shown.json["connectionConfig"]?["api_key"] == "**********" && shown.json["connectionConfig"]?["api_url"] != nil, "\(shown.text)")
+
+        let tested = try await service.call("POST", "/api/v1/sources/\(id)/test", token: Self.manage)
+        #expect(tested.status == 200 && tested.json["status"] == "ACTIVE" && tested.json["lastTestedAt"]?.stringValue != nil, "\(tested.text)")
+        // The secret sent back masked is kept: the config is the same, so the source stays ACTIVE.
+        let renamed = try await service.call("PUT", "/api/v1/sources/\(id)", token: Self.manage,
+                                             body: ["name": "renamed", "connectionConfig": ["api_key": "**********"]])
+        #expect(renamed.status == 200 && renamed.json["name"] == "renamed" && renamed.json["status"] == "ACTIVE", "\(renamed.text)")
+        let kept = try await service.call("GET", "/api/v1/sources/\(id)", token: Self.manage)
+        #expect(kept.json["connectionConfig"]?["api_key"] == "**********" && kept.json["description"] == "the demo API", "\(kept.text)")
+        // A changed config needs testing again.
+        let changed = try await service.call("PUT", "/api/v1/sources/\(id)", token: Self.manage, body: ["connectionConfig": ["api_key": "new-key"]])
+        #expect(changed.json["status"] == "INACTIVE", "\(changed.text)")
+
+        let discovered = try await service.call("POST", "/api/v1/sources/\(id)/discover", token: Self.manage)
+        let items = try #require(discovered.json["streams"]?.arrayValue?.first, "\(discovered.text)")
+        #expect(items["name"] == "items" && items["supportedSyncModes"] == ["FULL_REFRESH", "INCREMENTAL"])
+        let columns = Dictionary(uniqueKeysWithValues: (items["columns"]?.arrayValue ?? []).compactMap { column in
+            column["name"]?.stringValue.map { ($0, column["type"]?.stringValue ?? "") }
+        })
+        #expect(columns == ["id": "INTEGER", "name": "STRING", "updated_at": "TIMESTAMP"], "\(columns)")
+
+        // A source that cannot be reached fails its test with a reason.
+        var broken = Self.sourceBody(api).objectValue!
+        broken["connectionConfig"] = ["api_url": "not-a-url", "api_key": .string(Self.secretValue)]
+        let brokenID = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: .object(broken)).json["id"]?.stringValue)
+        let failed = try await service.call("POST", "/api/v1/sources/\(brokenID)/test", token: Self.manage)
+        #expect(failed.json["status"] == "ERROR" && failed.json["failureReason"]?["type"]?.stringValue != nil
+                && failed.json["failureReason"]?["message"]?.stringValue != nil, "\(failed.text)")
+
+        let listed = try await service.call("GET", "/api/v1/sources", token: Self.manage)
+        #expect(listed.json.arrayValue?.count == 2)
+        for answer in [invalid, created, shown, tested, renamed, kept, changed, discovered, failed, listed] {
+            #expect(!answer.text.contains(Self.secretValue) && !answer.text.contains("new-key"), "a secret in \(answer.text)")
+        }
+        #expect(!service.log.contains { $0.contains(Self.secretValue) }, "a secret in the service's log")
+        #expect(try await service.call("DELETE", "/api/v1/sources/\(brokenID)", token: Self.manage).status == 204)
+        #expect(try await service.call("GET", "/api/v1/sources/\(brokenID)", token: Self.manage).status == 404)
+        await service.stop()
+    }
+
+    @Test func anotherTenantsIdsAreNotFound() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        let source = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api)).json["id"]?.stringValue)
+        let connection = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: ["sourceId": .string(source), "name": "c"])
+        let connectionID = try #require(connection.json["id"]?.stringValue, "\(connection.text)")
+        let sync = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(connectionID)/trigger", token: Self.manage)
+            .json["id"]?.stringValue)
+        let other = ServiceProcess.token(tenants: ["globex"])
+        for (method, path) in [("GET", "/api/v1/sources/\(source)"), ("PUT", "/api/v1/sources/\(source)"), ("DELETE", "/api/v1/sources/\(source)"),
+                               ("POST", "/api/v1/sources/\(source)/test"), ("POST", "/api/v1/sources/\(source)/discover"),
+                               ("GET", "/api/v1/connections/\(connectionID)"), ("DELETE", "/api/v1/connections/\(connectionID)"),
+                               ("POST", "/api/v1/syncs/connections/\(connectionID)/trigger"), ("GET", "/api/v1/syncs/\(sync)"),
+                               ("POST", "/api/v1/syncs/\(sync)/cancel"), ("GET", "/api/v1/syncs/\(sync)/logs")] {
+            let answer = try await service.call(method, path, token: other, tenant: "globex", body: method == "PUT" ? ["name": "stolen"] : nil)
+            #expect(answer.status == 404, "\(method) \(path): \(answer.status) \(answer.text)")
+            #expect(!answer.text.contains("demo"), "\(answer.text)")
+        }
+        #expect(try await service.call("GET", "/api/v1/sources", token: other, tenant: "globex").json == [])
+        #expect(try await service.call("GET", "/api/v1/syncs", token: other, tenant: "globex").json["totalElements"] == 0)
+        // A source used by a connection cannot go.
+        let inUse = try await service.call("DELETE", "/api/v1/sources/\(source)", token: Self.manage)
+        #expect(inUse.status == 409 && inUse.text.contains(connectionID), "\(inUse.text)")
+        _ = try await Self.finished(service, sync)
+        #expect(try await service.call("DELETE", "/api/v1/connections/\(connectionID)", token: Self.manage).status == 204)
+        #expect(try await service.call("DELETE", "/api/v1/sources/\(source)", token: Self.manage).status == 204)
+        await service.stop()
+    }
+
+    /// Polls a sync until it ends; returns its last answer.
+    static func finished(_ service: ServiceProcess, _ id: String, tenant: String = "acme", token: String = manage) async throws -> JSONValue {
+        for _ in 0..<1200 {
+            let answer = try await service.call("GET", "/api/v1/syncs/\(id)", token: token, tenant: tenant)
+            if let status = answer.json["status"]?.stringValue, ["SUCCEEDED", "FAILED", "CANCELLED"].contains(status) { return answer.json }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServiceTestError(description: "sync \(id) did not end")
+    }
+
+    /// A source and an incremental connection of the demo API (merge on `id`) for tenant acme.
+    private static func connection(_ service: ServiceProcess, api: SyncExecutableTests.DemoAPI) async throws -> String {
+        let source = try #require(try await service.call("POST", "/api/v1/sources", token: manage, body: sourceBody(api)).json["id"]?.stringValue)
+        let created = try await service.call("POST", "/api/v1/connections", token: manage, body: [
+            "sourceId": .string(source), "name": "demo to the lake", "syncMode": "INCREMENTAL", "syncSchedule": .null,
+        ])
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json["status"] == "PENDING" && created.json["destinationType"] == "iceberg" && created.json["sourceName"] == "demo")
+        return try #require(created.json["id"]?.stringValue)
+    }
+
+    /// pyiceberg and DuckDB on the tenant's table: its rows, distinct ids and whether they agree.
+    private static func table(_ service: ServiceProcess, tenant: String = "acme") async throws -> (rows: Int, ids: Int, verified: Bool, otherTenantsTables: Int) {
+        let catalog = service.dataDir + "/catalog.db"
+        let warehouse = service.dataDir + "/warehouse/" + tenant
+        let counts = try await ReferencePython.run(["-c", """
+            from pyiceberg.catalog.sql import SqlCatalog
+            t = SqlCatalog("\(tenant)", uri="sqlite:///\(catalog)", warehouse="file://\(warehouse)").load_table("raw.items")
+            ids = t.scan(selected_fields=("id",)).to_arrow().column("id").to_pylist()
+            other = SqlCatalog("globex", uri="sqlite:///\(catalog)", warehouse="file://\(service.dataDir)/warehouse/globex")
+            print(len(ids), len(set(ids)), sum(len(other.list_tables(n)) for n in other.list_namespaces()))
+            """]).split(separator: "\n").last?.split(separator: " ").compactMap { Int($0) } ?? []
+        let verifier = SyncExecutableTests.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
+        let report = try await ReferencePython.run([verifier, "--catalog", catalog, "--catalog-name", tenant, "--warehouse", warehouse,
+                                                    "--namespace", "raw", "--table", "items", "--strict"])
+        return (counts.first ?? -1, counts.dropFirst().first ?? -1, report.hasSuffix("OK\n"), counts.last ?? -1)
+    }
+
+    @Test func aSyncLandsTheTenantsTableAndASecondTriggerConflicts() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.02)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        let connection = try await Self.connection(service, api: api)
+        let triggered = try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage)
+        #expect(triggered.status == 202 && triggered.json["status"] == "RUNNING" && triggered.json["recordsSynced"] == .null
+                && triggered.json["connectionName"] == "demo to the lake", "\(triggered.text)")
+        let id = try #require(triggered.json["id"]?.stringValue)
+        let again = try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage)
+        #expect(again.status == 409 && again.text.contains(id), "\(again.text)")
+        let done = try await Self.finished(service, id)
+        #expect(done["status"] == "SUCCEEDED" && done["recordsSynced"] == 2000 && (done["durationMs"]?.intValue ?? -1) >= 0, "\(done)")
+        #expect(done["streams"]?[0]?["name"] == "items" && done["streams"]?[0]?["recordsSynced"] == 2000)
+        let table = try await Self.table(service)
+        #expect(table.rows == 2000 && table.ids == 2000 && table.verified && table.otherTenantsTables == 0, "\(table)")
+        // The next sync resumes from the checkpoint: only the last window again, merged, so still 2000 rows.
+        let second = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        #expect(try await Self.finished(service, second)["status"] == "SUCCEEDED")
+        #expect(try await Self.table(service).rows == 2000)
+        let page = try await service.call("GET", "/api/v1/syncs?connectionId=\(connection)&page=0&size=1&sort=startedAt,desc", token: Self.manage)
+        #expect(page.json["totalElements"] == 2 && page.json["totalPages"] == 2 && page.json["size"] == 1 && page.json["number"] == 0, "\(page.text)")
+        #expect(page.json["content"]?[0]?["id"] == .string(second))
+        #expect(try await service.call("GET", "/api/v1/syncs?sort=nonsense", token: Self.manage).status == 400)
+        let log = try await service.call("GET", "/api/v1/syncs/\(id)/logs", token: Self.manage)
+        #expect(log.json["lines"]?.arrayValue?.isEmpty == false && !log.text.contains(Self.secretValue), "\(log.text)")
+        let connectionAfter = try await service.call("GET", "/api/v1/connections/\(connection)", token: Self.manage)
+        #expect(connectionAfter.json["status"] == "ACTIVE" && connectionAfter.json["lastSyncAt"]?.stringValue != nil, "\(connectionAfter.text)")
+        await service.stop()
+    }
+
+    @Test func aCancelledSyncEndsCancelledWithWholeCommitsAndTheNextResumes() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        defer { api.stop() }
+        let service = try ServiceProcess(arguments: ["--commit-records", "100"])
+        let connection = try await Self.connection(service, api: api)
+        let id = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        try await Self.waitForCommits(service)
+        #expect(try await service.call("POST", "/api/v1/syncs/\(id)/cancel", token: Self.manage).status == 204)
+        #expect(try await service.call("POST", "/api/v1/syncs/\(id)/cancel", token: Self.manage).status == 204)
+        let cancelled = try await Self.finished(service, id)
+        #expect(cancelled["status"] == "CANCELLED" && cancelled["failureReason"] == nil, "\(cancelled)")
+        let partial = try await Self.table(service)
+        #expect(partial.verified && partial.rows < 2000 && partial.rows == partial.ids, "\(partial)")
+        #expect(try await service.call("POST", "/api/v1/syncs/\(id)/cancel", token: Self.manage).status == 204)
+        let next = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        #expect(try await Self.finished(service, next)["status"] == "SUCCEEDED")
+        let table = try await Self.table(service)
+        #expect(table.rows == 2000 && table.ids == 2000 && table.verified, "\(table)")
+        await service.stop()
+    }
+
+    @Test func aServiceKilledMidSyncMarksItFailedAndTheNextSyncResumes() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        defer { api.stop() }
+        let first = try ServiceProcess(arguments: ["--commit-records", "100"])
+        let connection = try await Self.connection(first, api: api)
+        let id = try #require(try await first.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        try await Self.waitForCommits(first)
+        await first.kill()
+        let restarted = try ServiceProcess(directory: first.directory, arguments: ["--commit-records", "100"])
+        let failed = try await restarted.call("GET", "/api/v1/syncs/\(id)", token: Self.manage).json
+        #expect(failed["status"] == "FAILED" && failed["failureReason"]?["origin"] == "service", "\(failed)")
+        let next = try #require(try await restarted.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        #expect(try await Self.finished(restarted, next)["status"] == "SUCCEEDED")
+        // Merged on the primary key: exactly the source's rows, nothing lost, nothing twice.
+        let table = try await Self.table(restarted)
+        #expect(table.rows == 2000 && table.ids == 2000 && table.verified, "\(table)")
+        await restarted.stop()
+    }
+
+    /// Waits until the tenant's table has a few commits.
+    private static func waitForCommits(_ service: ServiceProcess, tenant: String = "acme", count: Int = 2) async throws {
+        let metadata = service.dataDir + "/warehouse/\(tenant)/raw/items/metadata"
+        for _ in 0..<1200 {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: metadata)) ?? []
+            if files.filter({ $0.hasSuffix(".metadata.json") }).count > count { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw ServiceTestError(description: "no commits landed")
+    }
+}
