@@ -253,6 +253,11 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
+            name: "InletServiceTests",
+            dependencies: ["InletService", "InletJSON", "InletTestSupport"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
             name: "InletCLITests",
             dependencies: [
                 "InletCLI", "InletSetup", "InletProtocol", "InletJSON", "InletS3", "InletHTTP", "InletTestSupport",

@@ -120,6 +120,8 @@ public struct ConnectionRecord: Sendable {
     public var columnTransformations: JSONValue
     public var archiveStaging: Bool
     public var addIngestionMetadata: Bool
+    /// When the scheduler last triggered it: slots before this are not run again.
+    public var lastScheduledAt: String?
 
     var json: JSONValue {
         var object: JSONObject = [
@@ -134,6 +136,7 @@ public struct ConnectionRecord: Sendable {
         object["lastSyncAt"] = lastSyncAt.map(JSONValue.string)
         object["writeMode"] = writeMode.map(JSONValue.string)
         object["mergeKeys"] = mergeKeys.map { .array($0.map(JSONValue.string)) }
+        object["lastScheduledAt"] = lastScheduledAt.map(JSONValue.string)
         return .object(object)
     }
 
@@ -152,6 +155,7 @@ public struct ConnectionRecord: Sendable {
                   writeMode: json["writeMode"]?.stringValue, mergeKeys: json["mergeKeys"]?.arrayValue?.compactMap(\.stringValue),
                   columnTransformations: json["columnTransformations"] ?? .array([]),
                   archiveStaging: json["archiveStaging"]?.boolValue ?? true, addIngestionMetadata: json["addIngestionMetadata"]?.boolValue ?? true)
+        lastScheduledAt = json["lastScheduledAt"]?.stringValue
     }
 
     public init(id: String, tenant: String, sourceID: String, name: String, destinationType: String, syncSchedule: String?,

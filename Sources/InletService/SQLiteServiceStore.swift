@@ -35,6 +35,12 @@ public final class SQLiteServiceStore: ServiceStore, @unchecked Sendable {
                                         PRIMARY KEY (sync_id, line_number));
                 """)
         }
+        migrator.registerMigration("2 scheduled connections") { db in
+            try db.execute(sql: """
+                ALTER TABLE connections ADD COLUMN scheduled INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX connections_scheduled ON connections (scheduled);
+                """)
+        }
         return migrator
     }
 
@@ -100,8 +106,10 @@ public final class SQLiteServiceStore: ServiceStore, @unchecked Sendable {
 
     public func save(_ connection: ConnectionRecord) throws(ServiceError) {
         try write("saving connection \(connection.id)") { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO connections (id, tenant, source_id, created_at, body) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [connection.id, connection.tenant, connection.sourceID, connection.createdAt, Self.body(connection.json)])
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO connections (id, tenant, source_id, created_at, scheduled, body) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [connection.id, connection.tenant, connection.sourceID, connection.createdAt,
+                                 connection.syncSchedule == nil ? 0 : 1, Self.body(connection.json)])
         }
     }
 
@@ -122,6 +130,11 @@ public final class SQLiteServiceStore: ServiceStore, @unchecked Sendable {
         try write("deleting connection \(id)") { db in
             try db.execute(sql: "DELETE FROM connections WHERE tenant = ? AND id = ?", arguments: [tenant, id])
         }
+    }
+
+    public func scheduledConnections() throws(ServiceError) -> [ConnectionRecord] {
+        try all("listing scheduled connections", "SELECT body FROM connections WHERE scheduled = 1 ORDER BY created_at, id", [],
+                ConnectionRecord.init(json:))
     }
 
     // MARK: - Syncs

@@ -10,6 +10,8 @@ public protocol ServiceStore: Sendable {
     func connection(tenant: String, id: String) throws(ServiceError) -> ConnectionRecord?
     func connections(tenant: String, sourceID: String?) throws(ServiceError) -> [ConnectionRecord]
     func deleteConnection(tenant: String, id: String) throws(ServiceError)
+    /// The connections of every tenant that have a schedule.
+    func scheduledConnections() throws(ServiceError) -> [ConnectionRecord]
 
     func save(_ sync: SyncRecord) throws(ServiceError)
     func sync(tenant: String, id: String) throws(ServiceError) -> SyncRecord?

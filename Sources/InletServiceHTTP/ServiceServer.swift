@@ -17,7 +17,17 @@ public enum ServiceServer {
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "inlet"),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: logger)
-        try await application.runService()
+        // The scheduler runs beside the server and stops with it; then the running syncs are cancelled.
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await service.runScheduler() }
+                try await application.runService()
+                group.cancelAll()
+            }
+        } catch {
+            await service.shutdown()
+            throw error
+        }
         await service.shutdown()
     }
 }

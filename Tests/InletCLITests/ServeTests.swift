@@ -250,6 +250,31 @@ struct ServeTests {
         await restarted.stop()
     }
 
+    /// A connection on `* * * * *` syncs by itself within the next minute.
+    @Test func aScheduledConnectionRunsOnItsOwn() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 300, delay: 0)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        let source = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api)).json["id"]?.stringValue)
+        let created = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: [
+            "sourceId": .string(source), "name": "every minute", "syncSchedule": "* * * * *", "timeZone": "Europe/Berlin",
+        ])
+        #expect(created.status == 201 && created.json["syncSchedule"] == "* * * * *", "\(created.text)")
+        let connection = try #require(created.json["id"]?.stringValue)
+        let badCron = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: [
+            "sourceId": .string(source), "name": "never", "syncSchedule": "61 * * * *",
+        ])
+        #expect(badCron.status == 400 && badCron.text.contains("syncSchedule"), "\(badCron.text)")
+        var sync: JSONValue?
+        for _ in 0..<180 where sync == nil {
+            try await Task.sleep(for: .milliseconds(500))
+            sync = try await service.call("GET", "/api/v1/syncs?connectionId=\(connection)", token: Self.manage).json["content"]?[0]
+        }
+        let id = try #require(sync?["id"]?.stringValue, "no scheduled sync within 90 s")
+        #expect(try await Self.finished(service, id)["status"] == "SUCCEEDED")
+        await service.stop()
+    }
+
     /// Waits until the tenant's table has a few commits.
     private static func waitForCommits(_ service: ServiceProcess, tenant: String = "acme", count: Int = 2) async throws {
         let metadata = service.dataDir + "/warehouse/\(tenant)/raw/items/metadata"
