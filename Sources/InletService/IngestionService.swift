@@ -14,6 +14,7 @@ public final class IngestionService: Sendable {
     let resolver: any ConnectorResolver
     let keyStore: KeyStore
     private let runner: SyncRunner
+    private let idempotent: IdempotentRequests
 
     public init(store: any ServiceStore, configuration: ServiceConfiguration,
                 resolver: any ConnectorResolver = DefaultConnectorResolver()) throws(ServiceError) {
@@ -27,6 +28,14 @@ public final class IngestionService: Sendable {
             throw ServiceError(.internal, "opening the key store in \(configuration.dataDirectory): \(error)")
         }
         runner = SyncRunner(capacity: configuration.maximumConcurrentSyncs)
+        idempotent = IdempotentRequests(store: store)
+    }
+
+    /// Runs `act` once per `key` (an `Idempotency-Key`) and operation: the same key within a day
+    /// gets the first successful answer back instead of acting twice.
+    public func once(tenant: String, key: String, operation: String,
+                     _ act: @escaping @Sendable () async throws -> RememberedAnswer) async throws -> RememberedAnswer {
+        try await idempotent.once(tenant: tenant, key: key, operation: operation, act)
     }
 
     // MARK: - Connector types

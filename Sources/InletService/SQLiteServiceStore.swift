@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import InletJSON
 
@@ -39,6 +40,12 @@ public final class SQLiteServiceStore: ServiceStore, @unchecked Sendable {
             try db.execute(sql: """
                 ALTER TABLE connections ADD COLUMN scheduled INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX connections_scheduled ON connections (scheduled);
+                """)
+        }
+        migrator.registerMigration("3 idempotency keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE idempotent_answers (tenant TEXT NOT NULL, key TEXT NOT NULL, operation TEXT NOT NULL, status INTEGER NOT NULL,
+                                                 body TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (tenant, key, operation));
                 """)
         }
         return migrator
@@ -186,6 +193,25 @@ public final class SQLiteServiceStore: ServiceStore, @unchecked Sendable {
     public func syncs(in statuses: [SyncRecord.Status]) throws(ServiceError) -> [SyncRecord] {
         try all("listing unfinished syncs", "SELECT body FROM syncs WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))",
                 StatementArguments(statuses.map(\.rawValue)), SyncRecord.init(json:))
+    }
+
+    public func rememberedAnswer(tenant: String, key: String, operation: String, maximumAge: Double) throws(ServiceError) -> RememberedAnswer? {
+        try read("reading an idempotent answer") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT status, body FROM idempotent_answers WHERE tenant = ? AND key = ? AND operation = ? AND created_at > ?
+                """, arguments: [tenant, key, operation, Date().timeIntervalSince1970 - maximumAge])
+                .map { RememberedAnswer(status: $0["status"], body: $0["body"]) }
+        }
+    }
+
+    public func remember(_ answer: RememberedAnswer, tenant: String, key: String, operation: String) throws(ServiceError) {
+        try write("keeping an idempotent answer") { db in
+            // A key older than a day may be used again.
+            try db.execute(sql: "DELETE FROM idempotent_answers WHERE created_at < ?", arguments: [Date().timeIntervalSince1970 - 86400])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO idempotent_answers (tenant, key, operation, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [tenant, key, operation, answer.status, answer.body, Date().timeIntervalSince1970])
+        }
     }
 
     public func appendLog(syncID: String, lines: [String]) throws(ServiceError) {

@@ -19,6 +19,11 @@ public protocol ServiceStore: Sendable {
     /// Syncs of every tenant in these statuses (those a service that stopped left unfinished).
     func syncs(in statuses: [SyncRecord.Status]) throws(ServiceError) -> [SyncRecord]
 
+    /// The answer first given to a request with this idempotency key (within `maximumAge` seconds).
+    func rememberedAnswer(tenant: String, key: String, operation: String, maximumAge: Double) throws(ServiceError) -> RememberedAnswer?
+    /// Keeps an answer for its idempotency key; an answer already kept for the key wins.
+    func remember(_ answer: RememberedAnswer, tenant: String, key: String, operation: String) throws(ServiceError)
+
     func appendLog(syncID: String, lines: [String]) throws(ServiceError)
     func log(tenant: String, syncID: String) throws(ServiceError) -> [String]
 }
@@ -43,5 +48,16 @@ public struct SyncQuery: Sendable {
         self.size = min(max(1, size), Self.maximumSize)
         self.sort = sort
         self.descending = descending
+    }
+}
+
+/// An answer kept for an idempotency key: what the first request got.
+public struct RememberedAnswer: Sendable, Equatable {
+    public var status: Int
+    public var body: String
+
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
     }
 }

@@ -55,6 +55,12 @@ enum APIExchange {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
+    /// An answer kept as status and JSON text.
+    static func answer(status: Int, body: String) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: body.isEmpty ? [:] : [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
     static func empty(_ status: HTTPResponse.Status) -> Response {
         Response(status: status)
     }
@@ -135,4 +141,24 @@ struct BodyFields {
             throw APIError.badRequest("\(unknown): unknown field (expected \(known.sorted().joined(separator: ", ")))")
         }
     }
+}
+
+extension ResponseBody {
+    /// The whole body, for a response built in memory.
+    func collectedBytes() async throws -> [UInt8] {
+        let collector = BodyCollector()
+        try await write(collector)
+        return await collector.bytes
+    }
+}
+
+/// Gathers what a response body writes.
+private actor BodyCollector: ResponseBodyWriter {
+    var bytes: [UInt8] = []
+
+    func write(_ buffer: ByteBuffer) async throws {
+        bytes.append(contentsOf: buffer.readableBytesView)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

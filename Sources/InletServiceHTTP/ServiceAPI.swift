@@ -30,7 +30,7 @@ public struct ServiceAPI: Sendable {
         router.get("/api/v1/sources/connector-types", use: handler("/api/v1/sources/connector-types", access: nil) { _, _, _ in
             APIExchange.json(.array(service.connectorTypes().map { ["name": .string($0.name), "kind": .string($0.kind)] }))
         })
-        router.post("/api/v1/sources", use: handler("/api/v1/sources", access: .manage) { tenant, request, _ in
+        router.post("/api/v1/sources", use: handler("/api/v1/sources", access: .manage, idempotent: true) { tenant, request, _ in
             let fields = BodyFields(object: try await APIExchange.object(&request))
             try fields.only(["name", "description", "connectorType", "connectionConfig"])
             let draft = SourceDraft(name: try fields.string("name", required: true)!, description: try fields.string("description"),
@@ -67,7 +67,7 @@ public struct ServiceAPI: Sendable {
             APIExchange.json(APIViews.discovery(try await service.discoverSource(tenant: tenant, id: try Self.id(context))))
         })
 
-        router.post("/api/v1/connections", use: handler("/api/v1/connections", access: .manage) { tenant, request, _ in
+        router.post("/api/v1/connections", use: handler("/api/v1/connections", access: .manage, idempotent: true) { tenant, request, _ in
             let draft = try Self.connectionDraft(try await APIExchange.object(&request))
             let connection = try await service.createConnection(tenant: tenant, draft)
             return APIExchange.json(try view(connection, tenant: tenant), status: .created)
@@ -89,7 +89,7 @@ public struct ServiceAPI: Sendable {
         })
 
         router.post("/api/v1/syncs/connections/:id/trigger",
-                    use: handler("/api/v1/syncs/connections/{connectionId}/trigger", access: .manage) { tenant, _, context in
+                    use: handler("/api/v1/syncs/connections/{connectionId}/trigger", access: .manage, idempotent: true) { tenant, _, context in
             APIExchange.json(APIViews.sync(try await service.triggerSync(tenant: tenant, connectionID: try Self.id(context))), status: .accepted)
         })
         router.post("/api/v1/syncs/:id/cancel", use: handler("/api/v1/syncs/{id}/cancel", access: .manage) { tenant, _, context in
@@ -188,7 +188,10 @@ public struct ServiceAPI: Sendable {
 
     /// Wraps a route: checks access (`nil`: any valid token, no tenant), runs `body`, turns errors
     /// into the API's error answer, and logs the request.
-    private func handler(_ route: String, access: Access?, _ body: @escaping Body) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    /// `idempotent`: a request with an `Idempotency-Key` header acts once per key and tenant; the
+    /// same key within a day gets the first successful answer again.
+    private func handler(_ route: String, access: Access?, idempotent: Bool = false,
+                         _ body: @escaping Body) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
         { [self] request, context in
             let started = ContinuousClock.now
             var request = request
@@ -196,7 +199,20 @@ public struct ServiceAPI: Sendable {
             let response: Response
             do {
                 tenant = try await authorize(request, access: access)
-                response = try await body(tenant ?? "", &request, context)
+                if idempotent, let key = request.headers[Self.idempotencyHeader] {
+                    guard !key.isEmpty, key.count <= 255 else { throw APIError.badRequest("Idempotency-Key: 1 to 255 characters") }
+                    let operation = request.method.rawValue + " " + request.uri.path
+                    let unique = request
+                    let answer = try await service.once(tenant: tenant ?? "", key: key, operation: operation) { [tenant] in
+                        var request = unique
+                        let response = try await body(tenant ?? "", &request, context)
+                        let bytes = try await response.body.collectedBytes()
+                        return RememberedAnswer(status: response.status.code, body: String(decoding: bytes, as: UTF8.self))
+                    }
+                    response = APIExchange.answer(status: answer.status, body: answer.body)
+                } else {
+                    response = try await body(tenant ?? "", &request, context)
+                }
             } catch let error as APIError {
                 response = error.response(path: request.uri.path)
             } catch let error as ServiceError {
@@ -223,6 +239,7 @@ public struct ServiceAPI: Sendable {
     }
 
     static let tenantHeader = HTTPField.Name("X-Tenant-Id")!
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
     /// The tenant the request acts for, once its token, tenant and permission are checked.
     private func authorize(_ request: Request, access: Access?) async throws(APIError) -> String? {

@@ -141,6 +141,33 @@ struct ServeTests {
         await service.stop()
     }
 
+    @Test func anIdempotencyKeyActsOnce() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.01)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        let first = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api), idempotencyKey: "create-1")
+        let second = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api), idempotencyKey: "create-1")
+        #expect(first.status == 201 && second.status == 201 && first.json["id"] == second.json["id"], "\(first.text) \(second.text)")
+        #expect(try await service.call("GET", "/api/v1/sources", token: Self.manage).json.arrayValue?.count == 1)
+        // The key is the tenant's: another tenant's same key acts for that tenant.
+        let other = ServiceProcess.token(tenants: ["globex"])
+        let theirs = try await service.call("POST", "/api/v1/sources", token: other, tenant: "globex", body: Self.sourceBody(api), idempotencyKey: "create-1")
+        #expect(theirs.status == 201 && theirs.json["id"] != first.json["id"])
+        let source = try #require(first.json["id"]?.stringValue)
+        let connection = try #require(try await service.call("POST", "/api/v1/connections", token: Self.manage,
+                                                             body: ["sourceId": .string(source), "name": "c"]).json["id"]?.stringValue)
+        let triggers = try await withThrowingTaskGroup(of: ServiceProcess.Answer.self) { group in
+            for _ in 0..<3 {
+                group.addTask { try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage, idempotencyKey: "run-1") }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(triggers.allSatisfy { $0.status == 202 } && Set(triggers.map { $0.json["id"] }).count == 1, "\(triggers.map(\.text))")
+        _ = try await Self.finished(service, try #require(triggers.first?.json["id"]?.stringValue))
+        #expect(try await service.call("GET", "/api/v1/syncs?connectionId=\(connection)", token: Self.manage).json["totalElements"] == 1)
+        await service.stop()
+    }
+
     /// Polls a sync until it ends; returns its last answer.
     static func finished(_ service: ServiceProcess, _ id: String, tenant: String = "acme", token: String = manage) async throws -> JSONValue {
         for _ in 0..<1200 {

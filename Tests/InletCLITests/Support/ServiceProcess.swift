@@ -112,8 +112,10 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// Sends a request as `tenant` with `token` (nil: no Authorization header).
-    func call(_ method: String, _ path: String, token: String?, tenant: String? = "acme", body: JSONValue? = nil) async throws -> Answer {
+    func call(_ method: String, _ path: String, token: String?, tenant: String? = "acme", body: JSONValue? = nil,
+              idempotencyKey: String? = nil) async throws -> Answer {
         var headers: [(name: String, value: String)] = []
+        if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if let tenant { headers.append(("X-Tenant-Id", tenant)) }
         var bytes: [UInt8]?
