@@ -26,6 +26,9 @@ public struct ServiceAPI: Sendable {
 
     public func routes(into router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in APIExchange.json(["status": "UP"]) }
+        router.get("/api/v1/openapi.json") { _, _ in
+            APIExchange.json(OpenAPIDocument.json(connectorTypes: service.connectorTypes().map(\.name)))
+        }
 
         router.get("/api/v1/sources/connector-types", use: handler("/api/v1/sources/connector-types", access: nil) { _, _, _ in
             APIExchange.json(.array(service.connectorTypes().map { ["name": .string($0.name), "kind": .string($0.kind)] }))

@@ -168,6 +168,30 @@ struct ServeTests {
         await service.stop()
     }
 
+    /// schemathesis (PyPI) against the service's own OpenAPI document, with a valid token: no
+    /// answer is a 500, and every answer (status, content type, headers, body) matches the document.
+    @Test func everyAnswerMatchesTheOpenAPIDocument() async throws {
+        let venv = ProcessInfo.processInfo.environment["INLET_SERVICE_PEERS_VENV"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-service-peers/venv"
+        let schemathesis = venv + "/bin/schemathesis"
+        try #require(FileManager.default.isExecutableFile(atPath: schemathesis), "no schemathesis at \(schemathesis): run .ci/run once")
+        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        // One working source, so that the document's links lead to real sources, connections and syncs.
+        _ = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api))
+        let token = ServiceProcess.token(permissions: ["data:ingestion:manage", "data:ingestion:read"])
+        let run = try await FinishedProcess.run(schemathesis, [
+            "run", service.baseURL + "/api/v1/openapi.json", "--header", "Authorization: Bearer \(token)", "--header", "X-Tenant-Id: acme",
+            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
+            "--max-examples", "30", "--no-color",
+        ])
+        #expect(run.status == 0, "\(run.output.suffix(6000))")
+        #expect(run.output.contains(" passed") && !run.output.contains(" failed"), "\(run.output.suffix(3000))")
+        #expect(!service.log.contains { $0.contains(#""status":500"#) }, "the service answered 500")
+        await service.stop()
+    }
+
     /// Polls a sync until it ends; returns its last answer.
     static func finished(_ service: ServiceProcess, _ id: String, tenant: String = "acme", token: String = manage) async throws -> JSONValue {
         for _ in 0..<1200 {
