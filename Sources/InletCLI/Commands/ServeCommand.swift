@@ -65,8 +65,8 @@ struct ServeCommand: ParsableCommand {
         } else if insecureDevAuth {
             let development = try await AuthSettings.insecureDevelopment(tenant: devTenant)
             verifier = development.verifier
-            environment.standardError.write(line: "inlet: INSECURE development auth: tokens are signed with HS256 secret \(development.secret)")
-            environment.standardError.write(line: "inlet: a token for tenant \(devTenant), valid for 24 h:\n\(development.token)")
+            environment.standardError.write(line: "inlet: INSECURE development auth (--insecure-dev-auth): tokens are signed with the HS256 secret \(development.secret)")
+            environment.standardError.write(line: "inlet: dev token for tenant \(devTenant), valid 24 h: \(development.token)")
         } else {
             throw CLIError("--auth-config is required (issuer, audience and a key); --insecure-dev-auth runs with a throwaway secret for local use")
         }
