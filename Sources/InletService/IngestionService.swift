@@ -15,10 +15,14 @@ public final class IngestionService: Sendable {
     let keyStore: KeyStore
     private let runner: SyncRunner
     private let idempotent: IdempotentRequests
+    /// Told about each sync that ended (metrics).
+    let syncFinished: @Sendable (SyncRecord) -> Void
 
-    public init(store: any ServiceStore, configuration: ServiceConfiguration,
-                resolver: any ConnectorResolver = DefaultConnectorResolver()) throws(ServiceError) {
+    /// `syncFinished` is told about each sync that ended, however it ended.
+    public init(store: any ServiceStore, configuration: ServiceConfiguration, resolver: any ConnectorResolver = DefaultConnectorResolver(),
+                syncFinished: @escaping @Sendable (SyncRecord) -> Void = { _ in }) throws(ServiceError) {
         self.store = store
+        self.syncFinished = syncFinished
         self.configuration = configuration
         self.resolver = resolver
         do {
@@ -302,6 +306,7 @@ public final class IngestionService: Sendable {
             sync.completedAt = Timestamp.now()
             sync.durationMs = 0
             try store.save(sync)
+            syncFinished(sync)
         } else {
             // The running sync ends CANCELLED itself once what it committed is checkpointed.
             try store.appendLog(syncID: id, lines: ["service: cancellation requested"])

@@ -32,6 +32,10 @@ enum OpenAPIDocument {
         [
             "/health": ["get": operation("health", summary: "Liveness", tenant: false, secured: false,
                                          responses: ["200": body("Health")], errors: [])],
+            "/metrics": ["get": operation("metrics", summary: "Prometheus metrics", tenant: false, secured: false,
+                                          responses: ["200": ["description": "Metrics in Prometheus' text format",
+                                                              "content": ["text/plain": ["schema": ["type": "string"]]]]],
+                                          errors: [])],
             "/api/v1/openapi.json": ["get": operation("openapi", summary: "This document", tenant: false, secured: false,
                                                       responses: ["200": ["description": "The OpenAPI document", "content": ["application/json": ["schema": ["type": "object"]]]]],
                                                       errors: [])],

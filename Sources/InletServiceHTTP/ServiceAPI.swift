@@ -12,11 +12,14 @@ public struct ServiceAPI: Sendable {
     let service: IngestionService
     let verifier: TokenVerifier
     let requestLog: @Sendable (String) -> Void
+    let metrics: ServiceMetrics
 
     /// `requestLog` gets one JSON line per request: method, route, status, duration, tenant.
-    public init(service: IngestionService, verifier: TokenVerifier, requestLog: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(service: IngestionService, verifier: TokenVerifier, metrics: ServiceMetrics = ServiceMetrics(),
+                requestLog: @escaping @Sendable (String) -> Void = { _ in }) {
         self.service = service
         self.verifier = verifier
+        self.metrics = metrics
         self.requestLog = requestLog
     }
 
@@ -26,6 +29,9 @@ public struct ServiceAPI: Sendable {
 
     public func routes(into router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in APIExchange.json(["status": "UP"]) }
+        router.get("/metrics") { [metrics] _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text)))
+        }
         router.get("/api/v1/openapi.json") { _, _ in
             APIExchange.json(OpenAPIDocument.json(connectorTypes: service.connectorTypes().map(\.name)))
         }
@@ -226,6 +232,7 @@ public struct ServiceAPI: Sendable {
                 response = APIError(status: .internalServerError, message: "the service failed; the failure is in its log").response(path: request.uri.path)
             }
             let elapsed = ContinuousClock.now - started
+            metrics.request(route: route, method: request.method.rawValue, status: response.status.code)
             requestLog(Self.logLine([
                 "method": .string(request.method.rawValue), "route": .string(route), "status": .int(Int64(response.status.code)),
                 "durationMs": .double(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000),

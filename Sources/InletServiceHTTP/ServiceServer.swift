@@ -7,11 +7,11 @@ import NIOCore
 /// requests, cancels the running syncs (what they committed stays, with its checkpoint) and returns.
 public enum ServiceServer {
     /// `onRunning` gets the port the server listens on (useful with port 0).
-    public static func run(host: String, port: Int, service: IngestionService, verifier: TokenVerifier,
+    public static func run(host: String, port: Int, service: IngestionService, verifier: TokenVerifier, metrics: ServiceMetrics,
                            requestLog: @escaping @Sendable (String) -> Void,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let router = Router()
-        ServiceAPI(service: service, verifier: verifier, requestLog: requestLog).routes(into: router)
+        ServiceAPI(service: service, verifier: verifier, metrics: metrics, requestLog: requestLog).routes(into: router)
         var logger = Logger(label: "inlet.serve")
         logger.logLevel = .warning
         let application = Application(

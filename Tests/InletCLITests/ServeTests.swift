@@ -256,6 +256,11 @@ struct ServeTests {
         #expect(try await service.call("GET", "/api/v1/syncs?sort=nonsense", token: Self.manage).status == 400)
         let log = try await service.call("GET", "/api/v1/syncs/\(id)/logs", token: Self.manage)
         #expect(log.json["lines"]?.arrayValue?.isEmpty == false && !log.text.contains(Self.secretValue), "\(log.text)")
+        let metrics = try await service.call("GET", "/metrics", token: nil, tenant: nil)
+        #expect(metrics.status == 200 && metrics.text.contains(#"inlet_syncs_total{status="SUCCEEDED"} 2"#)
+                && metrics.text.contains("inlet_records_synced_total ") && metrics.text.contains("inlet_sync_duration_seconds_bucket")
+                && metrics.text.contains(#"inlet_http_requests_total{route="/api/v1/syncs/connections/{connectionId}/trigger",method="POST",status="409"} 1"#),
+                "\(metrics.text)")
         let connectionAfter = try await service.call("GET", "/api/v1/connections/\(connection)", token: Self.manage)
         #expect(connectionAfter.json["status"] == "ACTIVE" && connectionAfter.json["lastSyncAt"]?.stringValue != nil, "\(connectionAfter.text)")
         await service.stop()

@@ -79,11 +79,12 @@ struct ServeCommand: ParsableCommand {
         }
         let configuration = ServiceConfiguration(dataDirectory: dataDir, warehouse: warehouse, catalogSpec: catalog,
                                                  maximumConcurrentSyncs: maxConcurrentSyncs, commitRecords: commitRecords)
+        let metrics = ServiceMetrics()
         let service = try IngestionService(store: try SQLiteServiceStore(path: storePath), configuration: configuration,
-                                           resolver: environment.resolver)
+                                           resolver: environment.resolver, syncFinished: metrics.syncFinished)
         try service.recoverUnfinishedSyncs()
         let output = environment.standardError
-        try await ServiceServer.run(host: host, port: port, service: service, verifier: verifier,
+        try await ServiceServer.run(host: host, port: port, service: service, verifier: verifier, metrics: metrics,
                                     requestLog: { line in output.write(line: line) },
                                     onRunning: { port in output.write(line: "inlet: serving on http://\(host):\(port)") })
     }
