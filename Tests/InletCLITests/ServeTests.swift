@@ -331,6 +331,29 @@ struct ServeTests {
         await service.stop()
     }
 
+    /// SIGTERM mid-sync: the service stops taking requests, cancels the sync cleanly (CANCELLED,
+    /// whole commits kept with their checkpoint) and exits; restarted, the next sync resumes.
+    @Test func aServiceStoppedWithSIGTERMCancelsItsSyncsCleanly() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        defer { api.stop() }
+        let first = try ServiceProcess(arguments: ["--commit-records", "100"])
+        let connection = try await Self.connection(first, api: api)
+        let id = try #require(try await first.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        try await Self.waitForCommits(first)
+        await first.stop(removing: false)
+        #expect(first.exitStatus == 0, "\(first.log.suffix(5))")
+        let restarted = try ServiceProcess(directory: first.directory, arguments: ["--commit-records", "100"])
+        let stopped = try await restarted.call("GET", "/api/v1/syncs/\(id)", token: Self.manage).json
+        #expect(stopped["status"] == "CANCELLED", "\(stopped)")
+        let partial = try await Self.table(restarted)
+        #expect(partial.verified && partial.rows < 2000 && partial.rows == partial.ids, "\(partial)")
+        let next = try #require(try await restarted.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        #expect(try await Self.finished(restarted, next)["status"] == "SUCCEEDED")
+        let table = try await Self.table(restarted)
+        #expect(table.rows == 2000 && table.ids == 2000 && table.verified, "\(table)")
+        await restarted.stop()
+    }
+
     /// Waits until the tenant's table has a few commits.
     private static func waitForCommits(_ service: ServiceProcess, tenant: String = "acme", count: Int = 2) async throws {
         let metadata = service.dataDir + "/warehouse/\(tenant)/raw/items/metadata"

@@ -89,6 +89,9 @@ final class ServiceProcess: @unchecked Sendable {
         if removing { try? FileManager.default.removeItem(at: directory) }
     }
 
+    /// How the process ended (nil while it runs).
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// SIGKILL: the service stops wherever it is.
     func kill() async {
         await http.shutdown()
