@@ -155,8 +155,9 @@ let package = Package(
         .target(
             name: "InletService",
             dependencies: [
-                "InletJSON", "InletProtocol", "InletJSONSchema", "InletPipeline", "InletIcebergDestination", "InletSetup",
+                "InletJSON", "InletProtocol", "InletJSONSchema", "InletPipeline", "InletIcebergDestination", "InletSetup", "InletPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: upcomingFeatures
         ),

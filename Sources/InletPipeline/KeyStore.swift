@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 public import InletJSON
 
 /// Named AES-256 keys in a local JSON file (mode 0600), created on first use: what `encrypt`
@@ -14,7 +17,13 @@ public final class KeyStore: @unchecked Sendable {
 
     public init(path: String) throws(TransformationError) {
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        keys = try Self.read(path)
+    }
+
+    /// The keys in the file (none when there is no file yet).
+    private static func read(_ path: String) throws(TransformationError) -> [String: SymmetricKey] {
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        var keys: [String: SymmetricKey] = [:]
         do {
             let json = try JSONParser.parse(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
             for (name, value) in json["keys"]?.objectValue ?? [:] {
@@ -28,6 +37,7 @@ public final class KeyStore: @unchecked Sendable {
         } catch {
             throw TransformationError(path: path, message: "the key store cannot be read: \(error)")
         }
+        return keys
     }
 
     /// Seals a value's JSON with the named key (made and saved if it does not exist yet).
@@ -59,18 +69,31 @@ public final class KeyStore: @unchecked Sendable {
         }
     }
 
+    /// The named key. One missing here may have been made by another process sharing the file
+    /// since: the file is read again, under a lock, before a key is made, so that processes never
+    /// make two keys of one name.
     private func key(named name: String, creating: Bool) throws(TransformationError) -> SymmetricKey {
         lock.lock()
         defer { lock.unlock() }
+        if let key = keys[name] { return key }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let lockFile = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lockFile >= 0 else { throw TransformationError(path: path, message: "the key store's lock file cannot be opened") }
+        defer { close(lockFile) }
+        flock(lockFile, LOCK_EX)
+        defer { flock(lockFile, LOCK_UN) }
+        keys.merge(try Self.read(path)) { _, stored in stored }
         if let key = keys[name] { return key }
         guard creating else { throw TransformationError(path: path, message: "has no key named '\(name)'") }
         let key = SymmetricKey(size: .bits256)
         keys[name] = key
         let members = keys.map { ($0.key, JSONValue.string($0.value.withUnsafeBytes { Data($0).base64EncodedString() })) }
         let text = JSONWriter.string(from: .object(["keys": .object(JSONObject(members.sorted { $0.0 < $1.0 }))]))
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+        // Written beside the file and renamed over it, so that no reader sees half a file.
+        let staged = path + ".new"
+        guard FileManager.default.createFile(atPath: staged, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
+              rename(staged, path) == 0 else {
             throw TransformationError(path: path, message: "the key store cannot be written")
         }
         return key

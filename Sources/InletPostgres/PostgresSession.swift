@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import PostgresNIO
+public import PostgresNIO
 import Synchronization
 
 /// Why a statement or a connection failed: what was being done, where, and the server's word,
@@ -20,12 +20,12 @@ public struct PostgresFailure: Error, Sendable, CustomStringConvertible {
 /// One connection to a PostgreSQL database for synchronous callers: statements are waited for on
 /// the calling thread (never one of the event loops); a connection found closed is opened again,
 /// and a statement that failed because the connection was lost runs once more on a new one.
-final class PostgresSession: Sendable {
+public final class PostgresSession: Sendable {
     let url: PostgresURL
     private let connection = Mutex<PostgresConnection?>(nil)
     private let logger: Logger
 
-    init(url: String, label: String) throws(PostgresFailure) {
+    public init(url: String, label: String) throws(PostgresFailure) {
         self.url = try PostgresURL(url)
         logger = Logger(label: label)
     }
@@ -35,7 +35,7 @@ final class PostgresSession: Sendable {
     }
 
     /// Closes the connection (the session opens another if it is used again).
-    func close() {
+    public func close() {
         let open = connection.withLock { held in
             defer { held = nil }
             return held
@@ -45,7 +45,7 @@ final class PostgresSession: Sendable {
 
     /// Runs a statement; when it failed because the connection was lost, it runs once more on a
     /// new connection.
-    func run(_ query: PostgresQuery, what: String) throws(PostgresFailure) -> PostgresQueryResult {
+    public func run(_ query: PostgresQuery, what: String) throws(PostgresFailure) -> PostgresQueryResult {
         do {
             return try runOnce(query, what: what)
         } catch {

@@ -27,7 +27,7 @@ public final class IngestionService: Sendable {
         self.resolver = resolver
         do {
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            keyStore = try KeyStore(path: configuration.dataDirectory + "/keys.json")
+            keyStore = try KeyStore(path: configuration.keyStorePath ?? configuration.dataDirectory + "/keys.json")
         } catch {
             throw ServiceError(.internal, "opening the key store in \(configuration.dataDirectory): \(error)")
         }

@@ -13,11 +13,15 @@ public struct ServiceConfiguration: Sendable {
     public var checkTimeout: Duration
     /// Commit once this many records are buffered (as `inlet sync --commit-records`).
     public var commitRecords: Int
+    /// The key store that seals secrets; default `<data-dir>/keys.json`. Instances sharing a store
+    /// share this file too.
+    public var keyStorePath: String?
 
-    public init(dataDirectory: String, warehouse: String? = nil, catalogSpec: String? = nil, catalogSettings: [String: String] = [:],
+    public init(dataDirectory: String, keyStorePath: String? = nil, warehouse: String? = nil, catalogSpec: String? = nil, catalogSettings: [String: String] = [:],
                 s3Settings: [String: String] = [:], maximumConcurrentSyncs: Int = 2, checkTimeout: Duration = .seconds(60),
                 commitRecords: Int = 100_000) {
         self.dataDirectory = dataDirectory
+        self.keyStorePath = keyStorePath
         self.warehouse = warehouse
         self.catalogSpec = catalogSpec
         self.catalogSettings = catalogSettings

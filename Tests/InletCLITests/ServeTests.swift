@@ -354,6 +354,33 @@ struct ServeTests {
         await restarted.stop()
     }
 
+    /// Two instances on one PostgreSQL store (a server of the test's own), sharing the key file:
+    /// what one creates the other lists and syncs, and the store migrates once.
+    @Test func twoInstancesShareAPostgreSQLStore() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 500, delay: 0)
+        defer { api.stop() }
+        let postgres = try await onOwnThread { try PostgresServer() }
+        defer { postgres.stop() }
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-keys-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        let arguments = ["--store", "sql:" + postgres.url, "--key-store", keys]
+        let first = try ServiceProcess(arguments: arguments)
+        let second = try ServiceProcess(arguments: arguments)
+        let connection = try await Self.connection(first, api: api)
+        let listed = try await second.call("GET", "/api/v1/connections", token: Self.manage)
+        #expect(listed.json.arrayValue?.map { $0["id"] } == [.string(connection)], "\(listed.text)")
+        let shown = try await second.call("GET", "/api/v1/sources/\(listed.json[0]?["sourceId"]?.stringValue ?? "")", token: Self.manage)
+        #expect(shown.json["connectionConfig"]?["api_key"] == "**********", "\(shown.text)")
+        let id = try #require(try await second.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
+        let done = try await Self.finished(second, id)
+        #expect(done["recordsSynced"] == 500, "\(done)")
+        let seen = try await first.call("GET", "/api/v1/syncs/\(id)", token: Self.manage)
+        #expect(seen.json["status"] == "SUCCEEDED", "\(seen.text)")
+        #expect(try await first.call("GET", "/api/v1/sources/\(connection)", token: ServiceProcess.token(tenants: ["globex"]), tenant: "globex").status == 404)
+        await first.stop()
+        await second.stop()
+    }
+
     /// Waits until the tenant's table has a few commits.
     private static func waitForCommits(_ service: ServiceProcess, tenant: String = "acme", count: Int = 2) async throws {
         let metadata = service.dataDir + "/warehouse/\(tenant)/raw/items/metadata"

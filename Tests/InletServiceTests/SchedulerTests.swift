@@ -9,7 +9,7 @@ struct SchedulerTests {
     private static func service() throws -> (IngestionService, String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-scheduler-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let service = try IngestionService(store: try SQLiteServiceStore(path: directory + "/service.db"),
+        let service = try IngestionService(store: try SQLServiceStore(spec: "sql:sqlite:" + directory + "/service.db"),
                                            configuration: ServiceConfiguration(dataDirectory: directory))
         return (service, directory)
     }

@@ -33,8 +33,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("dev-tenant"), help: "The tenant of the --insecure-dev-auth token.")
     var devTenant = "dev"
 
-    @Option(name: .long, help: "The service's store: sql:sqlite:PATH; default: <data-dir>/service.db.")
+    @Option(name: .long, help: "The service's store: sql:sqlite:PATH (default: <data-dir>/service.db) or sql:postgres://user@host:port/db (the password from the URL or PGPASSWORD), which several instances can share.")
     var store: String?
+
+    @Option(name: .customLong("key-store"), help: "The key file sealing sources' secrets; default: <data-dir>/keys.json. Instances sharing a store share it too.")
+    var keyStore: String?
 
     @Option(name: .long, help: "The warehouse root (each tenant's tables under <warehouse>/<tenant-id>/); default: <data-dir>/warehouse.")
     var warehouse: String?
@@ -71,16 +74,14 @@ struct ServeCommand: ParsableCommand {
             throw CLIError("--auth-config is required (issuer, audience and a key); --insecure-dev-auth runs with a throwaway secret for local use")
         }
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let storePath: String
-        switch store {
-        case nil: storePath = dataDir + "/service.db"
-        case let spec? where spec.hasPrefix("sql:sqlite:"): storePath = String(spec.dropFirst("sql:sqlite:".count))
-        case let spec?: throw CLIError("--store \(WarehouseSetup.redacted(spec)): expected sql:sqlite:PATH")
+        let storeSpec = store ?? "sql:sqlite:" + dataDir + "/service.db"
+        guard storeSpec.hasPrefix("sql:sqlite:") || storeSpec.hasPrefix("sql:postgres://") || storeSpec.hasPrefix("sql:postgresql://") else {
+            throw CLIError("--store \(WarehouseSetup.redacted(storeSpec)): expected sql:sqlite:PATH or sql:postgres://user@host:port/db")
         }
-        let configuration = ServiceConfiguration(dataDirectory: dataDir, warehouse: warehouse, catalogSpec: catalog,
+        let configuration = ServiceConfiguration(dataDirectory: dataDir, keyStorePath: keyStore, warehouse: warehouse, catalogSpec: catalog,
                                                  maximumConcurrentSyncs: maxConcurrentSyncs, commitRecords: commitRecords)
         let metrics = ServiceMetrics()
-        let service = try IngestionService(store: try SQLiteServiceStore(path: storePath), configuration: configuration,
+        let service = try IngestionService(store: try SQLServiceStore(spec: storeSpec), configuration: configuration,
                                            resolver: environment.resolver, syncFinished: metrics.syncFinished)
         try service.recoverUnfinishedSyncs()
         let output = environment.standardError
