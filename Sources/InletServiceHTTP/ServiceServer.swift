@@ -2,6 +2,7 @@ import Hummingbird
 public import InletService
 import Logging
 import NIOCore
+import UnixSignals
 
 /// Runs the API until the process is told to stop (SIGTERM or SIGINT): then it stops taking
 /// requests, cancels the running syncs (what they committed stays, with its checkpoint) and returns.
@@ -17,10 +18,18 @@ public enum ServiceServer {
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "inlet"),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: logger)
-        // The scheduler runs beside the server and stops with it; then the running syncs are cancelled.
+        // The scheduler runs beside the server and stops with it. SIGTERM or SIGINT cancels the
+        // running syncs at once, while the server stops taking requests and finishes the open ones.
+        let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await service.runScheduler() }
+                group.addTask {
+                    for await _ in stopSignals {
+                        await service.shutdown()
+                        break
+                    }
+                }
                 try await application.runService()
                 group.cancelAll()
             }

@@ -334,7 +334,7 @@ struct ServeTests {
     /// SIGTERM mid-sync: the service stops taking requests, cancels the sync cleanly (CANCELLED,
     /// whole commits kept with their checkpoint) and exits; restarted, the next sync resumes.
     @Test func aServiceStoppedWithSIGTERMCancelsItsSyncsCleanly() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.1)
         defer { api.stop() }
         let first = try ServiceProcess(arguments: ["--commit-records", "100"])
         let connection = try await Self.connection(first, api: api)
