@@ -3,14 +3,15 @@ import GRDB
 /// The service's store in one SQLite file.
 final class SQLiteServiceDatabase: ServiceDatabase, @unchecked Sendable {
     let description: String
-    private let queue: DatabaseQueue
+    /// WAL mode: requests read at once while one writer writes.
+    private let queue: DatabasePool
 
     init(path: String) throws(ServiceError) {
         description = "sql:sqlite:" + path
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw ServiceError(.internal, "opening the service store \(path): \(error)")
         }

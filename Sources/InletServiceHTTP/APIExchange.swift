@@ -80,9 +80,7 @@ enum APIExchange {
     }
 
     static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        Timestamp.now()
     }
 }
 

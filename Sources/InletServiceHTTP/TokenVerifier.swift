@@ -1,5 +1,6 @@
 import Foundation
 public import JWTKit
+import Synchronization
 
 /// Who a request comes from: the tenants its token names and the permissions it grants.
 public struct Identity: Sendable {
@@ -23,6 +24,9 @@ public struct TokenVerifier: Sendable {
     public var permissionsClaim: String
     public var leeway: Double
     let keys: JWTKeyCollection
+    /// Tokens already verified, with what they grant: a client sends the same token many times, and
+    /// checking its signature and claims each time would cost more than the request.
+    private let verified = VerifiedTokens()
 
     public init(issuer: String, audience: String, keys: JWTKeyCollection, tenantClaim: String = "tenant_id",
                 permissionsClaim: String = "permissions", leeway: Double = 30) {
@@ -35,6 +39,12 @@ public struct TokenVerifier: Sendable {
     }
 
     func identity(bearer token: String, now: Date = Date()) async throws(TokenRefused) -> Identity {
+        if let known = verified.identity(for: token, at: now.timeIntervalSince1970) { return known }
+        let identity = try await verify(token, now: now)
+        return identity
+    }
+
+    private func verify(_ token: String, now: Date) async throws(TokenRefused) -> Identity {
         let claims: ClaimSet
         do { claims = try await keys.verify(token, as: ClaimSet.self) } catch {
             throw TokenRefused(description: "the token's signature or form is invalid")
@@ -57,7 +67,38 @@ public struct TokenVerifier: Sendable {
         if permissionsClaim == "scope", let scope = claims.values["scope"]?.string {
             permissions = Set(scope.split(separator: " ").map(String.init))
         }
-        return Identity(subject: claims.values["sub"]?.string, tenants: tenants, permissions: permissions)
+        let identity = Identity(subject: claims.values["sub"]?.string, tenants: tenants, permissions: permissions)
+        verified.keep(token, identity, until: expiry + leeway)
+        return identity
+    }
+}
+
+/// Verified tokens until they expire, at most `capacity` of them (the oldest go first).
+final class VerifiedTokens: Sendable {
+    private struct Entry {
+        var identity: Identity
+        var expiry: Double
+    }
+
+    private static let capacity = 4096
+    private let entries = Mutex<(byToken: [String: Entry], order: [String])>(([:], []))
+
+    func identity(for token: String, at time: Double) -> Identity? {
+        entries.withLock { entries in
+            guard let entry = entries.byToken[token], entry.expiry > time else { return nil }
+            return entry.identity
+        }
+    }
+
+    func keep(_ token: String, _ identity: Identity, until expiry: Double) {
+        entries.withLock { entries in
+            if entries.byToken.updateValue(Entry(identity: identity, expiry: expiry), forKey: token) == nil { entries.order.append(token) }
+            if entries.order.count > Self.capacity {
+                let excess = entries.order.count - Self.capacity / 2
+                for token in entries.order.prefix(excess) { entries.byToken[token] = nil }
+                entries.order.removeFirst(excess)
+            }
+        }
     }
 }
 

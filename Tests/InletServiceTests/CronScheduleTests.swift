@@ -43,3 +43,14 @@ struct CronScheduleTests {
         }
     }
 }
+
+@Suite("Timestamps")
+struct TimestampTests {
+    @Test(arguments: [0.0, 1_772_359_620.123, 1_772_359_620.9999, 951_782_400.5, -1.5])
+    func theyReadBackAsTheInstantTheyShow(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        #expect(Timestamp.string(date) == formatter.string(from: Date(timeIntervalSince1970: (seconds * 1000).rounded(.down) / 1000)))
+    }
+}
