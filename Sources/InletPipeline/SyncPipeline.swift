@@ -180,6 +180,8 @@ public final class SyncPipeline: @unchecked Sendable {
         var lastReport = clock.now
         do {
             while let batch = try await iterator.nextBatch() {
+                // A cancelled sync stops here even when the connector keeps the buffer full.
+                try Task.checkCancellation()
                 let ingestionTime = Self.isoNow()
                 for message in batch {
                     try handle(message, ingestionTime: ingestionTime)

@@ -28,6 +28,7 @@ public struct ServiceAPI: Sendable {
     }
 
     public func routes(into router: Router<BasicRequestContext>) {
+        router.add(middleware: ErrorBodyMiddleware())
         router.get("/health") { _, _ in APIExchange.json(["status": "UP"]) }
         router.get("/metrics") { [metrics] _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text)))

@@ -48,6 +48,11 @@ struct ServeTests {
         // The connector types need a valid token, not a tenant.
         let types = try await service.call("GET", "/api/v1/sources/connector-types", token: reader, tenant: nil)
         #expect(types.status == 200 && types.json.arrayValue?.contains { $0["name"] == "demo-items" } == true, "\(types.text)")
+        let unknown = try await service.call("GET", "/api/v1/no-such-route", token: Self.manage)
+        #expect(unknown.status == 404 && unknown.json["path"] == "/api/v1/no-such-route" && unknown.json["status"] == 404, "\(unknown.text)")
+        let huge = try await service.call("POST", "/api/v1/sources", token: Self.manage,
+                                          body: ["name": .string(String(repeating: "x", count: 2 << 20))])
+        #expect(huge.status == 413 && huge.json["status"] == 413, "\(huge.status) \(huge.text.prefix(300))")
         #expect(!service.log.contains { $0.contains(Self.manage) }, "a token appears in the service's log")
         await service.stop()
     }

@@ -7,7 +7,15 @@ struct ScriptedConnector: Connector {
     var name: String { "scripted" }
     var messages: [AirbyteMessage]
     var failure: ConnectorError?
+    /// Messages emitted at once, as a connector emits a page of records.
+    var pageSize = 1
     let observed = ObservedStates()
+
+    init(messages: [AirbyteMessage], failure: ConnectorError? = nil, pageSize: Int = 1) {
+        self.messages = messages
+        self.failure = failure
+        self.pageSize = pageSize
+    }
 
     func spec() -> AirbyteMessageStream { AirbyteMessageStream([]) }
     func check(config: JSONObject) -> AirbyteMessageStream { AirbyteMessageStream([]) }
@@ -17,8 +25,11 @@ struct ScriptedConnector: Connector {
         observed.states = state
         let messages = self.messages
         let failure = self.failure
+        let pageSize = self.pageSize
         return AirbyteMessageStream(bufferCapacity: 16) { emitter in
-            for message in messages { try await emitter.emit(message) }
+            for start in stride(from: 0, to: messages.count, by: pageSize) {
+                try await emitter.emit(contentsOf: messages[start..<min(start + pageSize, messages.count)])
+            }
             if let failure { throw failure }
         }
     }

@@ -122,7 +122,9 @@ struct SyncPipelineTests {
         let fixture = try SyncFixture()
         defer { fixture.remove() }
         let catalog = try SQLiteCatalog(path: fixture.catalogPath, warehouse: "file://" + fixture.warehouse)
-        let failing = FailingDestination(inner: IcebergDestination(catalog: catalog, namespace: "raw"), failAtWrite: 3)
+        let failing = InterceptedDestination(inner: IcebergDestination(catalog: catalog, namespace: "raw")) { write throws(DestinationError) in
+            if write == 3 { throw DestinationError(stream: "items", message: "the disk is full") }
+        }
         let messages = stride(from: 0, to: 400, by: 50).flatMap { ScriptedConnector.page("items", $0..<$0 + 50) }
         await #expect(throws: SyncError.self) { try await fixture.sync(ScriptedConnector(messages: messages), mode: .append, destination: failing) }
         await #expect(try fixture.rows().count == 200)
@@ -243,16 +245,6 @@ struct SyncPipelineTests {
 }
 
 /// A destination whose n-th write fails, to see what a sync saves when the destination breaks.
-struct FailingDestination: Destination {
-    let inner: any Destination
-    let failAtWrite: Int
-    var name: String { "failing" }
-
-    func open(_ plan: StreamPlan) throws(DestinationError) -> any StreamWriter {
-        FailingWriter(inner: try inner.open(plan), failAtWrite: failAtWrite)
-    }
-}
-
 /// A state store whose saves fail from the `failFromSave`-th on, as if the process died there.
 final class SaveFailingStateStore: StateStore, @unchecked Sendable {
     let inner: any StateStore
@@ -277,19 +269,31 @@ final class SaveFailingStateStore: StateStore, @unchecked Sendable {
     }
 }
 
-final class FailingWriter: StreamWriter, @unchecked Sendable {
+/// A destination whose writers call `beforeWrite` with each write's number (from 1) first: to fail
+/// a write, or to slow writes down.
+struct InterceptedDestination: Destination {
+    let inner: any Destination
+    let beforeWrite: @Sendable (Int) throws(DestinationError) -> Void
+    var name: String { "intercepted" }
+
+    func open(_ plan: StreamPlan) throws(DestinationError) -> any StreamWriter {
+        InterceptedWriter(inner: try inner.open(plan), beforeWrite: beforeWrite)
+    }
+}
+
+final class InterceptedWriter: StreamWriter, @unchecked Sendable {
     let inner: any StreamWriter
-    let failAtWrite: Int
+    let beforeWrite: @Sendable (Int) throws(DestinationError) -> Void
     var writes = 0
 
-    init(inner: any StreamWriter, failAtWrite: Int) {
+    init(inner: any StreamWriter, beforeWrite: @escaping @Sendable (Int) throws(DestinationError) -> Void) {
         self.inner = inner
-        self.failAtWrite = failAtWrite
+        self.beforeWrite = beforeWrite
     }
 
     func write(_ records: [JSONObject], checkpoint: TableCheckpoint?) throws(DestinationError) -> WriteReport {
         writes += 1
-        if writes == failAtWrite { throw DestinationError(stream: "items", message: "the disk is full") }
+        try beforeWrite(writes)
         return try inner.write(records, checkpoint: checkpoint)
     }
 
@@ -354,5 +358,27 @@ extension SyncPipelineTests {
         #expect(rows[1]?["extra"] == #"{"k":[1,2]}"#)
         #expect(rows[1]?["seen"] == "2024-05-01T08:00:00.500000+00:00" && rows[2]?["seen"] == .null)
         #expect(progress.streams.first?.nulledValues == (asJSON ? 1 : 2))
+    }
+}
+
+extension SyncPipelineTests {
+    /// A connector that keeps the buffer full never lets the pipeline wait for it: cancelling the
+    /// sync must still stop it at its next batch, keeping what it committed with its checkpoint.
+    @Test func aCancelledSyncStopsEvenWhenTheConnectorKeepsTheBufferFull() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let messages = stride(from: 0, to: 20_000, by: 100).flatMap { ScriptedConnector.page("items", $0..<($0 + 100)) }
+        let destination = InterceptedDestination(inner: JSONLinesDestination(directory: fixture.directory.path + "/jsonl")) { _ in
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let sync = Task { try await fixture.sync(ScriptedConnector(messages: messages, pageSize: 1010), mode: .append, destination: destination) }
+        try await Task.sleep(for: .milliseconds(300))
+        sync.cancel()
+        await #expect(throws: SyncError.self) { try await sync.value }
+        let lines = (try? String(contentsOfFile: fixture.directory.path + "/jsonl/items.jsonl", encoding: .utf8))?.split(separator: "\n") ?? []
+        // Some commits landed, not the whole source (200 commits of 20 ms would take 4 s).
+        #expect(lines.count < 20_000, "\(lines.count) records written after the cancellation")
+        let saved = cursor(of: try fixture.savedStates()) ?? 0
+        #expect(saved <= lines.count && saved % 100 == 0, "checkpoint \(saved) for \(lines.count) records")
     }
 }
