@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "InletServiceHTTP",
             dependencies: [
-                "InletService", "InletSetup", "InletJSON", "InletProtocol",
+                "InletService", "InletSetup", "InletJSON", "InletProtocol", "InletHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,9 +1,11 @@
 import Foundation
+import InletHTTP
 import InletJSON
 public import JWTKit
 
-/// `--auth-config`: who may call the service. `{"issuer", "audience", "hs256_secret"}` or
-/// `{"issuer", "audience", "jwks_file"}` (RS256/ES256 public keys), with optional `tenant_claim`
+/// `--auth-config`: who may call the service. `{"issuer", "audience", "hs256_secret"}`, or
+/// `"jwks_file"` or `"jwks_url"` instead of the secret (RS256/ES256 public keys; the URL's keys are
+/// fetched again when a token names an unknown key, at most every `jwks_refresh_seconds`, 60), with optional `tenant_claim`
 /// (default `tenant_id`), `permissions_claim` (default `permissions`) and `leeway_seconds` (30).
 public enum AuthSettings {
     public struct Invalid: Error, CustomStringConvertible {
@@ -20,6 +22,7 @@ public enum AuthSettings {
             throw Invalid(description: "auth config \(path): 'issuer' and 'audience' are required")
         }
         let keys = JWTKeyCollection()
+        var keySource: JWKSSource?
         if let secret = text("hs256_secret") {
             guard secret.utf8.count >= 32 else { throw Invalid(description: "auth config \(path): 'hs256_secret' must be at least 32 bytes") }
             await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
@@ -31,12 +34,34 @@ public enum AuthSettings {
             do { try await keys.add(jwksJSON: jwks) } catch {
                 throw Invalid(description: "auth config \(path): jwks_file \(file) holds no usable keys: \(error)")
             }
+        } else if let url = text("jwks_url") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw Invalid(description: "auth config \(path): jwks_url must be an http(s) URL")
+            }
+            let source = JWKSSource(url: url, minimumInterval: document["jwks_refresh_seconds"]?.doubleValue ?? 60, fetch: Self.fetch)
+            do { try await source.load(into: keys) } catch {
+                throw Invalid(description: "auth config \(path): the keys at jwks_url \(url) cannot be loaded: \(error)")
+            }
+            keySource = source
         } else {
-            throw Invalid(description: "auth config \(path): a key is required ('hs256_secret' or 'jwks_file')")
+            throw Invalid(description: "auth config \(path): a key is required ('hs256_secret', 'jwks_file' or 'jwks_url')")
         }
-        return TokenVerifier(issuer: issuer, audience: audience, keys: keys, tenantClaim: text("tenant_claim") ?? "tenant_id",
+        return TokenVerifier(issuer: issuer, audience: audience, keys: keys, keySource: keySource, tenantClaim: text("tenant_claim") ?? "tenant_id",
                              permissionsClaim: text("permissions_claim") ?? "permissions",
                              leeway: document["leeway_seconds"]?.doubleValue ?? 30)
+    }
+
+    /// A JWKS document by HTTP GET.
+    @Sendable static func fetch(_ url: String) async throws -> String {
+        let session = HTTPSession(timeouts: .init(connect: .seconds(10), read: .seconds(10)))
+        let response: HTTPResponse
+        do { response = try await session.send(HTTPRequest(url: url)) } catch {
+            await session.shutdown()
+            throw error
+        }
+        await session.shutdown()
+        guard (200..<300).contains(response.status) else { throw Invalid(description: "HTTP \(response.status) from \(url)") }
+        return String(decoding: response.body, as: UTF8.self)
     }
 
     /// For local use only: a fresh HS256 secret, and a token for `tenant` with every permission,

@@ -27,9 +27,12 @@ public struct TokenVerifier: Sendable {
     /// Tokens already verified, with what they grant: a client sends the same token many times, and
     /// checking its signature and claims each time would cost more than the request.
     private let verified = VerifiedTokens()
+    /// Where public keys are fetched again from when a token names a key not yet known.
+    let keySource: JWKSSource?
 
-    public init(issuer: String, audience: String, keys: JWTKeyCollection, tenantClaim: String = "tenant_id",
+    public init(issuer: String, audience: String, keys: JWTKeyCollection, keySource: JWKSSource? = nil, tenantClaim: String = "tenant_id",
                 permissionsClaim: String = "permissions", leeway: Double = 30) {
+        self.keySource = keySource
         self.issuer = issuer
         self.audience = audience
         self.keys = keys
@@ -47,7 +50,12 @@ public struct TokenVerifier: Sendable {
     private func verify(_ token: String, now: Date) async throws(TokenRefused) -> Identity {
         let claims: ClaimSet
         do { claims = try await keys.verify(token, as: ClaimSet.self) } catch {
-            throw TokenRefused(description: "the token's signature or form is invalid")
+            // A key rotated in since the keys were fetched: fetch them again (at most so often) and retry once.
+            guard let keySource, await keySource.refresh(into: keys),
+                  let retried = try? await keys.verify(token, as: ClaimSet.self) else {
+                throw TokenRefused(description: "the token's signature or form is invalid")
+            }
+            claims = retried
         }
         let time = now.timeIntervalSince1970
         guard let expiry = claims.values["exp"]?.number else { throw TokenRefused(description: "the token has no expiry (exp)") }
@@ -166,5 +174,36 @@ enum ClaimValue: Codable, Sendable {
         case .list(let items): try container.encode(items)
         case .other: try container.encodeNil()
         }
+    }
+}
+
+/// A JWKS document at a URL: fetched at start, and again when a token names an unknown key, at
+/// most once per `minimumInterval` (so that tokens with made-up keys cannot make the service
+/// hammer the key server).
+public actor JWKSSource {
+    let url: String
+    let minimumInterval: Double
+    private var lastFetch: Double = 0
+    private let fetch: @Sendable (String) async throws -> String
+
+    public init(url: String, minimumInterval: Double, fetch: @escaping @Sendable (String) async throws -> String) {
+        self.url = url
+        self.minimumInterval = minimumInterval
+        self.fetch = fetch
+    }
+
+    /// Fetches the keys into `keys`; false when it is too soon to fetch again, or the fetch failed.
+    func refresh(into keys: JWTKeyCollection) async -> Bool {
+        let now = Date().timeIntervalSince1970
+        guard now - lastFetch >= minimumInterval else { return false }
+        lastFetch = now
+        guard let document = try? await fetch(url) else { return false }
+        return (try? await keys.add(jwksJSON: document)) != nil
+    }
+
+    /// The first fetch, at start: its failure stops the service.
+    func load(into keys: JWTKeyCollection) async throws {
+        lastFetch = Date().timeIntervalSince1970
+        try await keys.add(jwksJSON: try await fetch(url))
     }
 }

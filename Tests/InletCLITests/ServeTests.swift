@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import InletJSON
 import InletTestSupport
@@ -55,6 +56,50 @@ struct ServeTests {
         #expect(huge.status == 413 && huge.json["status"] == 413, "\(huge.status) \(huge.text.prefix(300))")
         #expect(!service.log.contains { $0.contains(Self.manage) }, "a token appears in the service's log")
         await service.stop()
+    }
+
+    /// Public keys from a JWKS file or URL (ES256): tokens of a known key pass; an HS256 token is
+    /// refused however it is signed; a key rotated into the URL's document is fetched when a token
+    /// names it.
+    @Test func publicKeysComeFromAJWKSFileOrURL() async throws {
+        let first = P256.Signing.PrivateKey()
+        let rotated = P256.Signing.PrivateKey()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-jwks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwks = directory.appendingPathComponent("jwks.json")
+        try JSONWriter.string(from: ["keys": [ServiceProcess.jwk(first, kid: "one")]]).write(to: jwks, atomically: true, encoding: .utf8)
+
+        let fromFile = try ServiceProcess(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_file": "\#(jwks.path)"}"#)
+        #expect(try await fromFile.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: first, kid: "one")).status == 200)
+        #expect(try await fromFile.call("GET", "/api/v1/sources", token: ServiceProcess.token()).status == 401)
+        #expect(try await fromFile.call("GET", "/api/v1/sources", token: ServiceProcess.token(algorithm: "none")).status == 401)
+        #expect(try await fromFile.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: rotated, kid: "two")).status == 401)
+        await fromFile.stop()
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-u", "-c", """
+            import http.server, functools, sys
+            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+            httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            print(httpd.server_address[1], flush=True)
+            httpd.serve_forever()
+            """, directory.path]
+        let portPipe = Pipe()
+        server.standardOutput = portPipe
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        let port = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fromURL = try ServiceProcess(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_url": "http://127.0.0.1:\#(port)/jwks.json", "jwks_refresh_seconds": 1}"#)
+        #expect(try await fromURL.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: first, kid: "one")).status == 200)
+        try JSONWriter.string(from: ["keys": [ServiceProcess.jwk(first, kid: "one"), ServiceProcess.jwk(rotated, kid: "two")]])
+            .write(to: jwks, atomically: true, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(1100))
+        #expect(try await fromURL.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: rotated, kid: "two")).status == 200)
+        #expect(try await fromURL.call("GET", "/api/v1/sources", token: ServiceProcess.token()).status == 401)
+        await fromURL.stop()
     }
 
     @Test func sourcesAreValidatedTestedDiscoveredAndKeepTheirSecrets() async throws {

@@ -26,14 +26,15 @@ final class ServiceProcess: @unchecked Sendable {
     var log: [String] { output.withLockedValue { $0 } }
 
     /// `directory`: reuse another run's data directory (a restart); `arguments` are added to `serve`'s.
-    init(directory: URL? = nil, arguments: [String] = []) throws {
+    /// `auth`: the auth config's JSON, instead of the HS256 one the test signs tokens for.
+    init(directory: URL? = nil, arguments: [String] = [], auth authConfig: String? = nil) throws {
         let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("inlet-serve-\(UUID().uuidString)")
         self.directory = directory
         home = directory.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("manifests/demo-secret"), withIntermediateDirectories: true)
         try Self.secretManifest().write(to: home.appendingPathComponent("manifests/demo-secret/manifest.yaml"), atomically: true, encoding: .utf8)
         let auth = directory.appendingPathComponent("auth.json")
-        try #"{"issuer": "\#(Self.issuer)", "audience": "\#(Self.audience)", "hs256_secret": "\#(Self.secret)"}"#
+        try (authConfig ?? #"{"issuer": "\#(Self.issuer)", "audience": "\#(Self.audience)", "hs256_secret": "\#(Self.secret)"}"#)
             .write(to: auth, atomically: true, encoding: .utf8)
         process.executableURL = ExecutableTests.executable
         process.arguments = ["serve", "--port", "0", "--auth-config", auth.path, "--data-dir", directory.appendingPathComponent("data").path] + arguments
@@ -146,6 +147,24 @@ final class ServiceProcess: @unchecked Sendable {
         guard algorithm == "HS256" else { return "\(header).\(body)." }
         let signature = HMAC<SHA256>.authenticationCode(for: Array("\(header).\(body)".utf8), using: SymmetricKey(data: Array(secret.utf8)))
         return "\(header).\(body).\(base64URL(Array(signature)))"
+    }
+
+    /// A token signed ES256 with `key`, naming `kid`.
+    static func es256Token(key: P256.Signing.PrivateKey, kid: String, tenants: [String] = ["acme"]) throws -> String {
+        let now = Int64(Date().timeIntervalSince1970)
+        let payload: JSONValue = ["iss": .string(issuer), "aud": .string(audience), "exp": .int(now + 600),
+                                  "tenant_id": .array(tenants.map(JSONValue.string)), "permissions": ["data:ingestion:manage"]]
+        let header = base64URL(Array(#"{"alg":"ES256","typ":"JWT","kid":"\#(kid)"}"#.utf8))
+        let body = base64URL(Array(JSONWriter.string(from: payload).utf8))
+        let signature = try key.signature(for: Array("\(header).\(body)".utf8))
+        return "\(header).\(body).\(base64URL(Array(signature.rawRepresentation)))"
+    }
+
+    /// The public half of `key` as a JWKS entry.
+    static func jwk(_ key: P256.Signing.PrivateKey, kid: String) -> JSONValue {
+        let point = Array(key.publicKey.x963Representation.dropFirst())
+        return ["kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": .string(kid),
+                "x": .string(base64URL(Array(point[0..<32]))), "y": .string(base64URL(Array(point[32..<64])))]
     }
 
     private static func base64URL(_ bytes: [UInt8]) -> String {
