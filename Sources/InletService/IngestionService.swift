@@ -305,6 +305,8 @@ public final class IngestionService: Sendable {
             sync.status = .cancelled
             sync.completedAt = Timestamp.now()
             sync.durationMs = 0
+            sync.recordsSynced = 0
+            sync.bytesSynced = 0
             try store.save(sync)
             syncFinished(sync)
         } else {

@@ -242,6 +242,65 @@ struct ServeTests {
         await service.stop()
     }
 
+    @Test func connectionsAreValidatedAndChangedWithoutLosingWhatIsOmitted() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        defer { api.stop() }
+        let service = try ServiceProcess()
+        let source = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api)).json["id"]?.stringValue)
+        for (body, field) in [
+            (["sourceId": .string(source), "name": "x", "selectedStreams": ["items", "nope"]], "selectedStreams"),
+            (["sourceId": .string(source), "name": "x", "syncMode": "CDC"], "syncMode"),
+            (["sourceId": .string(source), "name": "x", "syncMode": "SOMETIMES"], "syncMode"),
+            (["sourceId": .string(source), "name": "x", "writeMode": "upsert"], "writeMode"),
+            (["sourceId": .string(source), "name": "x", "timeZone": "Mars/Olympus"], "timeZone"),
+            (["sourceId": .string(source), "name": "x", "destinationType": "bigquery"], "destinationType"),
+            (["sourceId": .string(source), "name": "x", "colour": "blue"], "colour"),
+            (["name": "x"], "sourceId"),
+        ] as [(JSONValue, String)] {
+            let answer = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: body)
+            #expect(answer.status == 400 && answer.json["message"]?.stringValue?.hasPrefix(field) == true, "\(field): \(answer.text)")
+        }
+        #expect(try await service.call("POST", "/api/v1/connections", token: Self.manage,
+                                       body: ["sourceId": "no-such-source", "name": "x"]).status == 404)
+        let created = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: [
+            "sourceId": .string(source), "name": "nightly", "syncSchedule": "@daily", "selectedStreams": ["items"], "syncMode": "INCREMENTAL",
+            "targetSchema": "crm", "writeMode": "merge", "mergeKeys": "id", "archiveStaging": false,
+        ])
+        #expect(created.status == 201, "\(created.text)")
+        let id = try #require(created.json["id"]?.stringValue)
+        let renamed = try await service.call("PUT", "/api/v1/connections/\(id)", token: Self.manage, body: ["name": "hourly", "syncSchedule": "@hourly"])
+        #expect(renamed.status == 200 && renamed.json["name"] == "hourly" && renamed.json["syncSchedule"] == "@hourly", "\(renamed.text)")
+        #expect(renamed.json["selectedStreams"] == ["items"] && renamed.json["targetSchema"] == "crm" && renamed.json["mergeKeys"] == ["id"]
+                && renamed.json["writeMode"] == "merge" && renamed.json["archiveStaging"] == false && renamed.json["syncMode"] == "INCREMENTAL",
+                "\(renamed.text)")
+        let unscheduled = try await service.call("PUT", "/api/v1/connections/\(id)", token: Self.manage, body: ["syncSchedule": .null, "selectedStreams": .null])
+        #expect(unscheduled.json["syncSchedule"] == .null && unscheduled.json["selectedStreams"] == .null, "\(unscheduled.text)")
+        #expect(try await service.call("PUT", "/api/v1/connections/\(id)", token: Self.manage, body: ["syncSchedule": "every day"]).status == 400)
+        #expect(try await service.call("GET", "/api/v1/connections/\(id)", token: Self.manage).json["name"] == "hourly")
+        await service.stop()
+    }
+
+    /// With one sync at a time, a second connection's sync waits PENDING; cancelled, it never runs.
+    @Test func aWaitingSyncIsPendingAndCancelsAtOnce() async throws {
+        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        defer { api.stop() }
+        let service = try ServiceProcess(arguments: ["--max-concurrent-syncs", "1"])
+        let first = try await Self.connection(service, api: api)
+        let source = try #require(try await service.call("GET", "/api/v1/connections/\(first)", token: Self.manage).json["sourceId"]?.stringValue)
+        let second = try #require(try await service.call("POST", "/api/v1/connections", token: Self.manage,
+                                                         body: ["sourceId": .string(source), "name": "second", "targetSchema": "second"]).json["id"]?.stringValue)
+        let running = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(first)/trigger", token: Self.manage).json["id"]?.stringValue)
+        let waiting = try await service.call("POST", "/api/v1/syncs/connections/\(second)/trigger", token: Self.manage)
+        #expect(waiting.status == 202 && waiting.json["status"] == "PENDING", "\(waiting.text)")
+        let waitingID = try #require(waiting.json["id"]?.stringValue)
+        #expect(try await service.call("POST", "/api/v1/syncs/\(waitingID)/cancel", token: Self.manage).status == 204)
+        let cancelled = try await service.call("GET", "/api/v1/syncs/\(waitingID)", token: Self.manage).json
+        #expect(cancelled["status"] == "CANCELLED" && cancelled["recordsSynced"] == 0, "\(cancelled)")
+        #expect(try await Self.finished(service, running)["status"] == "SUCCEEDED")
+        #expect(try await service.call("GET", "/api/v1/syncs/\(waitingID)", token: Self.manage).json["status"] == "CANCELLED")
+        await service.stop()
+    }
+
     /// Polls a sync until it ends; returns its last answer.
     static func finished(_ service: ServiceProcess, _ id: String, tenant: String = "acme", token: String = manage) async throws -> JSONValue {
         for _ in 0..<1200 {
