@@ -160,8 +160,16 @@ public final class IngestionService: Sendable {
         return source
     }
 
-    /// Discovers the source's streams and keeps the catalog.
-    public func discoverSource(tenant: String, id: String) async throws(ServiceError) -> AirbyteCatalog {
+    /// A source's streams, and a few values of each column from its first records.
+    public struct Discovery: Sendable {
+        public var catalog: AirbyteCatalog
+        /// Per stream, per column: up to `sampleSize` distinct values, in the order read.
+        public var samples: [String: [String: [JSONValue]]]
+    }
+
+    /// Discovers the source's streams, keeps the catalog, and samples each stream's first records
+    /// (a full-refresh read, stopped once every stream gave a few records or the check time limit passed).
+    public func discoverSource(tenant: String, id: String) async throws(ServiceError) -> Discovery {
         var source = try source(tenant: tenant, id: id)
         let connector = try connector(source.connectorType)
         let specification = try await specification(of: connector)
@@ -174,7 +182,24 @@ public final class IngestionService: Sendable {
         }
         source.catalog = catalog.json
         try store.save(source)
-        return catalog
+        let secretPaths = Self.secretColumns(of: catalog)
+        // What was sampled when the time limit passed is kept.
+        let samples = SampleValues(hiding: secretPaths)
+        _ = await Self.withTimeLimit(configuration.checkTimeout) {
+            try await samples.read(catalog, from: connector, config: config)
+        }
+        return Discovery(catalog: catalog, samples: samples.values)
+    }
+
+    /// Columns whose values must not be shown: those the stream's schema marks `airbyte_secret`.
+    private static func secretColumns(of catalog: AirbyteCatalog) -> [String: Set<String>] {
+        var hidden: [String: Set<String>] = [:]
+        for stream in catalog.streams {
+            for (column, schema) in stream.jsonSchema["properties"]?.objectValue ?? [:] where schema["airbyte_secret"] == .bool(true) {
+                hidden[stream.name, default: []].insert(column)
+            }
+        }
+        return hidden
     }
 
     // MARK: - Connections
@@ -277,7 +302,7 @@ public final class IngestionService: Sendable {
         if let cached = source.catalog?["streams"]?.arrayValue {
             return Set(cached.compactMap { $0["name"]?.stringValue })
         }
-        return Set(try await discoverSource(tenant: source.tenant, id: source.id).streams.map(\.name))
+        return Set(try await discoverSource(tenant: source.tenant, id: source.id).catalog.streams.map(\.name))
     }
 
     // MARK: - Syncs

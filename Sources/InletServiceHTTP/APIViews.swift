@@ -59,9 +59,9 @@ enum APIViews {
         ]
     }
 
-    /// A discovered catalog as streams of typed columns.
-    static func discovery(_ catalog: AirbyteCatalog) -> JSONValue {
-        .object(["streams": .array(catalog.streams.map { stream in
+    /// A discovered catalog as streams of typed columns, with a few values of each.
+    static func discovery(_ discovery: IngestionService.Discovery) -> JSONValue {
+        .object(["streams": .array(discovery.catalog.streams.map { stream in
             let properties = stream.jsonSchema["properties"]?.objectValue ?? [:]
             var modes: [JSONValue] = []
             if stream.supportedSyncModes.contains(.fullRefresh) { modes.append("FULL_REFRESH") }
@@ -70,7 +70,8 @@ enum APIViews {
                 "name": .string(stream.name),
                 "columns": .array(properties.map { name, schema in
                     let (type, nullable) = ColumnType.of(schema)
-                    return ["name": .string(name), "type": .string(type), "nullable": .bool(nullable), "sampleValues": .array([])]
+                    let samples = discovery.samples[stream.name]?[name] ?? []
+                    return ["name": .string(name), "type": .string(type), "nullable": .bool(nullable), "sampleValues": .array(samples)]
                 }),
                 "supportedSyncModes": .array(modes),
             ]

@@ -141,6 +141,10 @@ struct ServeTests {
             column["name"]?.stringValue.map { ($0, column["type"]?.stringValue ?? "") }
         })
         #expect(columns == ["id": "INTEGER", "name": "STRING", "updated_at": "TIMESTAMP"], "\(columns)")
+        let samples = Dictionary(uniqueKeysWithValues: (items["columns"]?.arrayValue ?? []).compactMap { column in
+            column["name"]?.stringValue.map { ($0, column["sampleValues"]?.arrayValue ?? []) }
+        })
+        #expect(samples["id"] == [0, 1, 2] && samples["name"]?.count == 3, "\(samples)")
 
         // A source that cannot be reached fails its test with a reason.
         var broken = Self.sourceBody(api).objectValue!
