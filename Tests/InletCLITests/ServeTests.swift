@@ -16,6 +16,13 @@ struct ServeTests {
          "connectionConfig": ["api_url": .string("http://127.0.0.1:\(api.port)"), "api_key": .string(secretValue)]]
     }
 
+    /// The service on SQLite (its default) or on a PostgreSQL server of the test's own.
+    private static func service(on store: String, arguments: [String] = []) async throws -> (ServiceProcess, PostgresServer?) {
+        guard store == "postgres" else { return (try ServiceProcess(arguments: arguments), nil) }
+        let postgres = try await onOwnThread { try PostgresServer() }
+        return (try ServiceProcess(arguments: arguments + ["--store", "sql:" + postgres.url]), postgres)
+    }
+
     @Test func tokensTenantsAndPermissionsAreChecked() async throws {
         let service = try ServiceProcess()
         let path = "/api/v1/sources"
@@ -102,6 +109,19 @@ struct ServeTests {
         await fromURL.stop()
     }
 
+    @Test func theServiceRefusesToStartWithoutAuth() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-noauth-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let none = try await ExecutableTests.run(["serve", "--port", "0", "--data-dir", directory])
+        #expect(none.status == 1 && none.stderr.contains("--auth-config is required"), "\(none.stderr)")
+        let partial = directory + "/auth.json"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try #"{"issuer": "x", "hs256_secret": "a-test-signing-secret-of-at-least-32-bytes"}"#.write(toFile: partial, atomically: true, encoding: .utf8)
+        let noAudience = try await ExecutableTests.run(["serve", "--port", "0", "--data-dir", directory, "--auth-config", partial])
+        #expect(noAudience.status == 1 && noAudience.stderr.contains("'issuer' and 'audience' are required")
+                && !noAudience.stderr.contains("a-test-signing-secret"), "\(noAudience.stderr)")
+    }
+
     @Test func sourcesAreValidatedTestedDiscoveredAndKeepTheirSecrets() async throws {
         let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
         defer { api.stop() }
@@ -165,10 +185,12 @@ struct ServeTests {
         await service.stop()
     }
 
-    @Test func anotherTenantsIdsAreNotFound() async throws {
+    @Test(arguments: ["sqlite", "postgres"])
+    func anotherTenantsIdsAreNotFound(store: String) async throws {
         let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let (service, postgres) = try await Self.service(on: store)
+        defer { postgres?.stop() }
         let source = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api)).json["id"]?.stringValue)
         let connection = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: ["sourceId": .string(source), "name": "c"])
         let connectionID = try #require(connection.json["id"]?.stringValue, "\(connection.text)")
@@ -343,10 +365,12 @@ struct ServeTests {
         return (counts.first ?? -1, counts.dropFirst().first ?? -1, report.hasSuffix("OK\n"), counts.last ?? -1)
     }
 
-    @Test func aSyncLandsTheTenantsTableAndASecondTriggerConflicts() async throws {
+    @Test(arguments: ["sqlite", "postgres"])
+    func aSyncLandsTheTenantsTableAndASecondTriggerConflicts(store: String) async throws {
         let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.02)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let (service, postgres) = try await Self.service(on: store)
+        defer { postgres?.stop() }
         let connection = try await Self.connection(service, api: api)
         let triggered = try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage)
         #expect(triggered.status == 202 && triggered.json["status"] == "RUNNING" && triggered.json["recordsSynced"] == .null
@@ -400,15 +424,18 @@ struct ServeTests {
         await service.stop()
     }
 
-    @Test func aServiceKilledMidSyncMarksItFailedAndTheNextSyncResumes() async throws {
+    @Test(arguments: ["sqlite", "postgres"])
+    func aServiceKilledMidSyncMarksItFailedAndTheNextSyncResumes(store: String) async throws {
         let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
         defer { api.stop() }
-        let first = try ServiceProcess(arguments: ["--commit-records", "100"])
+        let (first, postgres) = try await Self.service(on: store, arguments: ["--commit-records", "100"])
+        defer { postgres?.stop() }
         let connection = try await Self.connection(first, api: api)
         let id = try #require(try await first.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
         try await Self.waitForCommits(first)
         await first.kill()
-        let restarted = try ServiceProcess(directory: first.directory, arguments: ["--commit-records", "100"])
+        let restarted = try ServiceProcess(directory: first.directory,
+                                           arguments: ["--commit-records", "100"] + (postgres.map { ["--store", "sql:" + $0.url] } ?? []))
         let failed = try await restarted.call("GET", "/api/v1/syncs/\(id)", token: Self.manage).json
         #expect(failed["status"] == "FAILED" && failed["failureReason"]?["origin"] == "service", "\(failed)")
         let next = try #require(try await restarted.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
