@@ -1,4 +1,5 @@
 import Foundation
+import InletHTTP
 import InletS3
 import InletTestSupport
 import Testing
@@ -18,7 +19,9 @@ struct S3ClientTests {
             credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
             maximumAttempts: attempts, retryDelay: .milliseconds(20), partSize: partSize)
         configuration.retryNotice = retryNotice
-        return S3Client(configuration)
+        // A request that gets no answer is tried again after 20 s, not after the default 300 s: once,
+        // under load, a first request hung until the test server's 120 s lifetime ran out.
+        return S3Client(configuration, http: HTTPSession(timeouts: .init(connect: .seconds(10), read: .seconds(20))))
     }
 
     private static func randomFile(bytes count: Int) throws -> (String, [UInt8]) {

@@ -144,6 +144,6 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
-threading.Timer(900, server.shutdown).start()   # a safety net only: the test stops the server
+threading.Timer(120, server.shutdown).start()
 print("port", server.server_address[1], flush=True)
 server.serve_forever()
