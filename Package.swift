@@ -232,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InletS3Tests",
-            dependencies: ["InletS3", "InletHTTP", "InletIceberg", "InletPostgres", "InletPipeline", "InletProtocol", "InletJSON", "InletParquet", "InletTestSupport"],
+            dependencies: ["InletS3", "InletIceberg", "InletPostgres", "InletPipeline", "InletProtocol", "InletJSON", "InletParquet", "InletTestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(name: "InletProtocolTests", dependencies: ["InletProtocol", "InletJSON"], swiftSettings: upcomingFeatures),

@@ -1,5 +1,4 @@
 import Foundation
-import InletHTTP
 import InletS3
 import InletTestSupport
 import Testing
@@ -19,14 +18,19 @@ struct S3ClientTests {
             credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing"),
             maximumAttempts: attempts, retryDelay: .milliseconds(20), partSize: partSize)
         configuration.retryNotice = retryNotice
-        // A request that gets no answer is tried again after 20 s, not after the default 300 s: once,
-        // under load, a first request hung until the test server's 120 s lifetime ran out.
-        return S3Client(configuration, http: HTTPSession(timeouts: .init(connect: .seconds(10), read: .seconds(20))))
+        return S3Client(configuration)
     }
 
+    /// A file of `count` random bytes, drawn 8 at a time (a system call per byte took seconds in a
+    /// debug build, and minutes under load, while the test server's lifetime ran out).
     private static func randomFile(bytes count: Int) throws -> (String, [UInt8]) {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        bytes.removeLast(bytes.count - count)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-s3-\(UUID().uuidString)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return (path, bytes)
