@@ -18,13 +18,13 @@ struct ServeTests {
 
     /// The service on SQLite (its default) or on a PostgreSQL server of the test's own.
     private static func service(on store: String, arguments: [String] = []) async throws -> (ServiceProcess, PostgresServer?) {
-        guard store == "postgres" else { return (try ServiceProcess(arguments: arguments), nil) }
+        guard store == "postgres" else { return (try await ServiceProcess.start(arguments: arguments), nil) }
         let postgres = try await onOwnThread { try PostgresServer() }
-        return (try ServiceProcess(arguments: arguments + ["--store", "sql:" + postgres.url]), postgres)
+        return (try await ServiceProcess.start(arguments: arguments + ["--store", "sql:" + postgres.url]), postgres)
     }
 
     @Test func tokensTenantsAndPermissionsAreChecked() async throws {
-        let service = try ServiceProcess()
+        let service = try await ServiceProcess.start()
         let path = "/api/v1/sources"
         let missing = try await service.call("GET", path, token: nil)
         #expect(missing.status == 401 && missing.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
@@ -77,7 +77,7 @@ struct ServeTests {
         let jwks = directory.appendingPathComponent("jwks.json")
         try JSONWriter.string(from: ["keys": [ServiceProcess.jwk(first, kid: "one")]]).write(to: jwks, atomically: true, encoding: .utf8)
 
-        let fromFile = try ServiceProcess(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_file": "\#(jwks.path)"}"#)
+        let fromFile = try await ServiceProcess.start(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_file": "\#(jwks.path)"}"#)
         #expect(try await fromFile.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: first, kid: "one")).status == 200)
         #expect(try await fromFile.call("GET", "/api/v1/sources", token: ServiceProcess.token()).status == 401)
         #expect(try await fromFile.call("GET", "/api/v1/sources", token: ServiceProcess.token(algorithm: "none")).status == 401)
@@ -99,7 +99,7 @@ struct ServeTests {
         try server.run()
         defer { server.terminate() }
         let port = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let fromURL = try ServiceProcess(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_url": "http://127.0.0.1:\#(port)/jwks.json", "jwks_refresh_seconds": 1}"#)
+        let fromURL = try await ServiceProcess.start(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_url": "http://127.0.0.1:\#(port)/jwks.json", "jwks_refresh_seconds": 1}"#)
         #expect(try await fromURL.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: first, kid: "one")).status == 200)
         try JSONWriter.string(from: ["keys": [ServiceProcess.jwk(first, kid: "one"), ServiceProcess.jwk(rotated, kid: "two")]])
             .write(to: jwks, atomically: true, encoding: .utf8)
@@ -123,9 +123,9 @@ struct ServeTests {
     }
 
     @Test func sourcesAreValidatedTestedDiscoveredAndKeepTheirSecrets() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 200, delay: 0)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let service = try await ServiceProcess.start()
         var body = Self.sourceBody(api).objectValue!
         body["connectionConfig"] = ["api_url": 5, "api_key": .string(Self.secretValue)]
         let invalid = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: .object(body))
@@ -187,7 +187,7 @@ struct ServeTests {
 
     @Test(arguments: ["sqlite", "postgres"])
     func anotherTenantsIdsAreNotFound(store: String) async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 200, delay: 0)
         defer { api.stop() }
         let (service, postgres) = try await Self.service(on: store)
         defer { postgres?.stop() }
@@ -218,9 +218,9 @@ struct ServeTests {
     }
 
     @Test func anIdempotencyKeyActsOnce() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.01)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.01)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let service = try await ServiceProcess.start()
         let first = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api), idempotencyKey: "create-1")
         let second = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api), idempotencyKey: "create-1")
         #expect(first.status == 201 && second.status == 201 && first.json["id"] == second.json["id"], "\(first.text) \(second.text)")
@@ -251,9 +251,9 @@ struct ServeTests {
             ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-service-peers/venv"
         let schemathesis = venv + "/bin/schemathesis"
         try #require(FileManager.default.isExecutableFile(atPath: schemathesis), "no schemathesis at \(schemathesis): run .ci/run once")
-        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 200, delay: 0)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let service = try await ServiceProcess.start()
         // One working source, so that the document's links lead to real sources, connections and syncs.
         _ = try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api))
         let token = ServiceProcess.token(permissions: ["data:ingestion:manage", "data:ingestion:read"])
@@ -269,9 +269,9 @@ struct ServeTests {
     }
 
     @Test func connectionsAreValidatedAndChangedWithoutLosingWhatIsOmitted() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 200, delay: 0)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 200, delay: 0)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let service = try await ServiceProcess.start()
         let source = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api)).json["id"]?.stringValue)
         for (body, field) in [
             (["sourceId": .string(source), "name": "x", "selectedStreams": ["items", "nope"]], "selectedStreams"),
@@ -308,9 +308,9 @@ struct ServeTests {
 
     /// With one sync at a time, a second connection's sync waits PENDING; cancelled, it never runs.
     @Test func aWaitingSyncIsPendingAndCancelsAtOnce() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.05)
         defer { api.stop() }
-        let service = try ServiceProcess(arguments: ["--max-concurrent-syncs", "1"])
+        let service = try await ServiceProcess.start(arguments: ["--max-concurrent-syncs", "1"])
         let first = try await Self.connection(service, api: api)
         let source = try #require(try await service.call("GET", "/api/v1/connections/\(first)", token: Self.manage).json["sourceId"]?.stringValue)
         let second = try #require(try await service.call("POST", "/api/v1/connections", token: Self.manage,
@@ -367,7 +367,7 @@ struct ServeTests {
 
     @Test(arguments: ["sqlite", "postgres"])
     func aSyncLandsTheTenantsTableAndASecondTriggerConflicts(store: String) async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.02)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.05)
         defer { api.stop() }
         let (service, postgres) = try await Self.service(on: store)
         defer { postgres?.stop() }
@@ -404,9 +404,9 @@ struct ServeTests {
     }
 
     @Test func aCancelledSyncEndsCancelledWithWholeCommitsAndTheNextResumes() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.05)
         defer { api.stop() }
-        let service = try ServiceProcess(arguments: ["--commit-records", "100"])
+        let service = try await ServiceProcess.start(arguments: ["--commit-records", "100"])
         let connection = try await Self.connection(service, api: api)
         let id = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
         try await Self.waitForCommits(service)
@@ -426,7 +426,7 @@ struct ServeTests {
 
     @Test(arguments: ["sqlite", "postgres"])
     func aServiceKilledMidSyncMarksItFailedAndTheNextSyncResumes(store: String) async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.05)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.05)
         defer { api.stop() }
         let (first, postgres) = try await Self.service(on: store, arguments: ["--commit-records", "100"])
         defer { postgres?.stop() }
@@ -434,7 +434,7 @@ struct ServeTests {
         let id = try #require(try await first.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
         try await Self.waitForCommits(first)
         await first.kill()
-        let restarted = try ServiceProcess(directory: first.directory,
+        let restarted = try await ServiceProcess.start(directory: first.directory,
                                            arguments: ["--commit-records", "100"] + (postgres.map { ["--store", "sql:" + $0.url] } ?? []))
         let failed = try await restarted.call("GET", "/api/v1/syncs/\(id)", token: Self.manage).json
         #expect(failed["status"] == "FAILED" && failed["failureReason"]?["origin"] == "service", "\(failed)")
@@ -448,9 +448,9 @@ struct ServeTests {
 
     /// A connection on `* * * * *` syncs by itself within the next minute.
     @Test func aScheduledConnectionRunsOnItsOwn() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 300, delay: 0)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 300, delay: 0)
         defer { api.stop() }
-        let service = try ServiceProcess()
+        let service = try await ServiceProcess.start()
         let source = try #require(try await service.call("POST", "/api/v1/sources", token: Self.manage, body: Self.sourceBody(api)).json["id"]?.stringValue)
         let created = try await service.call("POST", "/api/v1/connections", token: Self.manage, body: [
             "sourceId": .string(source), "name": "every minute", "syncSchedule": "* * * * *", "timeZone": "Europe/Berlin",
@@ -474,15 +474,15 @@ struct ServeTests {
     /// SIGTERM mid-sync: the service stops taking requests, cancels the sync cleanly (CANCELLED,
     /// whole commits kept with their checkpoint) and exits; restarted, the next sync resumes.
     @Test func aServiceStoppedWithSIGTERMCancelsItsSyncsCleanly() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 2000, delay: 0.1)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.1)
         defer { api.stop() }
-        let first = try ServiceProcess(arguments: ["--commit-records", "100"])
+        let first = try await ServiceProcess.start(arguments: ["--commit-records", "100"])
         let connection = try await Self.connection(first, api: api)
         let id = try #require(try await first.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
         try await Self.waitForCommits(first)
         await first.stop(removing: false)
         #expect(first.exitStatus == 0, "\(first.log.suffix(5))")
-        let restarted = try ServiceProcess(directory: first.directory, arguments: ["--commit-records", "100"])
+        let restarted = try await ServiceProcess.start(directory: first.directory, arguments: ["--commit-records", "100"])
         let stopped = try await restarted.call("GET", "/api/v1/syncs/\(id)", token: Self.manage).json
         #expect(stopped["status"] == "CANCELLED", "\(stopped)")
         let partial = try await Self.table(restarted)
@@ -497,15 +497,15 @@ struct ServeTests {
     /// Two instances on one PostgreSQL store (a server of the test's own), sharing the key file:
     /// what one creates the other lists and syncs, and the store migrates once.
     @Test func twoInstancesShareAPostgreSQLStore() async throws {
-        let api = try SyncExecutableTests.DemoAPI(count: 500, delay: 0)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 500, delay: 0)
         defer { api.stop() }
         let postgres = try await onOwnThread { try PostgresServer() }
         defer { postgres.stop() }
         let keys = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-keys-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: keys) }
         let arguments = ["--store", "sql:" + postgres.url, "--key-store", keys]
-        let first = try ServiceProcess(arguments: arguments)
-        let second = try ServiceProcess(arguments: arguments)
+        let first = try await ServiceProcess.start(arguments: arguments)
+        let second = try await ServiceProcess.start(arguments: arguments)
         let connection = try await Self.connection(first, api: api)
         let listed = try await second.call("GET", "/api/v1/connections", token: Self.manage)
         #expect(listed.json.arrayValue?.map { $0["id"] } == [.string(connection)], "\(listed.text)")

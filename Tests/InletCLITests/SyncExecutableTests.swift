@@ -13,9 +13,14 @@ struct SyncExecutableTests {
     static let manifest = repository.appendingPathComponent("manifests/demo-items/manifest.yaml").path
 
     /// The demo API on a free loopback port, `delay` seconds per request; stopped by `stop`.
-    final class DemoAPI {
+    final class DemoAPI: @unchecked Sendable {
         let process = Process()
         let port: Int
+
+        /// Starts the API and waits for its port on a thread of its own.
+        static func start(count: Int, delay: Double) async throws -> DemoAPI {
+            try await onOwnThread { try DemoAPI(count: count, delay: delay) }
+        }
 
         init(count: Int, delay: Double) throws {
             // The port comes through a file: the server keeps its end of a pipe open for good.
@@ -168,7 +173,7 @@ struct SyncExecutableTests {
     }
 
     @Test func theDemoSyncLandsEveryRecordAndASecondSyncResumes() async throws {
-        let api = try DemoAPI(count: 2000, delay: 0)
+        let api = try await DemoAPI.start(count: 2000, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -187,7 +192,7 @@ struct SyncExecutableTests {
     /// Checkpoints belong to the tables a sync fills: the same source into another namespace or
     /// warehouse reads everything, unless `--connection` says it is the same connection.
     @Test func aSyncIntoOtherTablesDoesNotResumeFromTheirCheckpoint() async throws {
-        let api = try DemoAPI(count: 1200, delay: 0)
+        let api = try await DemoAPI.start(count: 1200, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -212,7 +217,7 @@ struct SyncExecutableTests {
         let client = S3Client(S3Client.Configuration(endpoint: URL(string: endpoint), credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing")))
         defer { client.shutdown() }
         try client.createBucket("lake")
-        let api = try DemoAPI(count: 1500, delay: 0)
+        let api = try await DemoAPI.start(count: 1500, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -334,7 +339,7 @@ struct SyncExecutableTests {
     /// A sync of 4000 records in `mode`, killed with SIGKILL after three commits, then run again to
     /// its end: the table as pyiceberg and DuckDB see it, and the rerun's summary.
     private func killedThenRerun(mode: String) async throws -> (table: (rows: Int, ids: Int, verified: Bool), output: String) {
-        let api = try DemoAPI(count: 4000, delay: 0.02)
+        let api = try await DemoAPI.start(count: 4000, delay: 0.02)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -362,7 +367,7 @@ struct SyncExecutableTests {
     /// table, and the append table ends with every source record exactly once.
     @Test(arguments: [1, 4, 9])
     func anAppendSyncKilledBetweenACommitAndItsStateSaveAddsNothingTwice(killAtSave: Int) async throws {
-        let api = try DemoAPI(count: 2000, delay: 0)
+        let api = try await DemoAPI.start(count: 2000, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -383,7 +388,7 @@ struct SyncExecutableTests {
     /// Killed with SIGKILL at random moments, three times over, then run to its end: whatever the
     /// kills interrupted, the append table holds every source record exactly once.
     @Test func anAppendSyncKilledAtRandomMomentsHoldsEverySourceRecordExactlyOnce() async throws {
-        let api = try DemoAPI(count: 3000, delay: 0.03)
+        let api = try await DemoAPI.start(count: 3000, delay: 0.03)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -417,7 +422,7 @@ struct SyncExecutableTests {
     /// Three streams synced at once, killed with SIGKILL after some commits, then run again to its
     /// end: each stream's table holds every source record exactly once.
     @Test func aSyncOfStreamsReadAtOnceKilledMidwayThenRerunHoldsEachStreamsRecordsExactlyOnce() async throws {
-        let api = try DemoAPI(count: 2000, delay: 0.02)
+        let api = try await DemoAPI.start(count: 2000, delay: 0.02)
         defer { api.stop() }
         let run = try Run(api: api, manifest: try Self.threeStreamManifest())
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -439,7 +444,7 @@ struct SyncExecutableTests {
     }
 
     @Test func anOverwriteWithTransformationsIsReadBackAndDecrypted() async throws {
-        let api = try DemoAPI(count: 300, delay: 0)
+        let api = try await DemoAPI.start(count: 300, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)
         defer { try? FileManager.default.removeItem(at: run.directory) }

@@ -26,8 +26,14 @@ final class ServiceProcess: @unchecked Sendable {
     var log: [String] { output.withLockedValue { $0 } }
 
     /// `directory`: reuse another run's data directory (a restart); `arguments` are added to `serve`'s.
+    /// Starts the service and waits for it on a thread of its own (not one of the cooperative pool,
+    /// which a test waiting there would take from every other test).
+    static func start(directory: URL? = nil, arguments: [String] = [], auth: String? = nil) async throws -> ServiceProcess {
+        try await onOwnThread { try ServiceProcess(directory: directory, arguments: arguments, auth: auth) }
+    }
+
     /// `auth`: the auth config's JSON, instead of the HS256 one the test signs tokens for.
-    init(directory: URL? = nil, arguments: [String] = [], auth authConfig: String? = nil) throws {
+    private init(directory: URL? = nil, arguments: [String] = [], auth authConfig: String? = nil) throws {
         let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("inlet-serve-\(UUID().uuidString)")
         self.directory = directory
         home = directory.appendingPathComponent("home")
