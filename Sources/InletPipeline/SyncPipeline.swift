@@ -308,6 +308,8 @@ public final class SyncPipeline: @unchecked Sendable {
         buffered = order.reduce(0) { $0 + (streams[$1]?.buffer.count ?? 0) }
         lastCommit = clock.now
         try saveReadyStates()
+        // Whoever follows the sync hears of each commit, not only of the seconds passing.
+        report(progress)
     }
 
     /// How many of a stream's buffered records to commit now. An append stream commits only the

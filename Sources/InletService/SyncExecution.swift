@@ -5,6 +5,7 @@ import InletJSONSchema
 import InletPipeline
 import InletProtocol
 import InletSetup
+import Synchronization
 
 /// One sync of a connection, run to its end: the source's connector through the same pipeline as
 /// `inlet sync`, into the tenant's own catalog and warehouse, resuming from the connection's
@@ -136,7 +137,15 @@ struct SyncExecution: Sendable {
         }
         let destination = IcebergDestination(catalog: setup.catalog, namespace: connection.targetSchema,
                                              mapping: JSONSchemaMapping(nestedAsJSON: false), workers: 2)
-        let pipeline = SyncPipeline(connector: logged, destination: destination, stateStore: stateStore, options: options)
+        let committed = CommittedCounts()
+        let pipeline = SyncPipeline(connector: logged, destination: destination, stateStore: stateStore, options: options) { [store] progress in
+            // A line each time a stream's committed records grew (the pipeline reports every second).
+            let lines = committed.changes(in: progress).map { stream in
+                "pipeline: \(connection.targetSchema).\(stream.name): \(stream.received) read, \(stream.committed) committed, "
+                    + "\(stream.snapshots) snapshot\(stream.snapshots == 1 ? "" : "s")"
+            }
+            try? store.appendLog(syncID: syncID, lines: lines)
+        }
         do {
             let progress = try await pipeline.run(config: config, streams: selected)
             try? FileManager.default.removeItem(atPath: staging)
@@ -146,6 +155,21 @@ struct SyncExecution: Sendable {
             throw SyncFailure(reason: FailureReason(type: origin == .source ? "system_error" : "system_error", origin: origin,
                                                     message: AirbyteSecrets.mask(error.description, secrets: secrets)),
                               progress: error.progress)
+        }
+    }
+}
+
+/// The committed records last logged per stream.
+private final class CommittedCounts: Sendable {
+    private let logged = Mutex<[String: Int]>([:])
+
+    /// The streams whose committed records grew since the last call.
+    func changes(in progress: SyncProgress) -> [SyncProgress.Stream] {
+        logged.withLock { logged in
+            progress.streams.filter { stream in
+                defer { logged[stream.name] = stream.committed }
+                return stream.committed > (logged[stream.name] ?? 0)
+            }
         }
     }
 }

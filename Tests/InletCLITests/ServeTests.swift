@@ -417,6 +417,10 @@ struct ServeTests {
         let partial = try await Self.table(service)
         #expect(partial.verified && partial.rows < 2000 && partial.rows == partial.ids, "\(partial)")
         #expect(try await service.call("POST", "/api/v1/syncs/\(id)/cancel", token: Self.manage).status == 204)
+        // The log has the pipeline's commits as they came, and the cancellation.
+        let log = try await service.call("GET", "/api/v1/syncs/\(id)/logs", token: Self.manage).json["lines"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(log.contains { $0.hasPrefix("pipeline: raw.items: ") && $0.contains(" committed") }
+                && log.contains { $0.contains("cancelled") }, "\(log)")
         let next = try #require(try await service.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
         #expect(try await Self.finished(service, next)["status"] == "SUCCEEDED")
         let table = try await Self.table(service)
