@@ -82,7 +82,7 @@ struct IcebergAtomicityTests {
         }
         try await Task.sleep(for: .milliseconds(Int.random(in: 0...200)))
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(process.terminationReason == .uncaughtSignal, "the writer finished before it could be killed")
 
         let table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "bench", name: "records")
