@@ -1,5 +1,6 @@
 import Foundation
 import InletPostgres
+import InletSetup
 import PostgresNIO
 
 /// The service's store in PostgreSQL, so that several service instances share it.
@@ -11,13 +12,7 @@ final class PostgresServiceDatabase: ServiceDatabase {
         do { session = try PostgresSession(url: url, label: "inlet.service.postgres") } catch {
             throw ServiceError(.internal, "opening the service store: \(error.message)")
         }
-        description = "sql:" + PostgresServiceDatabase.withoutPassword(url)
-    }
-
-    private static func withoutPassword(_ url: String) -> String {
-        guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"),
-              let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + String(url[at...])
+        description = WarehouseSetup.withoutPassword("sql:" + url)
     }
 
     /// `?` placeholders as PostgreSQL's `$1`, `$2`, … (the service's statements hold no `?` in literals).

@@ -152,7 +152,7 @@ struct SyncExecution: Sendable {
             return progress
         } catch {
             let origin: FailureReason.Origin = error.description.hasPrefix("the connector ") ? .source : .destination
-            throw SyncFailure(reason: FailureReason(type: origin == .source ? "system_error" : "system_error", origin: origin,
+            throw SyncFailure(reason: FailureReason(type: "system_error", origin: origin,
                                                     message: AirbyteSecrets.mask(error.description, secrets: secrets)),
                               progress: error.progress)
         }
