@@ -49,6 +49,27 @@ public enum AirbyteSecrets {
         return result
     }
 
+    /// The dotted paths of the members a spec marks `airbyte_secret` (through nested objects,
+    /// array items as `[]`, and `oneOf`/`anyOf`/`allOf` branches), sorted.
+    public static func paths(in specification: JSONValue) -> [String] {
+        var found: Set<String> = []
+        collectPaths(specification, at: "", into: &found)
+        return found.sorted()
+    }
+
+    private static func collectPaths(_ schema: JSONValue, at path: String, into found: inout Set<String>) {
+        guard case .object(let keywords) = schema else { return }
+        if keywords["airbyte_secret"] == .bool(true), !path.isEmpty { found.insert(path) }
+        if case .object(let properties) = keywords["properties"] {
+            for (key, member) in properties { collectPaths(member, at: path.isEmpty ? key : path + "." + key, into: &found) }
+        }
+        if let items = keywords["items"] { collectPaths(items, at: path + "[]", into: &found) }
+        for combinator in ["oneOf", "anyOf", "allOf"] {
+            guard case .array(let branches) = keywords[combinator] else { continue }
+            for branch in branches { collectPaths(branch, at: path, into: &found) }
+        }
+    }
+
     private static func collect(_ value: JSONValue, schema: JSONValue, into found: inout Set<String>) {
         guard case .object(let keywords) = schema else { return }
         if keywords["airbyte_secret"] == .bool(true) {

@@ -17,6 +17,21 @@ struct CronSchedule: Sendable, Equatable {
         "@monthly": "0 0 1 * *", "@quarterly": "0 0 1 1,4,7,10 *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *",
     ]
 
+    /// The portal's schedule choices, as the cron they stand for ("Run Once": no schedule).
+    static let choices: [String: String?] = [
+        "run once": nil, "once": nil, "hourly": "@hourly", "every hour": "@hourly", "every 3 hours": "0 */3 * * *",
+        "daily": "@daily", "weekly": "@weekly", "monthly": "@monthly", "quarterly": "@quarterly", "yearly": "@yearly",
+    ]
+
+    /// A schedule as given (cron, preset or one of the portal's choices) as the cron or preset it
+    /// means, checked; nil for no schedule (run once).
+    static func normalized(_ schedule: String?, field: String) throws(ServiceError) -> String? {
+        guard let text = schedule?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        if let choice = choices[text.lowercased()] { return choice }
+        _ = try CronSchedule(text, field: field)
+        return text
+    }
+
     /// `field` names the request field in errors.
     init(_ expression: String, field: String) throws(ServiceError) {
         let text = Self.presets[expression.trimmingCharacters(in: .whitespaces).lowercased()] ?? expression

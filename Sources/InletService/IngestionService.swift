@@ -4,6 +4,7 @@ import InletJSONSchema
 import InletPipeline
 public import InletProtocol
 public import InletSetup
+import Synchronization
 
 /// The ingestion service's domain: tenants' sources, connections and syncs, kept in a store, run
 /// through the same connectors and pipeline as `inlet sync`. It knows nothing of HTTP: every call
@@ -17,11 +18,17 @@ public final class IngestionService: Sendable {
     private let idempotent: IdempotentRequests
     /// Told about each sync that ended (metrics).
     let syncFinished: @Sendable (SyncRecord) -> Void
+    /// Where jobs run when not here (Apache Airflow); nil: every job runs in the service.
+    let orchestrator: (any JobOrchestrator)?
+    /// Jobs change one at a time (a run ending, a client's change).
+    let jobUpdates = Mutex(())
 
     /// `syncFinished` is told about each sync that ended, however it ended.
     public init(store: any ServiceStore, configuration: ServiceConfiguration, resolver: any ConnectorResolver = DefaultConnectorResolver(),
+                orchestrator: (any JobOrchestrator)? = nil,
                 syncFinished: @escaping @Sendable (SyncRecord) -> Void = { _ in }) throws(ServiceError) {
         self.store = store
+        self.orchestrator = orchestrator
         self.syncFinished = syncFinished
         self.configuration = configuration
         self.resolver = resolver
@@ -66,11 +73,11 @@ public final class IngestionService: Sendable {
     }
 
     /// Checks a config against the connector's spec; the first violation names its field, never a secret's value.
-    private func validate(_ config: JSONObject, specification: JSONValue) throws(ServiceError) {
+    func validate(_ config: JSONObject, specification: JSONValue, field: String = "connectionConfig") throws(ServiceError) {
         let violations = JSONSchemaValidator(schema: specification, options: .init(validatesFormats: false)).validate(.object(config))
         guard let first = violations.first else { return }
         let path = first.path.description.hasPrefix("$") ? String(first.path.description.dropFirst()) : first.path.description
-        throw ServiceError(.invalid, "connectionConfig\(path): \(first.message)")
+        throw ServiceError(.invalid, "\(field)\(path): \(first.message)")
     }
 
     // MARK: - Sources
@@ -317,6 +324,24 @@ public final class IngestionService: Sendable {
                               status: startsNow ? .running : .pending, recordsSynced: nil, bytesSynced: nil, startedAt: Timestamp.now(),
                               completedAt: nil, durationMs: nil, streams: [], failureReason: nil)
         try store.save(sync)
+        jobRunStarted(connection, sync: sync)
+        if let job = try connection.jobID.flatMap({ id throws(ServiceError) in try store.job(tenant: tenant, id: id) }), job.runner == .airflow,
+           let orchestrator, let dagID = job.dagID {
+            // The job's DAG runs it: its task reports back as the run goes.
+            var pending = sync
+            pending.status = .pending
+            try store.save(pending)
+            do { try await orchestrator.trigger(dagID: dagID, runID: sync.id, conf: [:]) } catch {
+                pending.status = .failed
+                pending.completedAt = Timestamp.now()
+                pending.failureReason = FailureReason(type: "system_error", origin: .service, message: "Airflow did not start the run: \(error.message)")
+                try store.save(pending)
+                jobRunEnded(connectionID: connectionID, tenant: tenant, sync: pending)
+                throw error
+            }
+            try store.appendLog(syncID: sync.id, lines: ["service: run handed to Airflow DAG \(dagID) as DAG run \(sync.id)"])
+            return pending
+        }
         let execution = SyncExecution(service: self, sync: sync)
         await runner.submit(sync.id) { await execution.run() }
         return sync
@@ -325,6 +350,17 @@ public final class IngestionService: Sendable {
     public func cancelSync(tenant: String, id: String) async throws(ServiceError) {
         var sync = try sync(tenant: tenant, id: id)
         guard !sync.status.isFinished else { return }
+        if let (job, orchestrator) = try airflowJob(of: sync), let dagID = job.dagID {
+            // Airflow marks the run failed and stops its task; the run is CANCELLED here at once.
+            try await orchestrator.cancel(dagID: dagID, runID: sync.id)
+            sync.status = .cancelled
+            sync.completedAt = Timestamp.now()
+            try store.save(sync)
+            try store.appendLog(syncID: id, lines: ["service: cancelled; Airflow DAG run \(sync.id) marked failed"])
+            jobRunEnded(connectionID: sync.connectionID, tenant: tenant, sync: sync)
+            syncFinished(sync)
+            return
+        }
         let neverStarted = await runner.cancel(id)
         if neverStarted {
             sync.status = .cancelled
@@ -333,6 +369,7 @@ public final class IngestionService: Sendable {
             sync.recordsSynced = 0
             sync.bytesSynced = 0
             try store.save(sync)
+            jobRunEnded(connectionID: sync.connectionID, tenant: tenant, sync: sync)
             syncFinished(sync)
         } else {
             // The running sync ends CANCELLED itself once what it committed is checkpointed.
@@ -355,21 +392,30 @@ public final class IngestionService: Sendable {
         return try store.log(tenant: tenant, syncID: id)
     }
 
-    private func runningSync(tenant: String, connectionID: String) throws(ServiceError) -> SyncRecord? {
+    func runningSync(tenant: String, connectionID: String) throws(ServiceError) -> SyncRecord? {
         try store.syncs(tenant: tenant, query: SyncQuery(connectionID: connectionID, size: 5)).syncs.first { !$0.status.isFinished }
     }
 
     /// At start-up: syncs a stopped service left PENDING or RUNNING are FAILED (their committed
     /// records and checkpoints stay; the next sync resumes from them).
     public func recoverUnfinishedSyncs() throws(ServiceError) {
-        for var sync in try store.syncs(in: [.pending, .running]) {
+        // Airflow's runs go on without the service: their tasks report how they end.
+        for var sync in try store.syncs(in: [.pending, .running]) where try airflowJob(of: sync) == nil {
             sync.status = .failed
             sync.completedAt = Timestamp.now()
             sync.failureReason = FailureReason(type: "system_error", origin: .service,
                                                message: "the service stopped while the sync was \(sync.status == .pending ? "waiting" : "running"); the next sync resumes from its last checkpoint")
             try store.save(sync)
             try store.appendLog(syncID: sync.id, lines: ["service: marked FAILED at start-up: the service had stopped during the sync"])
+            jobRunEnded(connectionID: sync.connectionID, tenant: sync.tenant, sync: sync)
         }
+    }
+
+    /// The Airflow-run job a sync belongs to, with the orchestrator.
+    func airflowJob(of sync: SyncRecord) throws(ServiceError) -> (JobRecord, any JobOrchestrator)? {
+        guard let orchestrator, let connection = try store.connection(tenant: sync.tenant, id: sync.connectionID),
+              let jobID = connection.jobID, let job = try store.job(tenant: sync.tenant, id: jobID), job.runner == .airflow else { return nil }
+        return (job, orchestrator)
     }
 
     /// Cancels every sync (at shutdown) and waits for them to end.

@@ -122,6 +122,8 @@ public struct ConnectionRecord: Sendable {
     public var addIngestionMetadata: Bool
     /// When the scheduler last triggered it: slots before this are not run again.
     public var lastScheduledAt: String?
+    /// The ingestion job that made the connection, if one did.
+    public var jobID: String?
 
     var json: JSONValue {
         var object: JSONObject = [
@@ -137,6 +139,7 @@ public struct ConnectionRecord: Sendable {
         object["writeMode"] = writeMode.map(JSONValue.string)
         object["mergeKeys"] = mergeKeys.map { .array($0.map(JSONValue.string)) }
         object["lastScheduledAt"] = lastScheduledAt.map(JSONValue.string)
+        object["jobId"] = jobID.map(JSONValue.string)
         return .object(object)
     }
 
@@ -156,6 +159,7 @@ public struct ConnectionRecord: Sendable {
                   columnTransformations: json["columnTransformations"] ?? .array([]),
                   archiveStaging: json["archiveStaging"]?.boolValue ?? true, addIngestionMetadata: json["addIngestionMetadata"]?.boolValue ?? true)
         lastScheduledAt = json["lastScheduledAt"]?.stringValue
+        jobID = json["jobId"]?.stringValue
     }
 
     public init(id: String, tenant: String, sourceID: String, name: String, destinationType: String, syncSchedule: String?,

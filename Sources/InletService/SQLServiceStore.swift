@@ -49,6 +49,13 @@ public final class SQLServiceStore: ServiceStore {
                                              body TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (tenant, key, operation))
             """,
         ],
+        [
+            """
+            CREATE TABLE jobs (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, name TEXT NOT NULL,
+                               created_at TEXT NOT NULL, body TEXT NOT NULL)
+            """,
+            "CREATE INDEX jobs_tenant ON jobs (tenant, created_at)",
+        ],
     ]
 
     private func migrate() throws(ServiceError) {
@@ -178,6 +185,38 @@ public final class SQLServiceStore: ServiceStore {
     public func syncs(in statuses: [SyncRecord.Status]) throws(ServiceError) -> [SyncRecord] {
         try records("SELECT body FROM syncs WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))",
                     statuses.map { .text($0.rawValue) }, SyncRecord.init(json:))
+    }
+
+    // MARK: - Jobs
+
+    public func save(_ job: JobRecord) throws(ServiceError) {
+        try database.execute("""
+            INSERT INTO jobs (id, tenant, type, status, name, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, name = excluded.name, body = excluded.body
+            """, [.text(job.id), .text(job.tenant), .text(job.type.rawValue), .text(job.status.rawValue), .text(job.name),
+                  .text(job.createdAt), Self.body(job.json)])
+    }
+
+    public func job(tenant: String, id: String) throws(ServiceError) -> JobRecord? {
+        try one("jobs", tenant: tenant, id: id, JobRecord.init(json:))
+    }
+
+    public func job(id: String) throws(ServiceError) -> JobRecord? {
+        try records("SELECT body FROM jobs WHERE id = ?", [.text(id)], JobRecord.init(json:)).first
+    }
+
+    public func jobs(tenant: String, query: JobQuery) throws(ServiceError) -> (jobs: [JobRecord], total: Int) {
+        var filter = "tenant = ?"
+        var arguments: [SQLArgument] = [.text(tenant)]
+        for (column, value) in [("type", query.type?.rawValue), ("status", query.status?.rawValue), ("name", query.name)] {
+            guard let value else { continue }
+            filter += " AND \(column) = ?"
+            arguments.append(.text(value))
+        }
+        let total = try database.rows("SELECT COUNT(*) FROM jobs WHERE \(filter)", arguments).first?.integer(0) ?? 0
+        let jobs = try records("SELECT body FROM jobs WHERE \(filter) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                               arguments + [.integer(Int64(query.size)), .integer(Int64(query.page * query.size))], JobRecord.init(json:))
+        return (jobs, Int(total))
     }
 
     // MARK: - Idempotency keys

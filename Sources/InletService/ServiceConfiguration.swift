@@ -16,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
     /// The key store that seals secrets; default `<data-dir>/keys.json`. Instances sharing a store
     /// share this file too.
     public var keyStorePath: String?
+    /// The service's URL as clients reach it (its jobs' `flow_url` start with it); nil: paths only.
+    public var publicURL: String?
 
     public init(dataDirectory: String, keyStorePath: String? = nil, warehouse: String? = nil, catalogSpec: String? = nil, catalogSettings: [String: String] = [:],
                 s3Settings: [String: String] = [:], maximumConcurrentSyncs: Int = 2, checkTimeout: Duration = .seconds(60),

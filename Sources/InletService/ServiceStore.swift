@@ -19,6 +19,12 @@ public protocol ServiceStore: Sendable {
     /// Syncs of every tenant in these statuses (those a service that stopped left unfinished).
     func syncs(in statuses: [SyncRecord.Status]) throws(ServiceError) -> [SyncRecord]
 
+    func save(_ job: JobRecord) throws(ServiceError)
+    func job(tenant: String, id: String) throws(ServiceError) -> JobRecord?
+    func jobs(tenant: String, query: JobQuery) throws(ServiceError) -> (jobs: [JobRecord], total: Int)
+    /// The job of every tenant with this id (a job-scoped token names its job, and the token's tenant is checked after).
+    func job(id: String) throws(ServiceError) -> JobRecord?
+
     /// The answer first given to a request with this idempotency key (within `maximumAge` seconds).
     func rememberedAnswer(tenant: String, key: String, operation: String, maximumAge: Double) throws(ServiceError) -> RememberedAnswer?
     /// Keeps an answer for its idempotency key; an answer already kept for the key wins.

@@ -8,6 +8,8 @@ struct APIError: Error {
     var status: HTTPResponse.Status
     var message: String
     var headers: HTTPFields = [:]
+    /// Members added to (or replacing those of) the standard body.
+    var extra: JSONObject = [:]
 
     static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, message: message) }
 
@@ -33,11 +35,12 @@ struct APIError: Error {
     }
 
     func response(path: String) -> Response {
-        let body: JSONValue = [
+        var body: JSONObject = [
             "timestamp": .string(APIExchange.timestamp()), "status": .int(Int64(status.code)),
             "error": .string(status.reasonPhrase), "message": .string(message), "path": .string(path),
         ]
-        var response = APIExchange.json(body, status: status)
+        for (key, value) in extra { body[key] = value }
+        var response = APIExchange.json(.object(body), status: status)
         for field in headers { response.headers.append(field) }
         return response
     }

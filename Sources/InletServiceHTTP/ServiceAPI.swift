@@ -118,6 +118,7 @@ public struct ServiceAPI: Sendable {
             let (syncs, total) = try service.syncs(tenant: tenant, query: query)
             return APIExchange.json(APIViews.page(syncs.map(APIViews.sync), total: total, query: query))
         })
+        jobRoutes(into: router)
     }
 
     private func view(_ connection: ConnectionRecord, tenant: String) throws -> JSONValue {
@@ -126,7 +127,7 @@ public struct ServiceAPI: Sendable {
 
     // MARK: - Requests
 
-    private static func id(_ context: BasicRequestContext) throws(APIError) -> String {
+    static func id(_ context: BasicRequestContext) throws(APIError) -> String {
         guard let id = context.parameters.get("id"), !id.isEmpty else { throw APIError.badRequest("the path names no id") }
         return id
     }
@@ -200,15 +201,16 @@ public struct ServiceAPI: Sendable {
     /// into the API's error answer, and logs the request.
     /// `idempotent`: a request with an `Idempotency-Key` header acts once per key and tenant; the
     /// same key within a day gets the first successful answer again.
-    private func handler(_ route: String, access: Access?, idempotent: Bool = false,
-                         _ body: @escaping Body) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    /// `tenantFromToken`: without an X-Tenant-Id header, a token naming one tenant acts for it.
+    func handler(_ route: String, access: Access?, idempotent: Bool = false, tenantFromToken: Bool = false,
+                 _ body: @escaping Body) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
         { [self] request, context in
             let started = ContinuousClock.now
             var request = request
             var tenant: String?
             let response: Response
             do {
-                tenant = try await authorize(request, access: access)
+                tenant = try await authorize(request, access: access, tenantFromToken: tenantFromToken)
                 if idempotent, let key = request.headers[Self.idempotencyHeader] {
                     guard !key.isEmpty, key.count <= 255 else { throw APIError.badRequest("Idempotency-Key: 1 to 255 characters") }
                     let operation = request.method.rawValue + " " + request.uri.path
@@ -225,6 +227,7 @@ public struct ServiceAPI: Sendable {
                 }
             } catch let error as APIError {
                 response = error.response(path: request.uri.path)
+
             } catch let error as ServiceError {
                 if error.kind == .internal { requestLog(Self.logLine(["event": "error", "route": .string(route), "message": .string(error.message)])) }
                 response = APIError(error).response(path: request.uri.path)
@@ -253,7 +256,7 @@ public struct ServiceAPI: Sendable {
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
     /// The tenant the request acts for, once its token, tenant and permission are checked.
-    private func authorize(_ request: Request, access: Access?) async throws(APIError) -> String? {
+    private func authorize(_ request: Request, access: Access?, tenantFromToken: Bool) async throws(APIError) -> String? {
         guard let header = request.headers[.authorization] else { throw APIError.unauthorized("a bearer token is required") }
         guard header.lowercased().hasPrefix("bearer "), header.count > 7 else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'")
@@ -263,8 +266,14 @@ public struct ServiceAPI: Sendable {
             throw APIError.unauthorized(error.description)
         }
         guard let access else { return nil }
-        guard let tenant = request.headers[Self.tenantHeader], !tenant.isEmpty else {
-            throw APIError.badRequest("the X-Tenant-Id header is required")
+        let named = request.headers[Self.tenantHeader]
+        let tenant: String
+        if let named, !named.isEmpty {
+            tenant = named
+        } else if tenantFromToken, named == nil, identity.tenants.count == 1 {
+            tenant = identity.tenants[0]
+        } else {
+            throw APIError.badRequest("the X-Tenant-Id header is required" + (tenantFromToken ? " (the token names \(identity.tenants.count) tenants)" : ""))
         }
         guard identity.tenants.contains(tenant) else { throw APIError.forbidden("the token does not grant access to tenant \(tenant)") }
         guard tenant.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }), tenant.count <= 64 else {

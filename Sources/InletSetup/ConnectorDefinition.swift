@@ -20,6 +20,7 @@ struct ConnectorDefinition {
     var library: String?
     var install: String?
     var folder: String
+    var version: String?
 
     static func load(path: String) throws(SetupError) -> ConnectorDefinition {
         let text: String
@@ -33,7 +34,7 @@ struct ConnectorDefinition {
         if kind == "native" {
             guard let library = members["library"] as? String else { throw SetupError("connector definition \(path): 'library' is required") }
             return ConnectorDefinition(name: name, kind: kind, command: [], library: library.hasPrefix("/") ? library : folder + "/" + library,
-                                       install: members["install"] as? String, folder: folder)
+                                       install: members["install"] as? String, folder: folder, version: members["version"].map { "\($0)" })
         }
         guard let command = members["command"] as? [Any], !command.isEmpty else {
             throw SetupError("connector definition \(path): 'command' must be a non-empty list")
@@ -43,7 +44,8 @@ struct ConnectorDefinition {
             // A relative path to an existing file is taken from the definition's folder.
             return !text.hasPrefix("/") && FileManager.default.fileExists(atPath: folder + "/" + text) ? folder + "/" + text : text
         }
-        return ConnectorDefinition(name: name, kind: kind, command: resolved, library: nil, install: members["install"] as? String, folder: folder)
+        return ConnectorDefinition(name: name, kind: kind, command: resolved, library: nil, install: members["install"] as? String, folder: folder,
+                                   version: members["version"].map { "\($0)" })
     }
 
     func connector() throws(SetupError) -> any Connector {
@@ -56,12 +58,15 @@ struct ConnectorDefinition {
         }
     }
 
+    /// Whether what the definition runs is there (else its `install` recipe runs first).
+    var isInstalled: Bool {
+        let target = library ?? command.first ?? ""
+        return target.hasPrefix("/") ? FileManager.default.fileExists(atPath: target) : Self.isOnPath(target)
+    }
+
     /// Runs the `install` recipe when what the definition runs is not there yet.
     private func installIfNeeded() throws(SetupError) {
-        guard let install else { return }
-        let target = library ?? command.first ?? ""
-        let present = target.hasPrefix("/") ? FileManager.default.fileExists(atPath: target) : Self.isOnPath(target)
-        guard !present else { return }
+        guard let install, !isInstalled else { return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", install]

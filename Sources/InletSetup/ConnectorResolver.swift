@@ -60,31 +60,70 @@ public struct DefaultConnectorResolver: ConnectorResolver {
         }
     }
 
-    /// A connector this build can run without fetching anything: a manifest of `manifests/`, or a
-    /// definition of `connectors/`.
+    /// A connector this service can run: a manifest of `manifests/`, a definition of `connectors/`,
+    /// or a PyPI package already installed in the connector cache.
     public struct Available: Sendable, Equatable {
         public var name: String
-        /// `manifest`, `process` or `native`.
+        /// `manifest`, `process`, `native` or `package`.
         public var kind: String
+        /// The manifest's or definition's `version`, or the package's.
+        public var version: String?
+        /// Whether it runs without installing anything first (a `connectors/` definition with an
+        /// `install` recipe whose program is missing is not installed yet).
+        public var installed: Bool
+
+        public init(name: String, kind: String, version: String? = nil, installed: Bool = true) {
+            self.name = name
+            self.kind = kind
+            self.version = version
+            self.installed = installed
+        }
     }
 
     /// The connectors of `manifests/` and `connectors/` under the search roots, by name (the first
-    /// root that has a name wins, as when resolving it).
-    public static func availableConnectors() -> [Available] {
+    /// root that has a name wins, as when resolving it), and the installed PyPI packages.
+    public static func availableConnectors(installer: PyPIConnectorInstaller = PyPIConnectorInstaller()) -> [Available] {
         var found: [String: Available] = [:]
+        for package in installedPackages(in: installer.cacheDirectory) { found[package.name] = package }
         for root in searchRoots().reversed() {
             let manifests = (try? FileManager.default.contentsOfDirectory(atPath: root + "/manifests")) ?? []
             for name in manifests where FileManager.default.fileExists(atPath: "\(root)/manifests/\(name)/manifest.yaml") {
-                found[name] = Available(name: name, kind: "manifest")
+                found[name] = Available(name: name, kind: "manifest", version: manifestVersion(at: "\(root)/manifests/\(name)/manifest.yaml"))
             }
             let definitions = (try? FileManager.default.contentsOfDirectory(atPath: root + "/connectors")) ?? []
             for file in definitions where file.hasSuffix(".yaml") {
                 let name = String(file.dropLast(".yaml".count))
                 guard found[name]?.kind != "manifest", let definition = try? ConnectorDefinition.load(path: "\(root)/connectors/\(file)") else { continue }
-                found[name] = Available(name: name, kind: definition.kind)
+                found[name] = Available(name: name, kind: definition.kind, version: definition.version, installed: definition.isInstalled)
             }
         }
         return found.values.sorted { $0.name < $1.name }
+    }
+
+    /// A manifest's top-level `version:` (read from its text: loading the manifest costs more).
+    static func manifestVersion(at path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("version:") {
+            let value = line.dropFirst("version:".count).trimmingCharacters(in: .whitespaces)
+            return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        }
+        return nil
+    }
+
+    /// Packages installed in the connector cache (`airbyte-NAME-VERSION`), newest version per name.
+    static func installedPackages(in cache: String) -> [Available] {
+        var newest: [String: Available] = [:]
+        for folder in ["manifests", "venvs"] {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: cache + "/" + folder)) ?? [] where entry.hasPrefix("airbyte-") {
+                guard let dash = entry.lastIndex(of: "-"), entry[entry.index(after: dash)...].first?.isNumber == true else { continue }
+                let name = String(entry[entry.index(entry.startIndex, offsetBy: "airbyte-".count)..<dash])
+                let version = String(entry[entry.index(after: dash)...])
+                if folder == "venvs", !FileManager.default.fileExists(atPath: "\(cache)/venvs/\(entry)/.inlet-installed") { continue }
+                if let known = newest[name]?.version, known.compare(version, options: .numeric) != .orderedAscending { continue }
+                newest[name] = Available(name: name, kind: "package", version: version)
+            }
+        }
+        return Array(newest.values)
     }
 
     /// Where `manifests/` and `connectors/` are looked for.

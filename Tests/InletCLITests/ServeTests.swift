@@ -11,7 +11,7 @@ struct ServeTests {
     static let manage = ServiceProcess.token()
     static let secretValue = "sk-live-do-not-leak-4242"
 
-    private static func sourceBody(_ api: SyncExecutableTests.DemoAPI, type: String = "demo-secret") -> JSONValue {
+    static func sourceBody(_ api: SyncExecutableTests.DemoAPI, type: String = "demo-secret") -> JSONValue {
         ["name": "demo", "description": "the demo API", "connectorType": .string(type),
          "connectionConfig": ["api_url": .string("http://127.0.0.1:\(api.port)"), "api_key": .string(secretValue)]]
     }
@@ -349,19 +349,19 @@ struct ServeTests {
     }
 
     /// pyiceberg and DuckDB on the tenant's table: its rows, distinct ids and whether they agree.
-    private static func table(_ service: ServiceProcess, tenant: String = "acme") async throws -> (rows: Int, ids: Int, verified: Bool, otherTenantsTables: Int) {
+    static func table(_ service: ServiceProcess, tenant: String = "acme", namespace: String = "raw") async throws -> (rows: Int, ids: Int, verified: Bool, otherTenantsTables: Int) {
         let catalog = service.dataDir + "/catalog.db"
         let warehouse = service.dataDir + "/warehouse/" + tenant
         let counts = try await ReferencePython.run(["-c", """
             from pyiceberg.catalog.sql import SqlCatalog
-            t = SqlCatalog("\(tenant)", uri="sqlite:///\(catalog)", warehouse="file://\(warehouse)").load_table("raw.items")
+            t = SqlCatalog("\(tenant)", uri="sqlite:///\(catalog)", warehouse="file://\(warehouse)").load_table("\(namespace).items")
             ids = t.scan(selected_fields=("id",)).to_arrow().column("id").to_pylist()
             other = SqlCatalog("globex", uri="sqlite:///\(catalog)", warehouse="file://\(service.dataDir)/warehouse/globex")
             print(len(ids), len(set(ids)), sum(len(other.list_tables(n)) for n in other.list_namespaces()))
             """]).split(separator: "\n").last?.split(separator: " ").compactMap { Int($0) } ?? []
         let verifier = SyncExecutableTests.repository.deletingLastPathComponent().appendingPathComponent("shared/iceberg/iceberg_verify.py").path
         let report = try await ReferencePython.run([verifier, "--catalog", catalog, "--catalog-name", tenant, "--warehouse", warehouse,
-                                                    "--namespace", "raw", "--table", "items", "--strict"])
+                                                    "--namespace", namespace, "--table", "items", "--strict"])
         return (counts.first ?? -1, counts.dropFirst().first ?? -1, report.hasSuffix("OK\n"), counts.last ?? -1)
     }
 
