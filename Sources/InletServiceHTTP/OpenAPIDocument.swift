@@ -11,6 +11,11 @@ enum OpenAPIDocument {
             create["properties"] = .object(properties)
             schemas["SourceCreate"] = .object(create)
         }
+        if case .object(var ingest)? = schemas["IngestRequest"], case .object(var properties)? = ingest["properties"] {
+            properties["source_name"] = ["type": "string", "enum": .array(connectorTypes.map(JSONValue.string))]
+            ingest["properties"] = .object(properties)
+            schemas["IngestRequest"] = .object(ingest)
+        }
         var components = self.components
         components["schemas"] = .object(schemas)
         return [
@@ -21,7 +26,7 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": "/"]],
             "security": [["bearerAuth": []]],
-            "paths": paths,
+            "paths": .object(joined(paths.objectValue ?? [:], jobPaths)),
             "components": .object(components),
         ]
     }
@@ -114,10 +119,11 @@ enum OpenAPIDocument {
         ]
     }
 
-    private static func operation(_ id: String, summary: String, tenant: Bool = true, secured: Bool = true, idempotent: Bool = false,
-                                  request: String? = nil, extraParameters: [JSONValue] = [], responses: JSONObject,
+    /// `tenantFromToken`: the X-Tenant-Id header may be left out when the token names one tenant.
+    static func operation(_ id: String, summary: String, tenant: Bool = true, tenantFromToken: Bool = false, secured: Bool = true,
+                                  idempotent: Bool = false, request: String? = nil, extraParameters: [JSONValue] = [], responses: JSONObject,
                                   errors: [String]) -> JSONValue {
-        var parameters: [JSONValue] = tenant ? [["$ref": "#/components/parameters/TenantId"]] : []
+        var parameters: [JSONValue] = tenant ? [["$ref": .string(tenantFromToken ? "#/components/parameters/TenantIdOrToken" : "#/components/parameters/TenantId")]] : []
         if idempotent { parameters.append(["$ref": "#/components/parameters/IdempotencyKey"]) }
         parameters += extraParameters
         var allResponses = responses
@@ -133,7 +139,7 @@ enum OpenAPIDocument {
     }
 
     /// A JSON answer of `schema`; `links` name operations whose `id` is this answer's `id`.
-    private static func body(_ schema: String, links: [String] = []) -> JSONValue {
+    static func body(_ schema: String, links: [String] = []) -> JSONValue {
         var response: JSONObject = ["description": .string(schema),
                                     "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]]]
         if !links.isEmpty {
@@ -144,7 +150,7 @@ enum OpenAPIDocument {
         return .object(response)
     }
 
-    private static func list(_ schema: String) -> JSONValue {
+    static func list(_ schema: String) -> JSONValue {
         ["description": .string("A list of \(schema)"),
          "content": ["application/json": ["schema": ["type": "array", "items": ["$ref": .string("#/components/schemas/\(schema)")]]]]]
     }
@@ -173,26 +179,33 @@ enum OpenAPIDocument {
             "parameters": [
                 "TenantId": ["name": "X-Tenant-Id", "in": "header", "required": true, "description": "One of the token's tenants",
                              "schema": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"]],
+                "TenantIdOrToken": ["name": "X-Tenant-Id", "in": "header", "required": false,
+                                    "description": "One of the token's tenants; may be left out when the token names only one",
+                                    "schema": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"]],
+                "JobId": ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]],
                 "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
                                    "description": "The same key within 24 h returns the first successful answer instead of acting again",
                                    "schema": ["type": "string", "minLength": 1, "maxLength": 255]],
                 "Id": ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]],
             ],
-            "responses": .object(responses),
+            "responses": .object(joined(responses, ["IngestError400": [
+                "description": "The request is malformed or a field is invalid; `error` names the field",
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/IngestError"]]],
+            ]])),
             "schemas": .object(schemas),
         ]
     }
 
-    private static func object(_ properties: JSONObject, required: [String], additional: Bool = false) -> JSONValue {
+    static func object(_ properties: JSONObject, required: [String], additional: Bool = false) -> JSONValue {
         ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string)),
          "additionalProperties": .bool(additional)]
     }
 
-    private static let string: JSONValue = ["type": "string"]
-    private static let nullableString: JSONValue = ["type": ["string", "null"]]
-    private static let timestamp: JSONValue = ["type": "string", "format": "date-time"]
-    private static let nullableTimestamp: JSONValue = ["type": ["string", "null"], "format": "date-time"]
-    private static let nullableStrings: JSONValue = ["type": ["array", "null"], "items": ["type": "string"]]
+    static let string: JSONValue = ["type": "string"]
+    static let nullableString: JSONValue = ["type": ["string", "null"]]
+    static let timestamp: JSONValue = ["type": "string", "format": "date-time"]
+    static let nullableTimestamp: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+    static let nullableStrings: JSONValue = ["type": ["array", "null"], "items": ["type": "string"]]
 
     private static var connectionFields: JSONObject {
         [
@@ -207,6 +220,13 @@ enum OpenAPIDocument {
             "columnTransformations": ["type": "array", "items": ["type": "object"]],
             "archiveStaging": ["type": "boolean", "default": true], "addIngestionMetadata": ["type": "boolean", "default": true],
         ]
+    }
+
+    /// `first`'s members, then `second`'s that `first` does not have.
+    static func joined(_ first: JSONObject, _ second: JSONObject) -> JSONObject {
+        var result = first
+        for (key, value) in second where result[key] == nil { result[key] = value }
+        return result
     }
 
     private static var schemas: JSONObject {
@@ -241,7 +261,7 @@ enum OpenAPIDocument {
         ], required: ["id", "connectionId", "connectionName", "status", "recordsSynced", "bytesSynced", "startedAt", "completedAt", "durationMs", "streams"])
         let column = object(["name": string, "type": ["type": "string", "enum": ["INTEGER", "DECIMAL", "DOUBLE", "STRING", "BOOLEAN", "DATE", "TIMESTAMP", "TIME", "ARRAY", "OBJECT"]],
                              "nullable": ["type": "boolean"], "sampleValues": ["type": "array"]], required: ["name", "type", "nullable", "sampleValues"])
-        return [
+        let base: JSONObject = [
             "Error": object(["timestamp": timestamp, "status": ["type": "integer"], "error": string, "message": string, "path": string],
                             required: ["timestamp", "status", "error", "message", "path"]),
             "Health": object(["status": string], required: ["status"]),
@@ -267,5 +287,6 @@ enum OpenAPIDocument {
                                required: ["content", "totalElements", "totalPages", "number", "size"]),
             "SyncLog": object(["syncId": string, "lines": ["type": "array", "items": string]], required: ["syncId", "lines"]),
         ]
+        return joined(base, jobSchemas(sync: sync))
     }
 }
