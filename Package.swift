@@ -92,7 +92,7 @@ let package = Package(
             name: "InletCLI",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
-                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup", "InletService", "InletServiceHTTP",
+                "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup", "InletService", "InletServiceHTTP", "InletHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures

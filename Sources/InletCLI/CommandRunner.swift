@@ -17,6 +17,9 @@ public enum CommandRunner {
             if let serve = command as? ServeCommand {
                 return await serve.execute(in: environment)
             }
+            if let client = command as? any ServiceClientCommand {
+                return await client.execute(in: environment)
+            }
             if let decrypt = command as? DecryptCommand {
                 return decrypt.execute(in: environment)
             }

@@ -220,4 +220,47 @@ struct JobsTests {
         #expect(try await service.call("GET", "/api/v1/connections/\(ran["connection_id"]?.stringValue ?? "")", token: Self.manage).json["syncSchedule"] == .null)
         await service.stop()
     }
+
+    /// `inlet jobs` against the service: a table or JSON, and the service's message with a non-zero
+    /// exit on errors.
+    @Test func inletJobsListsShowsTriggersAndDeletes() async throws {
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 40, delay: 0)
+        defer { api.stop() }
+        let service = try await ServiceProcess.start()
+        let created = try await service.call("POST", "/api/airbyte/ingest", token: Self.manage,
+                                             body: Self.ingestBody(api, name: "weekly items", schedule: "@weekly"))
+        let id = try #require(created.json["job_id"]?.stringValue)
+        let environment = ["INLET_TOKEN": Self.manage, "INLET_SERVICE_URL": service.baseURL]
+        let list = try await ExecutableTests.run(["jobs", "list"], environment: environment)
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("NEXT RUN") == true, "\(list.stdout)")
+        #expect(lines.contains { $0.hasPrefix(id) && $0.contains("weekly items") && $0.contains("SCHEDULED") && $0.contains("@weekly") }, "\(list.stdout)")
+        #expect(lines.last == "1 of 1 job", "\(list.stdout)")
+        let json = try await ExecutableTests.run(["jobs", "list", "--json", "--status", "scheduled"], environment: environment)
+        #expect(try JSONParser.parse(Array(json.stdout.utf8))["content"]?[0]?["id"] == .string(id), "\(json.stdout)")
+
+        let triggered = try await ExecutableTests.run(["jobs", "trigger", id], environment: environment)
+        #expect(triggered.status == 0 && triggered.stdout.hasPrefix("job \(id): run "), "\(triggered.stdout) \(triggered.stderr)")
+        let run = try #require(triggered.stdout.split(separator: " ").dropFirst(3).first.map(String.init))
+        #expect(try await ServeTests.finished(service, run)["status"] == "SUCCEEDED")
+        let shown = try await ExecutableTests.run(["jobs", "get", id], environment: environment)
+        #expect(shown.status == 0 && shown.stdout.contains("last run status   SUCCEEDED") && shown.stdout.contains("last run records  40")
+                && shown.stdout.contains("flow url          \(service.baseURL)/api/jobs/\(id)"), "\(shown.stdout)")
+
+        let missing = try await ExecutableTests.run(["jobs", "get", "no-such-job"], environment: environment)
+        #expect(missing.status == 1 && missing.stderr.contains("HTTP 404") && missing.stderr.contains("job no-such-job not found"), "\(missing.stderr)")
+        let badToken = try await ExecutableTests.run(["jobs", "list"], environment: ["INLET_TOKEN": "not.a.jwt", "INLET_SERVICE_URL": service.baseURL])
+        #expect(badToken.status == 1 && badToken.stderr.contains("HTTP 401") && !badToken.stderr.contains("not.a.jwt"), "\(badToken.stderr)")
+        let noToken = try await ExecutableTests.run(["jobs", "list", "--service-url", service.baseURL], environment: ["INLET_TOKEN": ""])
+        #expect(noToken.status == 1 && noToken.stderr.contains("INLET_TOKEN"), "\(noToken.stderr)")
+        let down = try await ExecutableTests.run(["jobs", "list", "--service-url", "http://127.0.0.1:1"], environment: ["INLET_TOKEN": Self.manage])
+        #expect(down.status == 1 && down.stderr.contains("cannot be reached"), "\(down.stderr)")
+
+        let deleted = try await ExecutableTests.run(["jobs", "delete", id], environment: environment)
+        #expect(deleted.status == 0 && deleted.stdout == "job \(id) deleted\n", "\(deleted.stdout) \(deleted.stderr)")
+        let after = try await ExecutableTests.run(["jobs", "trigger", id], environment: environment)
+        #expect(after.status == 1 && after.stderr.contains("HTTP 409") && after.stderr.contains("deleted"), "\(after.stderr)")
+        await service.stop()
+    }
 }
