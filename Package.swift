@@ -157,7 +157,7 @@ let package = Package(
             name: "InletService",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletPipeline", "InletIcebergDestination", "InletSetup", "InletPostgres",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "InletHTTP", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: upcomingFeatures
@@ -269,6 +269,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            exclude: ["Peers"],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -291,6 +291,29 @@ extension IngestionService {
         try updateJob(tenant: tenant, id: id) { job in job.status = .deleted }
     }
 
+    // MARK: - Governance
+
+    /// Sends the job's domain, tags, owner and run details for the tables a run landed to DataHub
+    /// (or its file). A failure is logged in the run's log and never fails the run; the next run
+    /// sends everything again.
+    func emitGovernance(of sync: SyncRecord) async {
+        guard sync.status == .succeeded || (sync.recordsSynced ?? 0) > 0,
+              let connection = try? store.connection(tenant: sync.tenant, id: sync.connectionID), let jobID = connection.jobID,
+              let job = try? store.job(tenant: sync.tenant, id: jobID) else { return }
+        let tables = sync.streams.map(\.name)
+        let landing = DataHubEmitter.Landing(namespace: connection.targetSchema, tables: tables, governance: job.governance, customProperties: [
+            "job_id": job.id, "job_name": job.name, "source": job.source ?? "", "mode": connection.writeMode ?? "",
+            "last_run": sync.completedAt ?? sync.startedAt, "last_run_id": sync.id, "last_run_status": sync.status.rawValue,
+        ])
+        let target = dataHub.settings.url ?? dataHub.settings.filePath
+        do {
+            try await dataHub.emit(landing)
+            try? store.appendLog(syncID: sync.id, lines: ["datahub: metadata of \(tables.count) table\(tables.count == 1 ? "" : "s") sent to \(target)"])
+        } catch {
+            try? store.appendLog(syncID: sync.id, lines: ["datahub: sending the tables' metadata to \(target) failed (the next run sends it again): \(error)"])
+        }
+    }
+
     // MARK: - Job status
 
     /// What a job's status is between runs: SCHEDULED while it has a schedule, else how its last run ended.

@@ -22,6 +22,8 @@ public final class IngestionService: Sendable {
     let orchestrator: (any JobOrchestrator)?
     /// Jobs change one at a time (a run ending, a client's change).
     let jobUpdates = Mutex(())
+    /// Where jobs' tables get their governance metadata.
+    let dataHub: DataHubEmitter
 
     /// `syncFinished` is told about each sync that ended, however it ended.
     public init(store: any ServiceStore, configuration: ServiceConfiguration, resolver: any ConnectorResolver = DefaultConnectorResolver(),
@@ -39,6 +41,8 @@ public final class IngestionService: Sendable {
             throw ServiceError(.internal, "opening the key store in \(configuration.dataDirectory): \(error)")
         }
         runner = SyncRunner(capacity: configuration.maximumConcurrentSyncs)
+        dataHub = DataHubEmitter(settings: configuration.dataHub
+                                 ?? DataHubSettings(url: nil, token: nil, filePath: configuration.dataDirectory + "/datahub/mcps.json"))
         idempotent = IdempotentRequests(store: store)
     }
 
@@ -422,6 +426,7 @@ public final class IngestionService: Sendable {
     public func shutdown() async {
         await runner.cancelAll()
         await runner.drain()
+        await dataHub.shutdown()
     }
 
     // MARK: - Helpers

@@ -16,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
     /// The key store that seals secrets; default `<data-dir>/keys.json`. Instances sharing a store
     /// share this file too.
     public var keyStorePath: String?
+    /// Where jobs' governance goes; nil: DataHub's file format in `<data-dir>/datahub/mcps.json`.
+    public var dataHub: DataHubSettings?
     /// The service's URL as clients reach it (its jobs' `flow_url` start with it); nil: paths only.
     public var publicURL: String?
 

@@ -46,6 +46,7 @@ struct SyncExecution: Sendable {
         record.durationMs = Int64(Date().timeIntervalSince(started) * 1000)
         save(record)
         service.jobRunEnded(connectionID: sync.connectionID, tenant: sync.tenant, sync: record)
+        await service.emitGovernance(of: record)
         service.syncFinished(record)
         if var connection = try? store.connection(tenant: sync.tenant, id: sync.connectionID) {
             connection.lastSyncAt = record.completedAt

@@ -51,6 +51,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("commit-records"), help: "A sync commits once this many records are buffered.")
     var commitRecords = 100_000
 
+    @Option(name: .customLong("datahub-url"), help: "DataHub's GMS (e.g. http://datahub-gms:8080): jobs' tables get their domain, tags and owner there; without it they go to <data-dir>/datahub/mcps.json in DataHub's file format. The token comes from $DATAHUB_GMS_TOKEN.")
+    var dataHubURL: String?
+
+    @Option(name: .customLong("public-url"), help: "The service's URL as clients and Airflow's workers reach it (default: the address it listens on).")
+    var publicURL: String?
+
     func execute(in environment: CommandEnvironment) async -> Int32 {
         do {
             try await serve(environment: environment)
@@ -78,8 +84,16 @@ struct ServeCommand: ParsableCommand {
         guard storeSpec.hasPrefix("sql:sqlite:") || storeSpec.hasPrefix("sql:postgres://") || storeSpec.hasPrefix("sql:postgresql://") else {
             throw CLIError("--store \(WarehouseSetup.redacted(storeSpec)): expected sql:sqlite:PATH or sql:postgres://user@host:port/db")
         }
-        let configuration = ServiceConfiguration(dataDirectory: dataDir, keyStorePath: keyStore, warehouse: warehouse, catalogSpec: catalog,
+        var configuration = ServiceConfiguration(dataDirectory: dataDir, keyStorePath: keyStore, warehouse: warehouse, catalogSpec: catalog,
                                                  maximumConcurrentSyncs: maxConcurrentSyncs, commitRecords: commitRecords)
+        if let dataHubURL {
+            guard dataHubURL.hasPrefix("http://") || dataHubURL.hasPrefix("https://") else {
+                throw CLIError("--datahub-url \(dataHubURL): expected an http(s) URL")
+            }
+            configuration.dataHub = DataHubSettings(url: dataHubURL, token: ProcessInfo.processInfo.environment["DATAHUB_GMS_TOKEN"],
+                                                    filePath: dataDir + "/datahub/mcps.json")
+        }
+        configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let metrics = ServiceMetrics()
         let service = try IngestionService(store: try SQLServiceStore(spec: storeSpec), configuration: configuration,
                                            resolver: environment.resolver, syncFinished: metrics.syncFinished)
