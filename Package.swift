@@ -94,6 +94,7 @@ let package = Package(
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
                 "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup", "InletService", "InletServiceHTTP", "InletHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcomingFeatures
         ),

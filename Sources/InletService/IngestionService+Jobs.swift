@@ -185,6 +185,9 @@ extension IngestionService {
         if let conf = properties["conf"], conf.objectValue == nil, !conf.isNull {
             throw ServiceError(.invalid, "properties_json.conf: must be an object")
         }
+        guard try await orchestrator.hasDAG(dagID) else {
+            throw ServiceError(.invalid, "properties_json.dag_id: Airflow has no DAG '\(dagID)'")
+        }
         if let existing = try store.jobs(tenant: tenant, query: JobQuery(name: draft.name, size: 100)).jobs.first(where: { $0.status != .deleted }) {
             throw ServiceError(.conflict, "job \(existing.id) is already named '\(draft.name)'; delete it or choose another name")
         }

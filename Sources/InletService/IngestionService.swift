@@ -15,6 +15,8 @@ public final class IngestionService: Sendable {
     let resolver: any ConnectorResolver
     let keyStore: KeyStore
     private let runner: SyncRunner
+    /// Runs being handed to the orchestrator (waiting for it to parse a DAG file, or to come back).
+    let handOffs = SyncRunner(capacity: 64)
     private let idempotent: IdempotentRequests
     /// Told about each sync that ended (metrics).
     let syncFinished: @Sendable (SyncRecord) -> Void
@@ -327,25 +329,35 @@ public final class IngestionService: Sendable {
         let sync = SyncRecord(id: Self.newID(), tenant: tenant, connectionID: connection.id, connectionName: connection.name,
                               status: startsNow ? .running : .pending, recordsSynced: nil, bytesSynced: nil, startedAt: Timestamp.now(),
                               completedAt: nil, durationMs: nil, streams: [], failureReason: nil)
-        try store.save(sync)
-        jobRunStarted(connection, sync: sync)
         if let job = try connection.jobID.flatMap({ id throws(ServiceError) in try store.job(tenant: tenant, id: id) }), job.runner == .airflow,
            let orchestrator, let dagID = job.dagID {
-            // The job's DAG runs it: its task reports back as the run goes.
+            // The job's DAG runs it: its task reports back as the run goes. Handing it over waits
+            // for Airflow to parse a new DAG file, so it goes on after this answer.
             var pending = sync
             pending.status = .pending
             try store.save(pending)
-            do { try await orchestrator.trigger(dagID: dagID, runID: sync.id, conf: [:]) } catch {
-                pending.status = .failed
-                pending.completedAt = Timestamp.now()
-                pending.failureReason = FailureReason(type: "system_error", origin: .service, message: "Airflow did not start the run: \(error.message)")
-                try store.save(pending)
-                jobRunEnded(connectionID: connectionID, tenant: tenant, sync: pending)
-                throw error
+            jobRunStarted(connection, sync: pending)
+            try store.appendLog(syncID: sync.id, lines: ["service: handing the run to Airflow DAG \(dagID) as DAG run \(sync.id)"])
+            await handOffs.submit(sync.id) { [self, pending] in
+                do throws(ServiceError) {
+                    try await orchestrator.trigger(dagID: dagID, runID: pending.id, conf: [:])
+                    try? store.appendLog(syncID: pending.id, lines: ["service: Airflow has DAG run \(pending.id)"])
+                } catch {
+                    // Cancelled: the cancel records the run's end.
+                    guard !Task.isCancelled, var failed = try? store.sync(tenant: tenant, id: pending.id), !failed.status.isFinished else { return }
+                    failed.status = .failed
+                    failed.completedAt = Timestamp.now()
+                    failed.failureReason = FailureReason(type: "system_error", origin: .service, message: "Airflow did not start the run: \(error.message)")
+                    try? store.save(failed)
+                    try? store.appendLog(syncID: pending.id, lines: ["service: \(failed.failureReason?.message ?? "")"])
+                    jobRunEnded(connectionID: connectionID, tenant: tenant, sync: failed)
+                    syncFinished(failed)
+                }
             }
-            try store.appendLog(syncID: sync.id, lines: ["service: run handed to Airflow DAG \(dagID) as DAG run \(sync.id)"])
             return pending
         }
+        try store.save(sync)
+        jobRunStarted(connection, sync: sync)
         let execution = SyncExecution(service: self, sync: sync)
         await runner.submit(sync.id) { await execution.run() }
         return sync
@@ -356,7 +368,8 @@ public final class IngestionService: Sendable {
         guard !sync.status.isFinished else { return }
         if let (job, orchestrator) = try airflowJob(of: sync), let dagID = job.dagID {
             // Airflow marks the run failed and stops its task; the run is CANCELLED here at once.
-            try await orchestrator.cancel(dagID: dagID, runID: sync.id)
+            await handOffs.cancel(sync.id)
+            try await orchestrator.cancel(dagID: dagID, runID: sync.externalRunID ?? sync.id)
             sync.status = .cancelled
             sync.completedAt = Timestamp.now()
             try store.save(sync)
@@ -426,7 +439,10 @@ public final class IngestionService: Sendable {
     public func shutdown() async {
         await runner.cancelAll()
         await runner.drain()
+        await handOffs.cancelAll()
+        await handOffs.drain()
         await dataHub.shutdown()
+        await orchestrator?.shutdown()
     }
 
     // MARK: - Helpers

@@ -14,6 +14,10 @@ public protocol JobOrchestrator: Sendable {
     func setPaused(dagID: String, _ paused: Bool) async throws(ServiceError)
     /// Removes the job's DAG: its file first (so it cannot come back), then the DAG.
     func remove(_ job: JobRecord) async throws(ServiceError)
+    /// Whether the orchestrator has the DAG (one a job names, made elsewhere).
+    func hasDAG(_ dagID: String) async throws(ServiceError) -> Bool
+    /// Lets go of connections at shutdown.
+    func shutdown() async
     /// The runs of a DAG the service did not make (an `airflow.*` job naming an existing DAG), newest first.
     func runs(dagID: String, limit: Int, offset: Int) async throws(ServiceError) -> (runs: [OrchestratedRun], total: Int)
 }

@@ -125,7 +125,7 @@ public struct ConnectionRecord: Sendable {
     /// The ingestion job that made the connection, if one did.
     public var jobID: String?
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var object: JSONObject = [
             "id": .string(id), "tenant": .string(tenant), "sourceId": .string(sourceID), "name": .string(name),
             "destinationType": .string(destinationType), "syncMode": .string(syncMode.rawValue), "status": .string(status.rawValue),
@@ -143,7 +143,7 @@ public struct ConnectionRecord: Sendable {
         return .object(object)
     }
 
-    init(json: JSONValue) throws(ServiceError) {
+    public init(json: JSONValue) throws(ServiceError) {
         guard let id = json["id"]?.stringValue, let tenant = json["tenant"]?.stringValue, let sourceID = json["sourceId"]?.stringValue,
               let name = json["name"]?.stringValue, let destinationType = json["destinationType"]?.stringValue,
               let syncMode = json["syncMode"]?.stringValue.flatMap(SyncMode.init(rawValue:)),
@@ -201,6 +201,13 @@ public struct SyncRecord: Sendable {
         public var bytesSynced: Int64
         public var status: String
 
+        public init(name: String, recordsSynced: Int64, bytesSynced: Int64, status: String) {
+            self.name = name
+            self.recordsSynced = recordsSynced
+            self.bytesSynced = bytesSynced
+            self.status = status
+        }
+
         var json: JSONValue {
             ["name": .string(name), "recordsSynced": .int(recordsSynced), "bytesSynced": .int(bytesSynced), "status": .string(status)]
         }
@@ -218,6 +225,8 @@ public struct SyncRecord: Sendable {
     public var durationMs: Int64?
     public var streams: [StreamFigures]
     public var failureReason: FailureReason?
+    /// The orchestrator's id of the run when it differs from `id` (an Airflow run it scheduled itself).
+    public var externalRunID: String?
 
     var json: JSONValue {
         var object: JSONObject = [
@@ -229,6 +238,7 @@ public struct SyncRecord: Sendable {
         object["completedAt"] = completedAt.map(JSONValue.string)
         object["durationMs"] = durationMs.map(JSONValue.int)
         object["failureReason"] = failureReason?.json
+        object["externalRunId"] = externalRunID.map(JSONValue.string)
         return .object(object)
     }
 
@@ -247,6 +257,7 @@ public struct SyncRecord: Sendable {
                   recordsSynced: json["recordsSynced"]?.intValue, bytesSynced: json["bytesSynced"]?.intValue, startedAt: startedAt,
                   completedAt: json["completedAt"]?.stringValue, durationMs: json["durationMs"]?.intValue, streams: streams,
                   failureReason: FailureReason(json: json["failureReason"]))
+        externalRunID = json["externalRunId"]?.stringValue
     }
 
     public init(id: String, tenant: String, connectionID: String, connectionName: String, status: Status, recordsSynced: Int64?,

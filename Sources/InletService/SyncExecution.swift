@@ -1,9 +1,9 @@
 import Foundation
 import InletIcebergDestination
-import InletJSON
+public import InletJSON
 import InletJSONSchema
-import InletPipeline
-import InletProtocol
+public import InletPipeline
+public import InletProtocol
 import InletSetup
 import Synchronization
 
@@ -55,11 +55,6 @@ struct SyncExecution: Sendable {
         }
     }
 
-    private struct SyncFailure: Error {
-        var reason: FailureReason
-        var progress: SyncProgress?
-    }
-
     private func save(_ record: SyncRecord) {
         do { try store.save(record) } catch { log(["service: saving the sync's record failed: \(error)"]) }
     }
@@ -70,26 +65,71 @@ struct SyncExecution: Sendable {
 
     private func execute() async throws(SyncFailure) -> SyncProgress {
         let tenant = sync.tenant
-        let connection: ConnectionRecord
-        let source: SourceRecord
-        let connector: any Connector
-        let config: JSONObject
-        let secrets: [String]
+        let work: SyncWork
         do {
-            connection = try service.connection(tenant: tenant, id: sync.connectionID)
-            source = try service.source(tenant: tenant, id: connection.sourceID)
-            connector = try service.connector(source.connectorType)
+            let connection = try service.connection(tenant: tenant, id: sync.connectionID)
+            let source = try service.source(tenant: tenant, id: connection.sourceID)
+            let connector = try service.connector(source.connectorType)
             let specification = try await service.specification(of: connector)
-            config = try SourceSecrets(specification: specification, keyStore: service.keyStore).opened(source.sealedConfig)
-            secrets = AirbyteSecrets.values(in: .object(config), specification: specification)
+            let config = try SourceSecrets(specification: specification, keyStore: service.keyStore).opened(source.sealedConfig)
+            let secrets = AirbyteSecrets.values(in: .object(config), specification: specification)
+            work = SyncWork(tenant: tenant, syncID: sync.id, jobID: connection.jobID, connection: connection, connector: connector, config: config,
+                            secrets: secrets, configuration: service.configuration, keyStore: service.keyStore) { [store, syncID = sync.id] lines in
+                try? store.appendLog(syncID: syncID, lines: lines)
+            }
         } catch {
             throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: error.message))
         }
+        return try await work.run()
+    }
+}
+
+/// Why a sync failed, with what it committed before.
+public struct SyncFailure: Error, Sendable {
+    public var reason: FailureReason
+    public var progress: SyncProgress?
+
+    public init(reason: FailureReason, progress: SyncProgress? = nil) {
+        self.reason = reason
+        self.progress = progress
+    }
+}
+
+/// The work of one sync, wherever it runs (the service, or `inlet run-job` on an Airflow worker):
+/// the connector read through the pipeline into the tenant's catalog and warehouse, resuming from
+/// the connection's checkpoint, with LOG lines and progress going to `log`, secrets masked.
+public struct SyncWork: Sendable {
+    public var tenant: String
+    public var syncID: String
+    public var jobID: String?
+    public var connection: ConnectionRecord
+    public var connector: any Connector
+    public var config: JSONObject
+    public var secrets: [String]
+    public var configuration: ServiceConfiguration
+    public var keyStore: KeyStore
+    public var log: @Sendable ([String]) -> Void
+
+    public init(tenant: String, syncID: String, jobID: String?, connection: ConnectionRecord, connector: any Connector, config: JSONObject,
+                secrets: [String], configuration: ServiceConfiguration, keyStore: KeyStore, log: @escaping @Sendable ([String]) -> Void) {
+        self.tenant = tenant
+        self.syncID = syncID
+        self.jobID = jobID
+        self.connection = connection
+        self.connector = connector
+        self.config = config
+        self.secrets = secrets
+        self.configuration = configuration
+        self.keyStore = keyStore
+        self.log = log
+    }
+
+    public func run() async throws(SyncFailure) -> SyncProgress {
         let discovered: [AirbyteStream]
         do { discovered = try await connector.catalog(config: config).streams } catch {
             throw SyncFailure(reason: IngestionService.failureReason(error, origin: .source, secrets: secrets))
         }
-        let configuration = service.configuration
+        let configuration = self.configuration
         let setup: WarehouseSetup
         let selected: [SyncStream]
         do throws(SetupError) {
@@ -109,14 +149,14 @@ struct SyncExecution: Sendable {
             selected = try SyncPlanning.streams(
                 configured, writeMode: connection.writeMode.flatMap(WriteMode.init(rawValue:)), mergeKeys: connection.mergeKeys,
                 transformations: transformations,
-                metadata: connection.addIngestionMetadata ? .init(runID: sync.id, dagJobID: nil) : nil, keyStore: service.keyStore)
+                metadata: connection.addIngestionMetadata ? .init(runID: syncID, dagJobID: jobID) : nil, keyStore: keyStore)
             var catalogSettings = configuration.catalogSettings
             catalogSettings["name"] = tenant
             do {
                 setup = try WarehouseSetup.open(catalogSpec: configuration.catalogSpec, warehouse: configuration.warehouse(of: tenant),
                                                 dataDir: configuration.dataDirectory, s3Settings: configuration.s3Settings,
-                                                catalogSettings: catalogSettings) { [store, syncID = sync.id] notice in
-                    try? store.appendLog(syncID: syncID, lines: ["destination: retrying: \(notice)"])
+                                                catalogSettings: catalogSettings) { [log] notice in
+                    log(["destination: retrying: \(notice)"])
                 }
             } catch {
                 throw SetupError("the destination cannot be opened: \(error)")
@@ -129,24 +169,21 @@ struct SyncExecution: Sendable {
         do { stateStore = try SQLiteStateStore(path: configuration.dataDirectory + "/state.db") } catch {
             throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: "\(error)"))
         }
-        let staging = setup.localDirectory + "/staging/" + sync.id
-        let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: sync.id,
+        let staging = setup.localDirectory + "/staging/" + syncID
+        let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: syncID,
                                   commitRecords: configuration.commitRecords, commitInterval: .seconds(30), stagingDirectory: staging,
-                                  archiveDirectory: connection.archiveStaging ? setup.localDirectory + "/archive/" + sync.id : nil)
-        let syncID = sync.id
-        let logged = LoggedConnector(wrapped: connector, secrets: secrets) { [store] lines in
-            try? store.appendLog(syncID: syncID, lines: lines)
-        }
+                                  archiveDirectory: connection.archiveStaging ? setup.localDirectory + "/archive/" + syncID : nil)
+        let logged = LoggedConnector(wrapped: connector, secrets: secrets, log: log)
         let destination = IcebergDestination(catalog: setup.catalog, namespace: connection.targetSchema,
                                              mapping: JSONSchemaMapping(nestedAsJSON: false), workers: 2)
         let committed = CommittedCounts()
-        let pipeline = SyncPipeline(connector: logged, destination: destination, stateStore: stateStore, options: options) { [store] progress in
+        let pipeline = SyncPipeline(connector: logged, destination: destination, stateStore: stateStore, options: options) { [log] progress in
             // A line each time a stream's committed records grew (the pipeline reports every second).
             let lines = committed.changes(in: progress).map { stream in
                 "pipeline: \(connection.targetSchema).\(stream.name): \(stream.received) read, \(stream.committed) committed, "
                     + "\(stream.snapshots) snapshot\(stream.snapshots == 1 ? "" : "s")"
             }
-            try? store.appendLog(syncID: syncID, lines: lines)
+            if !lines.isEmpty { log(lines) }
         }
         do {
             let progress = try await pipeline.run(config: config, streams: selected)

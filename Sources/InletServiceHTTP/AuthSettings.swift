@@ -84,4 +84,6 @@ public enum AuthSettings {
 enum Permission {
     static let read = "data:ingestion:read"
     static let manage = "data:ingestion:manage"
+    /// Runs jobs on an orchestrator's workers (`inlet run-job`): gets job tokens, nothing else.
+    static let run = "data:ingestion:run"
 }

@@ -81,6 +81,55 @@ extension ServiceAPI {
             try await service.deleteJob(tenant: tenant, id: try Self.id(context))
             return APIExchange.empty(.noContent)
         })
+        runRoutes(into: router)
+    }
+
+    /// What `inlet run-job` calls on an orchestrator's worker: a job token for a worker's token,
+    /// then (with the job token only) the run's start and definition, its log, and its end.
+    private func runRoutes(into router: Router<BasicRequestContext>) {
+        router.post("/api/jobs/:id/token", use: handler("/api/jobs/{id}/token", access: .run, tenantFromToken: true) { tenant, _, context in
+            guard let jobTokens else { throw APIError(status: .notFound, message: "this service issues no job tokens") }
+            let job = try service.job(tenant: tenant, id: try Self.id(context)).job
+            let (token, expiry) = try await jobTokens.token(tenant: tenant, job: job.id)
+            return APIExchange.json(["token": .string(token), "expires_at": .int(Int64(expiry))])
+        })
+        router.post("/api/jobs/:id/runs/start", use: handler("/api/jobs/{id}/runs/start", access: .job) { tenant, request, context in
+            let fields = BodyFields(object: try await APIExchange.object(&request))
+            try fields.only(["orchestrator_run_id"])
+            let definition = try await service.startOrchestratedRun(tenant: tenant, jobID: try Self.id(context),
+                                                                    orchestratorRunID: try fields.string("orchestrator_run_id", required: true)!)
+            return APIExchange.json(definition.json)
+        })
+        router.post("/api/jobs/:id/runs/:run/log", use: handler("/api/jobs/{id}/runs/{run}/log", access: .job) { tenant, request, context in
+            let fields = BodyFields(object: try await APIExchange.object(&request))
+            guard case .array(let lines)? = fields.object["lines"] else { throw APIError.badRequest("lines: required, a list of strings") }
+            try service.appendOrchestratedLog(tenant: tenant, jobID: try Self.id(context), runID: try Self.run(context),
+                                              lines: lines.compactMap(\.stringValue))
+            return APIExchange.empty(.noContent)
+        })
+        router.post("/api/jobs/:id/runs/:run/finish", use: handler("/api/jobs/{id}/runs/{run}/finish", access: .job) { tenant, request, context in
+            let object = try await APIExchange.object(&request)
+            guard let statusText = object["status"]?.stringValue, let status = SyncRecord.Status(rawValue: statusText), status.isFinished else {
+                throw APIError.badRequest("status: required, SUCCEEDED, FAILED or CANCELLED")
+            }
+            let streams = (object["streams"]?.arrayValue ?? []).compactMap { stream -> SyncRecord.StreamFigures? in
+                guard let name = stream["name"]?.stringValue else { return nil }
+                return SyncRecord.StreamFigures(name: name, recordsSynced: stream["recordsSynced"]?.intValue ?? 0,
+                                                bytesSynced: stream["bytesSynced"]?.intValue ?? 0, status: stream["status"]?.stringValue ?? status.rawValue)
+            }
+            let reason = object["failureReason"].flatMap { reason -> FailureReason? in
+                guard let type = reason["type"]?.stringValue, let message = reason["message"]?.stringValue else { return nil }
+                return FailureReason(type: type, origin: reason["origin"]?.stringValue.flatMap(FailureReason.Origin.init(rawValue:)), message: message)
+            }
+            try await service.finishOrchestratedRun(tenant: tenant, jobID: try Self.id(context), runID: try Self.run(context),
+                                                    RunOutcome(status: status, streams: streams, failureReason: reason))
+            return APIExchange.empty(.noContent)
+        })
+    }
+
+    private static func run(_ context: BasicRequestContext) throws(APIError) -> String {
+        guard let run = context.parameters.get("run"), !run.isEmpty else { throw APIError.badRequest("the path names no run") }
+        return run
     }
 
     /// A job as the API shows it; an ingest job's properties show its source's config, secrets masked.

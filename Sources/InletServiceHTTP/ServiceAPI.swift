@@ -13,11 +13,14 @@ public struct ServiceAPI: Sendable {
     let verifier: TokenVerifier
     let requestLog: @Sendable (String) -> Void
     let metrics: ServiceMetrics
+    /// Signs and checks the tokens `inlet run-job` runs a job with.
+    let jobTokens: JobTokens?
 
     /// `requestLog` gets one JSON line per request: method, route, status, duration, tenant.
-    public init(service: IngestionService, verifier: TokenVerifier, metrics: ServiceMetrics = ServiceMetrics(),
+    public init(service: IngestionService, verifier: TokenVerifier, metrics: ServiceMetrics = ServiceMetrics(), jobTokens: JobTokens? = nil,
                 requestLog: @escaping @Sendable (String) -> Void = { _ in }) {
         self.service = service
+        self.jobTokens = jobTokens
         self.verifier = verifier
         self.metrics = metrics
         self.requestLog = requestLog
@@ -25,6 +28,10 @@ public struct ServiceAPI: Sendable {
 
     enum Access {
         case read, manage
+        /// Starting a job's run on a worker: `data:ingestion:run` (or manage).
+        case run
+        /// A job token of this service, for the job the path names.
+        case job
     }
 
     public func routes(into router: Router<BasicRequestContext>) {
@@ -261,8 +268,10 @@ public struct ServiceAPI: Sendable {
         guard header.lowercased().hasPrefix("bearer "), header.count > 7 else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'")
         }
+        let bearer = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        if access == .job { return try await jobScope(bearer, path: request.uri.path) }
         let identity: Identity
-        do { identity = try await verifier.identity(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) } catch {
+        do { identity = try await verifier.identity(bearer: bearer) } catch {
             throw APIError.unauthorized(error.description)
         }
         guard let access else { return nil }
@@ -284,8 +293,27 @@ public struct ServiceAPI: Sendable {
             return tenant
         case .manage where identity.permissions.contains(Permission.manage):
             return tenant
+        case .run where identity.permissions.contains(Permission.run) || identity.permissions.contains(Permission.manage):
+            return tenant
         default:
-            throw APIError.forbidden("the token lacks the permission \(access == .read ? Permission.read : Permission.manage)")
+            let needed = switch access {
+            case .read: Permission.read
+            case .run: Permission.run
+            default: Permission.manage
+            }
+            throw APIError.forbidden("the token lacks the permission \(needed)")
         }
+    }
+
+    /// The tenant of a job token, when it is for the job `/api/jobs/{id}/…` names.
+    private func jobScope(_ bearer: String, path: String) async throws(APIError) -> String {
+        guard let jobTokens else { throw APIError.unauthorized("this service issues no job tokens") }
+        let scope: (tenant: String, job: String)
+        do { scope = try await jobTokens.scope(of: bearer) } catch { throw APIError.unauthorized(error.description) }
+        let parts = path.split(separator: "/")
+        guard parts.count >= 3, parts[2] == Substring(scope.job) else {
+            throw APIError.forbidden("the job token is for another job")
+        }
+        return scope.tenant
     }
 }

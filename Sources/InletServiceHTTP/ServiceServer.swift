@@ -9,10 +9,11 @@ import UnixSignals
 public enum ServiceServer {
     /// `onRunning` gets the port the server listens on (useful with port 0).
     public static func run(host: String, port: Int, service: IngestionService, verifier: TokenVerifier, metrics: ServiceMetrics,
+                           jobTokens: JobTokens? = nil,
                            requestLog: @escaping @Sendable (String) -> Void,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let router = Router()
-        ServiceAPI(service: service, verifier: verifier, metrics: metrics, requestLog: requestLog).routes(into: router)
+        ServiceAPI(service: service, verifier: verifier, metrics: metrics, jobTokens: jobTokens, requestLog: requestLog).routes(into: router)
         var logger = Logger(label: "inlet.serve")
         logger.logLevel = .warning
         let application = Application(

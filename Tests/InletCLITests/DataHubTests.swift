@@ -63,19 +63,9 @@ struct DataHubTests {
     @Test func withDataHubTheMetadataGoesToGMSMergedWithWhatIsThere() async throws {
         let python = Self.venv + "/bin/python"
         try #require(FileManager.default.isExecutableFile(atPath: python), "no DataHub venv at \(Self.venv): run .ci/run once")
-        let gms = Process()
-        gms.executableURL = URL(fileURLWithPath: python)
-        gms.arguments = [SyncExecutableTests.repository.appendingPathComponent("Tests/InletCLITests/Peers/datahub_gms.py").path]
-        gms.environment = ProcessInfo.processInfo.environment.merging(Self.quiet) { $1 }
-        let portPipe = Pipe()
-        gms.standardOutput = portPipe
-        gms.standardError = FileHandle.nullDevice
-        try gms.run()
-        defer { gms.terminate() }
-        let port = try await onOwnThread {
-            String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let gmsURL = "http://127.0.0.1:\(port)"
+        let gms = try await PeerProcess.start(python: python, script: "datahub_gms.py", environment: Self.quiet)
+        defer { gms.stop() }
+        let gmsURL = gms.url
         let http = HTTPSession()
         // What DataHub already holds for the table: a tag and a description someone set there.
         for (aspect, value) in [("globalTags", #"{"tags": [{"tag": "urn:li:tag:certified"}]}"#),

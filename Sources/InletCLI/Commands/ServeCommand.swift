@@ -3,6 +3,7 @@ import Foundation
 import InletService
 import InletServiceHTTP
 import InletSetup
+import InletJSON
 
 /// `inlet serve`: the ingestion service's REST API over this machine's runtime and pipeline.
 struct ServeCommand: ParsableCommand {
@@ -57,6 +58,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("public-url"), help: "The service's URL as clients and Airflow's workers reach it (default: the address it listens on).")
     var publicURL: String?
 
+    @Option(name: .customLong("airflow-url"), help: "Apache Airflow's URL: each ingest job becomes a DAG there whose task runs inlet run-job. Needs --airflow-dags-folder.")
+    var airflowURL: String?
+
+    @Option(name: .customLong("airflow-dags-folder"), help: "Airflow's dags folder, where the service writes a DAG file per job.")
+    var airflowDagsFolder: String?
+
+    @Option(name: .customLong("airflow-config"), help: "A JSON file: api_version (3, or 2), username, password, inlet_command (inlet on the workers), service_url (the service as workers reach it), parse_wait_seconds.")
+    var airflowConfig: String?
+
     func execute(in environment: CommandEnvironment) async -> Int32 {
         do {
             try await serve(environment: environment)
@@ -95,12 +105,38 @@ struct ServeCommand: ParsableCommand {
         }
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let metrics = ServiceMetrics()
+        let serviceURL = ServiceURL(configuration.publicURL ?? "http://\(host):\(port)")
+        let orchestrator = try airflow(serviceURL: serviceURL)
         let service = try IngestionService(store: try SQLServiceStore(spec: storeSpec), configuration: configuration,
-                                           resolver: environment.resolver, syncFinished: metrics.syncFinished)
+                                           resolver: environment.resolver, orchestrator: orchestrator, syncFinished: metrics.syncFinished)
         try service.recoverUnfinishedSyncs()
+        if let airflowURL { environment.standardError.write(line: "inlet: jobs run in Apache Airflow at \(airflowURL) (DAG files in \(airflowDagsFolder ?? ""))") }
         let output = environment.standardError
-        try await ServiceServer.run(host: host, port: port, service: service, verifier: verifier, metrics: metrics,
+        let keyFolder = ((keyStore ?? dataDir + "/keys.json") as NSString).deletingLastPathComponent
+        let jobTokens = try await JobTokens.load(path: (keyFolder.isEmpty ? "." : keyFolder) + "/job-tokens.key")
+        try await ServiceServer.run(host: host, port: port, service: service, verifier: verifier, metrics: metrics, jobTokens: jobTokens,
                                     requestLog: { line in output.write(line: line) },
-                                    onRunning: { port in output.write(line: "inlet: serving on http://\(host):\(port)") })
+                                    onRunning: { [publicURL] port in
+                                        if publicURL == nil { serviceURL.set("http://\(host):\(port)") }
+                                        output.write(line: "inlet: serving on http://\(host):\(port)")
+                                    })
+    }
+
+    /// The Airflow orchestrator the flags describe, if any.
+    private func airflow(serviceURL: ServiceURL) throws -> AirflowOrchestrator? {
+        guard let airflowURL else {
+            if airflowDagsFolder != nil || airflowConfig != nil { throw CLIError("--airflow-dags-folder and --airflow-config need --airflow-url") }
+            return nil
+        }
+        guard let airflowDagsFolder else { throw CLIError("--airflow-url needs --airflow-dags-folder (where the service writes the jobs' DAG files)") }
+        var config: JSONValue?
+        if let airflowConfig {
+            do { config = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: airflowConfig)))) } catch {
+                throw CLIError("--airflow-config \(airflowConfig) cannot be read as JSON: \(error)")
+            }
+        }
+        let inlet = URL(fileURLWithPath: CommandLine.arguments.first ?? "inlet").resolvingSymlinksInPath().path
+        return AirflowOrchestrator(settings: try AirflowSettings.load(url: airflowURL, dagsFolder: airflowDagsFolder, config: config,
+                                                                      inletCommand: inlet, serviceURL: serviceURL))
     }
 }

@@ -1,0 +1,114 @@
+"""A stand-in for Apache Airflow 3's REST API (/api/v2, tokens from /auth/token), for the error
+paths a real Airflow does not show on demand. It runs no task: the test plays the worker.
+
+  python airflow_standin.py DAGS_FOLDER [--not-parsed-for N] [--conflict-first]
+
+--not-parsed-for N: the first N run requests of each DAG answer 404 (Airflow has not parsed its file yet).
+--conflict-first: the first accepted request of each run id answers 409 (the run is there already) but keeps it.
+GET /_state shows the DAGs, runs, deletions (with whether the DAG file was still there) and requests.
+Prints its port on the first line of stdout.
+"""
+import json
+import os
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+dags_folder = sys.argv[1]
+not_parsed_for = int(sys.argv[sys.argv.index("--not-parsed-for") + 1]) if "--not-parsed-for" in sys.argv else 0
+conflict_first = "--conflict-first" in sys.argv
+TOKEN = "standin-token"
+
+lock = threading.Lock()
+state = {"runs": {}, "paused": {}, "deleted": [], "requests": [], "refused": {}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body=None):
+        data = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        return json.loads(self.rfile.read(length)) if length else {}
+
+    def handle_any(self, method):
+        url = urllib.parse.urlsplit(self.path)
+        parts = [urllib.parse.unquote(p) for p in url.path.strip("/").split("/")]
+        with lock:
+            state["requests"].append(f"{method} {url.path}")
+        if url.path == "/_state":
+            with lock:
+                return self.answer(200, state)
+        if url.path == "/auth/token" and method == "POST":
+            credentials = self.body()
+            if credentials != {"username": "admin", "password": "admin-password"}:
+                return self.answer(401, {"detail": "Invalid credentials"})
+            return self.answer(201, {"access_token": TOKEN})
+        if parts[:2] != ["api", "v2"]:
+            return self.answer(404, {"detail": "Not Found"})
+        if self.headers.get("Authorization") != "Bearer " + TOKEN:
+            return self.answer(401, {"detail": "Not authenticated"})
+        dag = parts[3] if len(parts) > 3 and parts[2] == "dags" else None
+        dag_file = os.path.join(dags_folder, f"{dag}.py")
+        with lock:
+            if len(parts) == 4 and method == "GET":
+                return self.answer(200, {"dag_id": dag}) if os.path.exists(dag_file) else self.answer(404, {"detail": f"DAG {dag} not found"})
+            if len(parts) == 4 and method == "PATCH":
+                state["paused"][dag] = self.body()["is_paused"]
+                return self.answer(200, {"dag_id": dag, "is_paused": state["paused"][dag]})
+            if len(parts) == 4 and method == "DELETE":
+                state["deleted"].append({"dag_id": dag, "file_present": os.path.exists(dag_file)})
+                return self.answer(204)
+            if len(parts) == 5 and parts[4] == "dagRuns" and method == "POST":
+                body = self.body()
+                refused = state["refused"].get(dag, 0)
+                if not os.path.exists(dag_file) or refused < not_parsed_for:
+                    state["refused"][dag] = refused + 1
+                    return self.answer(404, {"detail": f"DAG with dag_id: '{dag}' not found"})
+                if "logical_date" not in body:
+                    return self.answer(422, {"detail": "logical_date is required"})
+                run_id = body["dag_run_id"]
+                key = f"{dag} {run_id}"
+                if key in state["runs"]:
+                    return self.answer(409, {"detail": f"DAG run {run_id} already exists"})
+                state["runs"][key] = {"dag_run_id": run_id, "dag_id": dag, "state": "queued", "conf": body.get("conf")}
+                if conflict_first:
+                    return self.answer(409, {"detail": f"DAG run {run_id} already exists"})
+                return self.answer(200, state["runs"][key])
+            if len(parts) == 5 and parts[4] == "dagRuns" and method == "GET":
+                runs = [r for r in state["runs"].values() if r["dag_id"] == dag]
+                return self.answer(200, {"dag_runs": runs, "total_entries": len(runs)})
+            if len(parts) == 6 and parts[4] == "dagRuns" and method == "PATCH":
+                key = f"{dag} {parts[5]}"
+                if key not in state["runs"]:
+                    return self.answer(404, {"detail": "not found"})
+                state["runs"][key]["state"] = self.body()["state"]
+                return self.answer(200, state["runs"][key])
+        return self.answer(404, {"detail": "Not Found"})
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_PATCH(self):
+        self.handle_any("PATCH")
+
+    def do_DELETE(self):
+        self.handle_any("DELETE")
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
