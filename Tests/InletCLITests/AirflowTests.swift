@@ -139,3 +139,166 @@ struct AirflowTests {
         #expect(noFolder.status == 1 && noFolder.stderr.contains("--airflow-dags-folder"), "\(noFolder.stderr)")
     }
 }
+
+/// A real Apache Airflow 3 (`airflow standalone` on loopback with SQLite, from PyPI): a job made
+/// through the service becomes a DAG Airflow parses without errors, unpaused; its run is handed to
+/// Airflow, whose task runs `inlet run-job`, and lands the table; a run cancelled through the service
+/// ends CANCELLED and its DAG run failed; a deleted job's DAG is gone and stays gone.
+@Suite("Apache Airflow", .serialized)
+struct AirflowStandaloneTests {
+    static let venv = ProcessInfo.processInfo.environment["INLET_AIRFLOW_VENV"]
+        ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-airflow/venv"
+
+    /// `airflow standalone` in a process group of its own (it starts a scheduler, a DAG processor,
+    /// an API server and a triggerer), stopped as a group.
+    final class Standalone: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        let home: URL
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        init(home: URL, dags: URL, port: Int, environment extra: [String: String]) throws {
+            self.home = home
+            self.port = port
+            var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+            environment["PATH"] = AirflowStandaloneTests.venv + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
+            for (key, value) in [
+                "AIRFLOW_HOME": home.path, "AIRFLOW__CORE__DAGS_FOLDER": dags.path, "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": "\(port)", "AIRFLOW__API__WORKERS": "1",
+                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://127.0.0.1:\(port)/execution/", "AIRFLOW__CORE__PARALLELISM": "4",
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True", "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "3",
+                "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1", "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "1",
+                "DATAHUB_TELEMETRY_ENABLED": "false", "SCARF_ANALYTICS": "false", "DO_NOT_TRACK": "true",
+            ] { environment[key] = value }
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            process.arguments = [AirflowStandaloneTests.venv + "/bin/airflow", "standalone"]
+            process.environment = environment
+            process.currentDirectoryURL = home
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let log = home.appendingPathComponent("standalone.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        /// A port nothing listens on now (Airflow's API server cannot take port 0 and tell).
+        static func freePort() throws -> Int {
+            let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(probe) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
+            }
+            guard bound else { throw ServiceTestError(description: "no free port") }
+            return Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        var log: String { (try? String(contentsOf: home.appendingPathComponent("standalone.log"), encoding: .utf8)) ?? "" }
+
+        func stop() async {
+            if process.isRunning { kill(-process.processIdentifier, SIGTERM) }
+            for _ in 0..<200 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+            if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(10))) func aJobRunsInARealAirflow() async throws {
+        let airflowBinary = Self.venv + "/bin/airflow"
+        try #require(FileManager.default.isExecutableFile(atPath: airflowBinary), "no Airflow at \(airflowBinary): run .ci/run once")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-airflow-\(UUID().uuidString)")
+        let dags = directory.appendingPathComponent("dags")
+        try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 30 daily windows of 100 records, 0.3 s each: a run takes about 10 s, long enough to cancel one.
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 3000, delay: 0.3)
+        defer { api.stop() }
+        let config = directory.appendingPathComponent("airflow.json").path
+        try #"{"parse_wait_seconds": 240}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        // Airflow's port first: the service names it; then Airflow, with the worker's environment.
+        let port = try Standalone.freePort()
+        let airflowURL = "http://127.0.0.1:\(port)"
+        let service = try await ServiceProcess.start(arguments: [
+            "--airflow-url", airflowURL, "--airflow-dags-folder", dags.path, "--airflow-config", config, "--commit-records", "300",
+        ])
+        let runner = ServiceProcess.token(permissions: ["data:ingestion:run"], claims: ["exp": .int(Int64(Date().timeIntervalSince1970) + 3600)])
+        let airflow = try Standalone(home: directory.appendingPathComponent("airflow"), dags: dags, port: port,
+                                     environment: ["INLET_TOKEN": runner, "INLET_HOME": service.home.path])
+        let http = HTTPSession()
+        func airflowGET(_ path: String) async throws -> (status: Int, json: JSONValue) {
+            let token = try JSONParser.parse(try await http.send(HTTPRequest(url: airflowURL + "/auth/token")).body)["access_token"]?.stringValue ?? ""
+            let response = try await http.send(HTTPRequest(url: airflowURL + "/api/v2" + path, headers: [("Authorization", "Bearer \(token)")]))
+            return (response.status, (try? JSONParser.parse(response.body)) ?? .null)
+        }
+        do {
+            _ = try await AirflowTests.waitFor("Airflow to start", timeout: .seconds(180)) { () async throws -> Bool? in
+                (try? await http.send(HTTPRequest(url: airflowURL + "/api/v2/monitor/health")))?.status == 200 ? true : nil
+            }
+            // A run-once job: the service writes the DAG file and hands the run over as soon as Airflow parsed it.
+            // Overwrite: each run reads everything again (an incremental second run would be over before it could be cancelled).
+            let created = try await service.call("POST", "/api/airbyte/ingest", token: JobsTests.manage,
+                                                 body: JobsTests.ingestBody(api, extra: ["mode": "overwrite"]))
+            #expect(created.status == 201, "\(created.text)")
+            let jobID = try #require(created.json["job_id"]?.stringValue)
+            let dagID = "inlet_\(jobID)"
+            #expect(created.json["flow_url"] == .string("\(airflowURL)/dags/\(dagID)"))
+            let dag = try await AirflowTests.waitFor("the DAG to be parsed", timeout: .seconds(120)) { () async throws -> JSONValue? in
+                let answer = try await airflowGET("/dags/\(dagID)")
+                return answer.status == 200 ? answer.json : nil
+            }
+            #expect(dag["is_paused"] == false && dag["max_active_runs"] == 1, "\(dag)")
+            #expect(try await airflowGET("/importErrors").json["total_entries"] == 0)
+            let done = try await JobsTests.job(service, jobID, until: ["SUCCEEDED", "FAILED"], timeout: .seconds(300))
+            #expect(done["status"] == "SUCCEEDED" && done["last_run"]?["recordsSynced"] == 3000, "\(done)\n\(airflow.log.suffix(4000))")
+            let runID = try #require(done["last_run"]?["id"]?.stringValue)
+            // Airflow marks the DAG run once its scheduler sees the task ended.
+            _ = try await AirflowTests.waitFor("the DAG run to succeed", timeout: .seconds(60)) { () async throws -> Bool? in
+                try await airflowGET("/dags/\(dagID)/dagRuns/\(runID)").json["state"] == "success" ? true : nil
+            }
+            let table = try await ServeTests.table(service, namespace: "crm")
+            #expect(table.rows == 3000 && table.ids == 3000 && table.verified, "\(table)")
+
+            // Cancel mid-run: the DAG run is marked failed, Airflow stops the task, the run stays CANCELLED.
+            let triggered = try await service.call("POST", "/api/jobs/\(jobID)/trigger", token: JobsTests.manage)
+            let cancelID = try #require(triggered.json["id"]?.stringValue)
+            _ = try await AirflowTests.waitFor("the second run to start on a worker", timeout: .seconds(180)) { () async throws -> Bool? in
+                let log = try await service.call("GET", "/api/v1/syncs/\(cancelID)/logs", token: JobsTests.manage)
+                return log.text.contains("started on an Airflow worker") ? true : nil
+            }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await service.call("GET", "/api/v1/syncs/\(cancelID)", token: JobsTests.manage).json["status"] == "RUNNING")
+            #expect(try await service.call("POST", "/api/v1/syncs/\(cancelID)/cancel", token: JobsTests.manage).status == 204)
+            #expect(try await service.call("GET", "/api/v1/syncs/\(cancelID)", token: JobsTests.manage).json["status"] == "CANCELLED")
+            #expect(try await airflowGET("/dags/\(dagID)/dagRuns/\(cancelID)").json["state"] == "failed")
+            let stopped = try await AirflowTests.waitFor("the task to stop", timeout: .seconds(120)) { () async throws -> JSONValue? in
+                let instances = try await airflowGET("/dags/\(dagID)/dagRuns/\(cancelID)/taskInstances").json["task_instances"]?[0]
+                return ["running", "queued", "scheduled", "restarting"].contains(instances?["state"]?.stringValue ?? "running") ? nil : instances
+            }
+            #expect(stopped["state"] != "success", "\(stopped)")
+            try await Task.sleep(for: .seconds(2))
+            let cancelled = try await service.call("GET", "/api/v1/syncs/\(cancelID)", token: JobsTests.manage)
+            #expect(cancelled.json["status"] == "CANCELLED", "\(cancelled.text)")
+            let afterCancel = try await ServeTests.table(service, namespace: "crm")
+            #expect(afterCancel.rows == afterCancel.ids && afterCancel.verified, "\(afterCancel)")
+
+            // Delete: the file goes, then the DAG; it does not come back.
+            #expect(try await service.call("DELETE", "/api/jobs/\(jobID)", token: JobsTests.manage).status == 204)
+            #expect(try await airflowGET("/dags/\(dagID)").status == 404)
+            try await Task.sleep(for: .seconds(10))
+            #expect(try await airflowGET("/dags/\(dagID)").status == 404, "the deleted DAG came back")
+            #expect(!service.log.contains { $0.contains(ServeTests.secretValue) })
+            let dagFiles = try FileManager.default.contentsOfDirectory(atPath: dags.path)
+            #expect(!dagFiles.contains("\(dagID).py"), "\(dagFiles)")
+        } catch {
+            Issue.record("\(error)\n\(airflow.log.suffix(4000))")
+        }
+        await http.shutdown()
+        await airflow.stop()
+        await service.stop()
+    }
+}

@@ -21,8 +21,10 @@ struct JobsTests {
     }
 
     /// Polls a job until its status is one of `statuses`; returns its last answer.
-    static func job(_ service: ServiceProcess, _ id: String, until statuses: Set<String>, token: String = manage) async throws -> JSONValue {
-        for _ in 0..<1800 {
+    static func job(_ service: ServiceProcess, _ id: String, until statuses: Set<String>, token: String = manage,
+                    timeout: Duration = .seconds(90)) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             let answer = try await service.call("GET", "/api/jobs/\(id)", token: token)
             if let status = answer.json["status"]?.stringValue, statuses.contains(status) { return answer.json }
             try await Task.sleep(for: .milliseconds(50))
