@@ -140,8 +140,10 @@ extension IngestionService {
             sync.completedAt = Timestamp.now()
             if let started = Timestamp.date(sync.startedAt) { sync.durationMs = Int64(Date().timeIntervalSince(started) * 1000) }
         }
-        try store.save(sync)
         try store.appendLog(syncID: runID, lines: ["service: the worker reported the run \(outcome.status.rawValue): \(sync.recordsSynced ?? 0) records committed"])
+        // As in the service: the tables' metadata goes out before the run shows as ended.
+        if !wasFinished { await emitGovernance(of: sync) }
+        try store.save(sync)
         guard !wasFinished else { return }
         if var connection = try store.connection(tenant: tenant, id: sync.connectionID) {
             connection.lastSyncAt = sync.completedAt
@@ -149,7 +151,6 @@ extension IngestionService {
             try store.save(connection)
         }
         jobRunEnded(connectionID: sync.connectionID, tenant: tenant, sync: sync)
-        await emitGovernance(of: sync)
         syncFinished(sync)
     }
 

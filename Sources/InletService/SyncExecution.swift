@@ -44,9 +44,11 @@ struct SyncExecution: Sendable {
         record.bytesSynced = record.streams.reduce(0) { $0 + $1.bytesSynced }
         record.completedAt = Timestamp.now()
         record.durationMs = Int64(Date().timeIntervalSince(started) * 1000)
+        // The tables' metadata goes out before the run shows as ended, so that a client seeing it
+        // ended finds the metadata there too.
+        await service.emitGovernance(of: record)
         save(record)
         service.jobRunEnded(connectionID: sync.connectionID, tenant: sync.tenant, sync: record)
-        await service.emitGovernance(of: record)
         service.syncFinished(record)
         if var connection = try? store.connection(tenant: sync.tenant, id: sync.connectionID) {
             connection.lastSyncAt = record.completedAt

@@ -97,7 +97,7 @@ struct ServeTests {
         server.standardOutput = portPipe
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        defer { kill(server.processIdentifier, SIGKILL) }
         let port = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let fromURL = try await ServiceProcess.start(auth: #"{"issuer": "\#(ServiceProcess.issuer)", "audience": "\#(ServiceProcess.audience)", "jwks_url": "http://127.0.0.1:\#(port)/jwks.json", "jwks_refresh_seconds": 1}"#)
         #expect(try await fromURL.call("GET", "/api/v1/sources", token: try ServiceProcess.es256Token(key: first, kid: "one")).status == 200)

@@ -2,7 +2,8 @@ import Foundation
 import InletTestSupport
 
 /// A Python test peer (a stand-in server under `Peers/`) as a child process: it binds port 0 and
-/// prints the port on its first line. Stopped by `stop` (SIGTERM).
+/// prints the port on its first line. Stopped by `stop` (SIGKILL: a peer keeps nothing worth a
+/// graceful stop, and a test runner may hand its children SIGTERM ignored).
 final class PeerProcess: @unchecked Sendable {
     private let process = Process()
     let port: Int
@@ -30,6 +31,6 @@ final class PeerProcess: @unchecked Sendable {
     }
 
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
