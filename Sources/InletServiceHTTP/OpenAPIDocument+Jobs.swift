@@ -14,6 +14,7 @@ extension OpenAPIDocument {
 
     static var jobPaths: JSONObject {
         let idParameter: JSONValue = [["$ref": "#/components/parameters/JobId"]]
+        let idAndRun: JSONValue = [["$ref": "#/components/parameters/JobId"], ["name": "run", "in": "path", "required": true, "schema": ["type": "string"]]]
         return [
             "/api/airbyte/sources": ["get": operation("listIngestSources", summary: "The sources this service runs", tenant: false,
                                                       responses: ["200": list("IngestSource")], errors: ["401"])],
@@ -67,6 +68,28 @@ extension OpenAPIDocument {
                 "parameters": idParameter,
                 "post": operation("pauseJob", summary: "Pause the job's schedule", tenantFromToken: true,
                                   responses: ["200": body("Job")], errors: jobErrors + ["409"]),
+            ],
+            "/api/jobs/{id}/token": [
+                "parameters": idParameter,
+                "post": operation("issueJobToken", summary: "A token scoped to the job, for inlet run-job on an orchestrator's worker (needs data:ingestion:run or manage)",
+                                  tenantFromToken: true, responses: ["200": body("JobToken")], errors: jobErrors),
+            ],
+            "/api/jobs/{id}/runs/start": [
+                "parameters": idParameter,
+                "post": operation("startJobRun", summary: "A worker starts a run (job token only): the run's definition, secrets opened",
+                                  tenant: false, request: "JobRunStart", responses: ["200": ["description": "The run's definition",
+                                                                                           "content": ["application/json": ["schema": ["type": "object"]]]]],
+                                  errors: jobErrors + ["409", "413"]),
+            ],
+            "/api/jobs/{id}/runs/{run}/log": [
+                "parameters": idAndRun,
+                "post": operation("appendJobRunLog", summary: "A worker adds lines to its run's log (job token only)", tenant: false,
+                                  request: "JobRunLog", responses: ["204": ["description": "Kept"]], errors: jobErrors + ["413"]),
+            ],
+            "/api/jobs/{id}/runs/{run}/finish": [
+                "parameters": idAndRun,
+                "post": operation("finishJobRun", summary: "A worker reports how its run ended (job token only)", tenant: false,
+                                  request: "JobRunFinish", responses: ["204": ["description": "Kept"]], errors: jobErrors + ["413"]),
             ],
             "/api/jobs/{id}/resume": [
                 "parameters": idParameter,
@@ -141,6 +164,14 @@ extension OpenAPIDocument {
             ], required: ["id", "job_type", "job_name", "status", "created_at", "source", "destination", "properties_json", "schedule",
                           "time_zone", "runner", "flow_url", "last_run", "next_run_at"]),
             "JobPage": page("Job"),
+            "JobToken": object(["token": string, "expires_at": ["type": "integer"]], required: ["token", "expires_at"]),
+            "JobRunStart": object(["orchestrator_run_id": ["type": "string", "minLength": 1]], required: ["orchestrator_run_id"]),
+            "JobRunLog": object(["lines": ["type": "array", "items": string]], required: ["lines"]),
+            "JobRunFinish": object([
+                "status": ["type": "string", "enum": ["SUCCEEDED", "FAILED", "CANCELLED"]],
+                "streams": ["type": "array", "items": ["type": "object"]],
+                "failureReason": ["$ref": "#/components/schemas/FailureReason"],
+            ], required: ["status"], additional: true),
             "JobRun": .object(run),
             "JobRunPage": page("JobRun"),
         ]
