@@ -1,5 +1,5 @@
 import Foundation
-public import InletHTTP
+import InletHTTP
 import Synchronization
 public import InletJSON
 

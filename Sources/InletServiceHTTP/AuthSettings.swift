@@ -1,7 +1,7 @@
 import Foundation
 import InletHTTP
 import InletJSON
-public import JWTKit
+import JWTKit
 
 /// `--auth-config`: who may call the service. `{"issuer", "audience", "hs256_secret"}`, or
 /// `"jwks_file"` or `"jwks_url"` instead of the secret (RS256/ES256 public keys; the URL's keys are

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import JWTKit
+import JWTKit
 
 /// Tokens scoped to one job, which the service signs for `inlet run-job` on an orchestrator's
 /// worker: the only tokens that may read a job's run definition (its source's secrets opened) and
