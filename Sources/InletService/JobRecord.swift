@@ -141,7 +141,7 @@ public struct JobQuery: Sendable {
         self.type = type
         self.status = status
         self.name = name
-        self.page = max(0, page)
+        self.page = min(max(0, page), SyncQuery.maximumPage)
         self.size = min(max(1, size), SyncQuery.maximumSize)
     }
 }

@@ -47,10 +47,12 @@ public struct SyncQuery: Sendable {
     public var descending: Bool
 
     public static let maximumSize = 100
+    /// Pages past this are refused (their offset would not fit in an integer long before).
+    public static let maximumPage = 10_000_000
 
     public init(connectionID: String? = nil, page: Int = 0, size: Int = 20, sort: Field = .startedAt, descending: Bool = true) {
         self.connectionID = connectionID
-        self.page = max(0, page)
+        self.page = min(max(0, page), Self.maximumPage)
         self.size = min(max(1, size), Self.maximumSize)
         self.sort = sort
         self.descending = descending

@@ -6,7 +6,7 @@ extension OpenAPIDocument {
 
     private static var pageParameters: [JSONValue] {
         [
-            ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 0, "default": 0]],
+            ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 0, "maximum": 10_000_000, "default": 0]],
             ["name": "size", "in": "query", "required": false,
              "schema": ["type": "integer", "minimum": 0, "default": 20, "description": "At most 100; more is read as 100"]],
         ]

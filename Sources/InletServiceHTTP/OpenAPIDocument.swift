@@ -108,7 +108,7 @@ enum OpenAPIDocument {
             "/api/v1/syncs": [
                 "get": operation("listSyncs", summary: "The tenant's syncs, a page at a time", extraParameters: [
                     ["name": "connectionId", "in": "query", "required": false, "schema": ["type": "string"]],
-                    ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 0, "default": 0]],
+                    ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 0, "maximum": 10_000_000, "default": 0]],
                     ["name": "size", "in": "query", "required": false,
                      "schema": ["type": "integer", "minimum": 0, "default": 20, "description": "At most 100; more is read as 100"]],
                     ["name": "sort", "in": "query", "required": false,

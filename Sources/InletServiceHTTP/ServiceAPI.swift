@@ -183,8 +183,9 @@ public struct ServiceAPI: Sendable {
             guard let number = Int(text), number >= 0 else { throw APIError.badRequest("\(name): '\(text)' is not a non-negative integer") }
             return number
         }
-        var query = SyncQuery(connectionID: parameters["connectionId"].map(String.init), page: try integer("page", default: 0),
-                              size: try integer("size", default: 20))
+        let page = try integer("page", default: 0)
+        guard page <= SyncQuery.maximumPage else { throw APIError.badRequest("page: at most \(SyncQuery.maximumPage)") }
+        var query = SyncQuery(connectionID: parameters["connectionId"].map(String.init), page: page, size: try integer("size", default: 20))
         if let sort = parameters["sort"] {
             let parts = sort.split(separator: ",")
             guard let first = parts.first, let field = SyncQuery.Field(rawValue: String(first)), parts.count <= 2 else {

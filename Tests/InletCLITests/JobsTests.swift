@@ -171,6 +171,11 @@ struct JobsTests {
         let reader = ServiceProcess.token(permissions: ["data:ingestion:read"])
         #expect(try await service.call("POST", "/api/airbyte/ingest", token: reader, body: .object(good)).status == 403)
         #expect(try await service.call("GET", "/api/jobs/no-such-job", token: reader).status == 404)
+        // A page whose offset would overflow is refused, and the service goes on answering.
+        for path in ["/api/jobs?page=201731425849601280&size=100", "/api/v1/syncs?page=10000001", "/api/jobs/x/runs?page=99999999999"] {
+            let huge = try await service.call("GET", path, token: reader)
+            #expect(huge.status == 400 && huge.text.contains("page"), "\(path): \(huge.text)")
+        }
         #expect(try await service.call("GET", "/api/jobs", token: reader).json["totalElements"] == 0)
         #expect(!service.log.contains { $0.contains(ServeTests.secretValue) })
         await service.stop()

@@ -261,9 +261,11 @@ struct ServeTests {
             "run", service.baseURL + "/api/v1/openapi.json", "--header", "Authorization: Bearer \(token)", "--header", "X-Tenant-Id: acme",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
             "--max-examples", "30", "--no-color",
+            // A worker's run routes take only a job token (AirflowTests covers them); here they would answer 401 alone.
+            "--exclude-path-regex", "^/api/jobs/\\{id\\}/runs/(start|\\{run\\}/log|\\{run\\}/finish)$",
         ], directory: service.directory.path)
         #expect(run.status == 0, "\(run.output.suffix(6000))")
-        #expect(run.output.contains(" passed") && !run.output.contains(" failed"), "\(run.output.suffix(3000))")
+        #expect(run.output.contains(" passed") && !run.output.contains("FAILURES") && !run.output.contains(" failed"), "\(run.output.suffix(3000))")
         #expect(!service.log.contains { $0.contains(#""status":500"#) }, "the service answered 500")
         await service.stop()
     }
