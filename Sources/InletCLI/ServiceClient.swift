@@ -7,6 +7,8 @@ import InletJSON
 struct ServiceClient {
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// The service's HTTP status, when it answered.
+        var status: Int?
     }
 
     var baseURL: String
@@ -45,7 +47,7 @@ struct ServiceClient {
         let json = response.body.isEmpty ? JSONValue.null : ((try? JSONParser.parse(response.body)) ?? .null)
         guard (200..<300).contains(response.status) else {
             let message = json["message"]?.stringValue ?? String(decoding: response.body.prefix(500), as: UTF8.self)
-            throw Failure(description: "\(method) \(path): HTTP \(response.status): \(message)")
+            throw Failure(description: "\(method) \(path): HTTP \(response.status): \(message)", status: response.status)
         }
         return json
     }

@@ -121,9 +121,11 @@ extension IngestionService {
     }
 
     /// Lines a worker's run adds to its log.
+    /// A run the service already ended (cancelled) answers a conflict, so that its worker stops it.
     public func appendOrchestratedLog(tenant: String, jobID: String, runID: String, lines: [String]) throws(ServiceError) {
-        _ = try orchestratedRun(tenant: tenant, jobID: jobID, runID: runID)
+        let sync = try orchestratedRun(tenant: tenant, jobID: jobID, runID: runID)
         try store.appendLog(syncID: runID, lines: Array(lines.prefix(1000)))
+        if sync.status.isFinished { throw ServiceError(.conflict, "run \(runID) is \(sync.status.rawValue): stop it") }
     }
 
     /// A worker's run ended: its figures are kept (a run the service cancelled stays CANCELLED).

@@ -83,8 +83,8 @@ extension OpenAPIDocument {
             ],
             "/api/jobs/{id}/runs/{run}/log": [
                 "parameters": idAndRun,
-                "post": operation("appendJobRunLog", summary: "A worker adds lines to its run's log (job token only)", tenant: false,
-                                  request: "JobRunLog", responses: ["204": ["description": "Kept"]], errors: jobErrors + ["413"]),
+                "post": operation("appendJobRunLog", summary: "A worker adds lines to its run's log (job token only); 409 when the service ended the run: the worker stops it",
+                                  tenant: false, request: "JobRunLog", responses: ["204": ["description": "Kept"]], errors: jobErrors + ["409", "413"]),
             ],
             "/api/jobs/{id}/runs/{run}/finish": [
                 "parameters": idAndRun,

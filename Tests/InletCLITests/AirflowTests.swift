@@ -116,6 +116,39 @@ struct AirflowTests {
         await service.stop()
     }
 
+    /// A run cancelled through the service stops on its worker even when nothing kills the task:
+    /// the worker's log heartbeat is answered 409, and the run ends CANCELLED with what it committed.
+    @Test func aWorkerStopsARunTheServiceCancelled() async throws {
+        let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dags) }
+        let airflow = try await PeerProcess.start(python: DataHubTests.venv + "/bin/python", script: "airflow_standin.py", arguments: [dags.path])
+        defer { airflow.stop() }
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 3000, delay: 0.3)
+        defer { api.stop() }
+        let service = try await ServiceProcess.start(arguments: ["--airflow-url", airflow.url, "--airflow-dags-folder", dags.path,
+                                                                 "--airflow-config", try Self.airflowConfig(dags), "--commit-records", "200"])
+        let created = try await service.call("POST", "/api/airbyte/ingest", token: JobsTests.manage, body: JobsTests.ingestBody(api))
+        let jobID = try #require(created.json["job_id"]?.stringValue)
+        let runID = try #require(try await JobsTests.job(service, jobID, until: ["RUNNING"])["last_run"]?["id"]?.stringValue)
+        let worker = ["INLET_TOKEN": Self.runner, "INLET_SERVICE_URL": service.baseURL, "INLET_HOME": service.home.path]
+        async let run = ExecutableTests.run(["run-job", jobID, "--run-id", runID], environment: worker)
+        _ = try await Self.waitFor("the run to commit on the worker") { () async throws -> Bool? in
+            let log = try await service.call("GET", "/api/v1/syncs/\(runID)/logs", token: JobsTests.manage)
+            return log.text.contains("pipeline: crm.items") ? true : nil
+        }
+        #expect(try await service.call("POST", "/api/v1/syncs/\(runID)/cancel", token: JobsTests.manage).status == 204)
+        let ended = try await run
+        #expect(ended.status == 1 && ended.stderr.contains("the service ended the run") && ended.stderr.contains("CANCELLED"),
+                "status \(ended.status): \(ended.stderr)")
+        let sync = try await service.call("GET", "/api/v1/syncs/\(runID)", token: JobsTests.manage).json
+        let committed = sync["recordsSynced"]?.intValue ?? -1
+        #expect(sync["status"] == "CANCELLED" && committed > 0 && committed < 3000, "\(sync)")
+        let table = try await ServeTests.table(service, namespace: "crm")
+        #expect(table.rows == Int(committed) && table.ids == table.rows && table.verified, "\(table) vs \(committed)")
+        await service.stop()
+    }
+
     @Test func airflowDownFailsTheRunSayingSoAndDAGJobsNeedAnExistingDAG() async throws {
         let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
@@ -280,7 +313,12 @@ struct AirflowStandaloneTests {
                 return ["running", "queued", "scheduled", "restarting"].contains(instances?["state"]?.stringValue ?? "running") ? nil : instances
             }
             #expect(stopped["state"] != "success", "\(stopped)")
-            try await Task.sleep(for: .seconds(2))
+            // The worker stops (told by the service's answer to its heartbeat, or by Airflow) and says how its run ended.
+            let workerEnd = try await AirflowTests.waitFor("the worker to report", timeout: .seconds(60)) { () async throws -> String? in
+                let log = try await service.call("GET", "/api/v1/syncs/\(cancelID)/logs", token: JobsTests.manage)
+                return log.text.contains("the worker reported the run") ? log.text : nil
+            }
+            #expect(workerEnd.contains("the worker reported the run CANCELLED"), "\(workerEnd)")
             let cancelled = try await service.call("GET", "/api/v1/syncs/\(cancelID)", token: JobsTests.manage)
             #expect(cancelled.json["status"] == "CANCELLED", "\(cancelled.text)")
             let afterCancel = try await ServeTests.table(service, namespace: "crm")

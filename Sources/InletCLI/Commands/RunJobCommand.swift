@@ -117,15 +117,22 @@ struct RunJobCommand: ServiceClientCommand {
                 }
             }
             group.addTask {
+                // The log goes every second, and doubles as a heartbeat: a run the service ended
+                // (cancelled) is answered 409, and the run stops here too.
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
-                    await shipper.flush(to: client, path: logPath, errors: output)
+                    if await shipper.flush(to: client, path: logPath, errors: output) == .ended {
+                        shipper.add(["worker: the service ended the run: cancelling it; what it committed stays"])
+                        output.write(line: "worker: the service ended the run: cancelling it; what it committed stays")
+                        return RunOutcome(status: .cancelled, streams: [], failureReason: nil)
+                    }
                 }
                 return nil
             }
             group.addTask {
                 for await _ in stopSignals {
                     shipper.add(["worker: stop signal: cancelling the run; what it committed stays"])
+                    output.write(line: "worker: stop signal: cancelling the run; what it committed stays")
                     return RunOutcome(status: .cancelled, streams: [], failureReason: nil)
                 }
                 return nil
@@ -156,20 +163,28 @@ final class LogShipper: Sendable {
         pending.withLock { $0.append(contentsOf: lines) }
     }
 
-    /// Sends what waits. Lines that could not be sent wait for the next flush (at most 10,000 of
-    /// them); the `final` flush writes its failure to `errors` (the lines stay in the worker's own output).
-    func flush(to client: ServiceClient, path: String, errors: any OutputSink, final: Bool = false) async {
+    enum Answer {
+        case kept, ended
+    }
+
+    /// Sends what waits (nothing: a heartbeat). Lines that could not be sent wait for the next
+    /// flush (at most 10,000 of them); the `final` flush writes its failure to `errors` (the lines
+    /// stay in the worker's own output). `.ended` when the service says the run is over.
+    @discardableResult
+    func flush(to client: ServiceClient, path: String, errors: any OutputSink, final: Bool = false) async -> Answer {
         let lines = pending.withLock { pending in
             defer { pending.removeAll() }
             return pending
         }
-        guard !lines.isEmpty else { return }
+        if final && lines.isEmpty { return .kept }
         do { try await client.call("POST", path, body: ["lines": .array(lines.map(JSONValue.string))]) } catch {
+            if error.status == 409 { return .ended }
             if final {
                 errors.write(line: "inlet: run-job: \(lines.count) log lines cannot be sent to the service: \(error)")
             } else {
                 pending.withLock { $0 = Array((lines + $0).suffix(10_000)) }
             }
         }
+        return .kept
     }
 }
