@@ -480,7 +480,7 @@ struct ServeTests {
     /// SIGTERM mid-sync: the service stops taking requests, cancels the sync cleanly (CANCELLED,
     /// whole commits kept with their checkpoint) and exits; restarted, the next sync resumes.
     @Test func aServiceStoppedWithSIGTERMCancelsItsSyncsCleanly() async throws {
-        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.1)
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.3)
         defer { api.stop() }
         let first = try await ServiceProcess.start(arguments: ["--commit-records", "100"])
         let connection = try await Self.connection(first, api: api)

@@ -136,7 +136,9 @@ public enum ChildServerError: Error {
 
     static func saysPortInUse(_ log: String) -> Bool {
         let lowered = log.lowercased()
+        // SeaweedFS says "Port allocation failed: port N for Filer … is not available".
         return lowered.contains("address already in use") || lowered.contains("could not bind") || lowered.contains("errno 98")
+            || lowered.contains("port allocation failed")
     }
 }
 
