@@ -23,6 +23,7 @@ public struct RunDefinition: Sendable {
         ]
         settings["warehouse"] = configuration.warehouse.map(JSONValue.string)
         settings["catalog"] = configuration.catalogSpec.map(JSONValue.string)
+        settings["state_store"] = configuration.stateStoreSpec.map(JSONValue.string)
         settings["key_store"] = .string(configuration.keyStorePath ?? configuration.dataDirectory + "/keys.json")
         return [
             "tenant": .string(tenant), "job_id": .string(jobID), "run_id": .string(runID), "connector": .string(connectorType),
@@ -49,6 +50,7 @@ public struct RunDefinition: Sendable {
             dataDirectory: dataDirectory, keyStorePath: settings["key_store"]?.stringValue, warehouse: settings["warehouse"]?.stringValue,
             catalogSpec: settings["catalog"]?.stringValue, catalogSettings: strings(settings["catalog_settings"]),
             s3Settings: strings(settings["s3_settings"]), commitRecords: Int(settings["commit_records"]?.intValue ?? 100_000))
+        configuration.stateStoreSpec = settings["state_store"]?.stringValue
     }
 
     init(tenant: String, jobID: String, runID: String, connectorType: String, config: JSONObject, connection: ConnectionRecord,

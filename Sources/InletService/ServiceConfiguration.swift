@@ -16,6 +16,9 @@ public struct ServiceConfiguration: Sendable {
     /// The key store that seals secrets; default `<data-dir>/keys.json`. Instances sharing a store
     /// share this file too.
     public var keyStorePath: String?
+    /// `--state-store` of `inlet sync`: where checkpoints are kept (default `<data-dir>/state.db`);
+    /// `sql:postgres://…` lets any Airflow worker resume a connection.
+    public var stateStoreSpec: String?
     /// Where jobs' governance goes; nil: DataHub's file format in `<data-dir>/datahub/mcps.json`.
     public var dataHub: DataHubSettings?
     /// The service's URL as clients reach it (its jobs' `flow_url` start with it); nil: paths only.

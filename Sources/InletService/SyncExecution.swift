@@ -167,10 +167,11 @@ public struct SyncWork: Sendable {
             throw SyncFailure(reason: FailureReason(type: "config_error", origin: .service, message: error.message))
         }
         defer { setup.close() }
-        let stateStore: SQLiteStateStore
-        do { stateStore = try SQLiteStateStore(path: configuration.dataDirectory + "/state.db") } catch {
-            throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: "\(error)"))
+        let stateStore: any StateStore
+        do { stateStore = try StateStores.open(spec: configuration.stateStoreSpec, dataDirectory: configuration.dataDirectory) } catch {
+            throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: AirbyteSecrets.mask(error.message, secrets: [])))
         }
+        defer { StateStores.close(stateStore) }
         let staging = setup.localDirectory + "/staging/" + syncID
         let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: syncID,
                                   commitRecords: configuration.commitRecords, commitInterval: .seconds(30), stagingDirectory: staging,

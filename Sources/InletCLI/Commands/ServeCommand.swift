@@ -46,6 +46,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "The Iceberg catalog, as for inlet sync: sql:sqlite:PATH (default <data-dir>/catalog.db) or sql:postgres://….")
     var catalog: String?
 
+    @Option(name: .customLong("state-store"), help: "Where checkpoints are kept, as for inlet sync: sql:postgres://user@host:port/db (Airflow workers on any machine resume from it) or sql:sqlite:PATH; default: <data-dir>/state.db.")
+    var stateStore: String?
+
     @Option(name: .customLong("max-concurrent-syncs"), help: "Syncs that run at once; others wait their turn.")
     var maxConcurrentSyncs = 2
 
@@ -103,6 +106,7 @@ struct ServeCommand: ParsableCommand {
             configuration.dataHub = DataHubSettings(url: dataHubURL, token: ProcessInfo.processInfo.environment["DATAHUB_GMS_TOKEN"],
                                                     filePath: dataDir + "/datahub/mcps.json")
         }
+        configuration.stateStoreSpec = stateStore
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let metrics = ServiceMetrics()
         let serviceURL = ServiceURL(configuration.publicURL ?? "http://\(host):\(port)")

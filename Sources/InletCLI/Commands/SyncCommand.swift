@@ -118,7 +118,7 @@ struct SyncCommand: ParsableCommand {
         defer { setup.close() }
         let warehouseDirectory = setup.localDirectory
         let stateStore = try openStateStore()
-        defer { (stateStore as? PostgresStateStore)?.close() }
+        defer { StateStores.close(stateStore) }
         let keyStore = try KeyStore(path: dataDir + "/keys.json")
         let runID = UUID().uuidString.lowercased()
 
@@ -170,16 +170,7 @@ struct SyncCommand: ParsableCommand {
 
     /// The checkpoint store `--state-store` names, else the SQLite file in the data directory.
     private func openStateStore() throws -> any StateStore {
-        switch stateStore {
-        case nil:
-            return try SQLiteStateStore(path: dataDir + "/state.db")
-        case let spec? where spec.hasPrefix("sql:postgres://") || spec.hasPrefix("sql:postgresql://"):
-            return try PostgresStateStore(url: String(spec.dropFirst("sql:".count)))
-        case let spec? where spec.hasPrefix("sql:sqlite:"):
-            return try SQLiteStateStore(path: String(spec.dropFirst("sql:sqlite:".count)))
-        case let spec?:
-            throw CLIError("--state-store \(WarehouseSetup.redacted(spec)): expected sql:postgres://… or sql:sqlite:PATH")
-        }
+        try StateStores.open(spec: stateStore, dataDirectory: dataDir)
     }
 
     /// `--catalog` when it names an Iceberg catalog rather than a configured catalog file.
