@@ -102,12 +102,34 @@ struct AirflowTests {
         let late = try await ExecutableTests.run(["run-job", jobID, "--run-id", cancelID], environment: worker)
         #expect(late.status == 1 && late.stderr.contains("already ended CANCELLED"), "\(late.stderr)")
 
+        // A job that runs a DAG made elsewhere: triggered with its conf, its runs are Airflow's.
+        try "# a DAG Inlet did not make\n".write(to: dags.appendingPathComponent("etl_nightly.py"), atomically: true, encoding: .utf8)
+        let missingDAG = try await service.call("POST", "/api/jobs", token: JobsTests.manage,
+                                                body: ["job_type": "airflow.dataeng", "job_name": "no such", "properties_json": #"{"dag_id": "nope"}"#])
+        #expect(missingDAG.status == 400 && missingDAG.text.contains("no DAG 'nope'"), "\(missingDAG.text)")
+        let dataeng = try await service.call("POST", "/api/jobs", token: JobsTests.manage, body: [
+            "job_type": "airflow.dataeng", "job_name": "nightly etl", "source": "warehouse", "destination": "marts",
+            "properties_json": #"{"dag_id": "etl_nightly", "conf": {"day": "2026-12-05"}}"#,
+        ])
+        #expect(dataeng.status == 201 && dataeng.json["job_type"] == "airflow.dataeng" && dataeng.json["dag_id"] == "etl_nightly"
+                && dataeng.json["flow_url"] == .string("\(airflow.url)/dags/etl_nightly") && dataeng.json["connection_id"] == .null, "\(dataeng.text)")
+        let dataengID = try #require(dataeng.json["id"]?.stringValue)
+        let dagRun = try await service.call("POST", "/api/jobs/\(dataengID)/trigger", token: JobsTests.manage)
+        #expect(dagRun.status == 202, "\(dagRun.text)")
+        let dagRunID = try #require(dagRun.json["id"]?.stringValue)
+        #expect(try await airflowState()["runs"]?["etl_nightly \(dagRunID)"]?["conf"] == ["day": "2026-12-05"])
+        let dagRuns = try await service.call("GET", "/api/jobs/\(dataengID)/runs", token: JobsTests.manage)
+        #expect(dagRuns.json["totalElements"] == 1 && dagRuns.json["content"]?[0]?["id"] == .string(dagRunID)
+                && dagRuns.json["content"]?[0]?["status"] == "PENDING", "\(dagRuns.text)")
+        #expect(try await service.call("DELETE", "/api/jobs/\(dataengID)", token: JobsTests.manage).status == 204)
+        #expect(FileManager.default.fileExists(atPath: dags.appendingPathComponent("etl_nightly.py").path), "a DAG Inlet did not make is not Inlet's to delete")
+
         // Pause and delete: the file goes before the DAG, and the job stays deleted.
         #expect(try await service.call("POST", "/api/jobs/\(jobID)/pause", token: JobsTests.manage).json["status"] == "PAUSED")
         #expect(try await airflowState()["paused"]?[dagID] == true)
         #expect(try await service.call("DELETE", "/api/jobs/\(jobID)", token: JobsTests.manage).status == 204)
         #expect(!FileManager.default.fileExists(atPath: dags.appendingPathComponent("\(dagID).py").path))
-        #expect(try await airflowState()["deleted"] == [["dag_id": .string(dagID), "file_present": false]])
+        #expect(try await airflowState()["deleted"] == [["dag_id": .string(dagID), "file_present": false]], "only the job's own DAG is deleted")
         #expect(try await service.call("GET", "/api/jobs/\(jobID)", token: JobsTests.manage).json["status"] == "DELETED")
         let afterDelete = try await ExecutableTests.run(["run-job", jobID, "--run-id", "manual__late"], environment: worker)
         #expect(afterDelete.status == 1 && afterDelete.stderr.contains("deleted"), "\(afterDelete.stderr)")
