@@ -205,7 +205,7 @@ struct AirflowStandaloneTests {
         ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/inlet-airflow/venv"
 
     /// `airflow standalone` in a process group of its own (it starts a scheduler, a DAG processor,
-    /// an API server and a triggerer), stopped as a group.
+    /// an API server, a triggerer and workers), stopped as a group; the test fails if any of it outlives the stop.
     final class Standalone: @unchecked Sendable {
         let process = Process()
         let port: Int
@@ -225,8 +225,9 @@ struct AirflowStandaloneTests {
                 "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1", "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "1",
                 "DATAHUB_TELEMETRY_ENABLED": "false", "SCARF_ANALYTICS": "false", "DO_NOT_TRACK": "true",
             ] { environment[key] = value }
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            process.arguments = [AirflowStandaloneTests.venv + "/bin/airflow", "standalone"]
+            // Foundation starts the child as a process group leader: the group is Airflow's, and stops with it.
+            process.executableURL = URL(fileURLWithPath: AirflowStandaloneTests.venv + "/bin/airflow")
+            process.arguments = ["standalone"]
             process.environment = environment
             process.currentDirectoryURL = home
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -256,10 +257,14 @@ struct AirflowStandaloneTests {
 
         var log: String { (try? String(contentsOf: home.appendingPathComponent("standalone.log"), encoding: .utf8)) ?? "" }
 
+        /// Whether any process of the group is still there.
+        var groupAlive: Bool { kill(-process.processIdentifier, 0) == 0 }
+
         func stop() async {
-            if process.isRunning { kill(-process.processIdentifier, SIGTERM) }
-            for _ in 0..<200 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
-            if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
+            kill(-process.processIdentifier, SIGTERM)
+            for _ in 0..<200 where groupAlive { try? await Task.sleep(for: .milliseconds(100)) }
+            if groupAlive { kill(-process.processIdentifier, SIGKILL) }
+            for _ in 0..<50 where groupAlive { try? await Task.sleep(for: .milliseconds(100)) }
         }
     }
 
@@ -359,6 +364,7 @@ struct AirflowStandaloneTests {
         }
         await http.shutdown()
         await airflow.stop()
+        #expect(!airflow.groupAlive, "Airflow's processes outlived the test")
         await service.stop()
     }
 }
