@@ -171,6 +171,49 @@ struct AirflowTests {
         await service.stop()
     }
 
+    /// Airflow 2's API (`/api/v1`, basic auth), and Airflow 3's tokens fetched again when refused.
+    @Test(arguments: [(2, 0), (3, 2)])
+    func airflow2AndRenewedTokensHandRunsOver(apiVersion: Int, tokensExpireAfter: Int) async throws {
+        let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dags) }
+        let airflow = try await PeerProcess.start(python: DataHubTests.venv + "/bin/python", script: "airflow_standin.py", arguments: [
+            dags.path, "--api-version", String(apiVersion), "--tokens-expire-after", String(tokensExpireAfter),
+        ])
+        defer { airflow.stop() }
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 50, delay: 0)
+        defer { api.stop() }
+        let service = try await ServiceProcess.start(arguments: [
+            "--airflow-url", airflow.url, "--airflow-dags-folder", dags.path,
+            "--airflow-config", try Self.airflowConfig(dags, extra: #", "api_version": \#(apiVersion)"#),
+        ])
+        let http = HTTPSession()
+        func airflowState() async throws -> JSONValue { try JSONParser.parse(try await http.send(HTTPRequest(url: airflow.url + "/_state")).body) }
+        let created = try await service.call("POST", "/api/airbyte/ingest", token: JobsTests.manage, body: JobsTests.ingestBody(api, schedule: "@weekly"))
+        let jobID = try #require(created.json["job_id"]?.stringValue)
+        let dagID = "inlet_\(jobID)"
+        for _ in 0..<3 {
+            let run = try await service.call("POST", "/api/jobs/\(jobID)/trigger", token: JobsTests.manage)
+            let runID = try #require(run.json["id"]?.stringValue, "\(run.text)")
+            _ = try await Self.waitFor("DAG run \(runID)") { () async throws -> JSONValue? in try await airflowState()["runs"]?["\(dagID) \(runID)"] }
+            #expect(try await service.call("POST", "/api/v1/syncs/\(runID)/cancel", token: JobsTests.manage).status == 204)
+            #expect(try await airflowState()["runs"]?["\(dagID) \(runID)"]?["state"] == "failed")
+        }
+        #expect(try await service.call("DELETE", "/api/jobs/\(jobID)", token: JobsTests.manage).status == 204)
+        let state = try await airflowState()
+        #expect(state["deleted"] == [["dag_id": .string(dagID), "file_present": false]], "\(state)")
+        let requests = state["requests"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(requests.contains { $0.hasPrefix("POST /api/v\(apiVersion == 2 ? 1 : 2)/dags/\(dagID)/dagRuns") }, "\(requests)")
+        if apiVersion == 3 {
+            // Tokens served two requests each: the service fetched new ones when refused, and never failed for it.
+            #expect((state["tokens_issued"]?.intValue ?? 0) >= 3, "\(state)")
+        } else {
+            #expect(!requests.contains("POST /auth/token"), "\(requests)")
+        }
+        await http.shutdown()
+        await service.stop()
+    }
+
     @Test func airflowDownFailsTheRunSayingSoAndDAGJobsNeedAnExistingDAG() async throws {
         let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)

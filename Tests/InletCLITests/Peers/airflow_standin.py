@@ -5,9 +5,12 @@ paths a real Airflow does not show on demand. It runs no task: the test plays th
 
 --not-parsed-for N: the first N run requests of each DAG answer 404 (Airflow has not parsed its file yet).
 --conflict-first: the first accepted request of each run id answers 409 (the run is there already) but keeps it.
+--api-version 2: Airflow 2's /api/v1 with basic auth (admin / admin-password) instead of /api/v2 and tokens.
+--tokens-expire-after N: each token is refused (401) after N requests, so the client must fetch another.
 GET /_state shows the DAGs, runs, deletions (with whether the DAG file was still there) and requests.
 Prints its port on the first line of stdout.
 """
+import base64
 import json
 import os
 import sys
@@ -18,10 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 dags_folder = sys.argv[1]
 not_parsed_for = int(sys.argv[sys.argv.index("--not-parsed-for") + 1]) if "--not-parsed-for" in sys.argv else 0
 conflict_first = "--conflict-first" in sys.argv
-TOKEN = "standin-token"
+api_version = int(sys.argv[sys.argv.index("--api-version") + 1]) if "--api-version" in sys.argv else 3
+tokens_expire_after = int(sys.argv[sys.argv.index("--tokens-expire-after") + 1]) if "--tokens-expire-after" in sys.argv else 0
+BASIC = "Basic " + base64.b64encode(b"admin:admin-password").decode()
+tokens = {}  # token -> requests it served
 
 lock = threading.Lock()
-state = {"runs": {}, "paused": {}, "deleted": [], "requests": [], "refused": {}}
+state = {"runs": {}, "paused": {}, "deleted": [], "requests": [], "refused": {}, "tokens_issued": 0}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -49,15 +55,28 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_state":
             with lock:
                 return self.answer(200, state)
-        if url.path == "/auth/token" and method == "POST":
+        if url.path == "/auth/token" and method == "POST" and api_version == 3:
             credentials = self.body()
             if credentials != {"username": "admin", "password": "admin-password"}:
                 return self.answer(401, {"detail": "Invalid credentials"})
-            return self.answer(201, {"access_token": TOKEN})
-        if parts[:2] != ["api", "v2"]:
+            with lock:
+                state["tokens_issued"] += 1
+                token = f"standin-token-{state['tokens_issued']}"
+                tokens[token] = 0
+            return self.answer(201, {"access_token": token})
+        if parts[:2] != ["api", "v2" if api_version == 3 else "v1"]:
             return self.answer(404, {"detail": "Not Found"})
-        if self.headers.get("Authorization") != "Bearer " + TOKEN:
-            return self.answer(401, {"detail": "Not authenticated"})
+        authorization = self.headers.get("Authorization", "")
+        if api_version == 2:
+            if authorization != BASIC:
+                return self.answer(401, {"detail": "Unauthorized"})
+        else:
+            token = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else None
+            with lock:
+                served = tokens.get(token)
+                if served is None or (tokens_expire_after and served >= tokens_expire_after):
+                    return self.answer(401, {"detail": "Not authenticated"})
+                tokens[token] = served + 1
         dag = parts[3] if len(parts) > 3 and parts[2] == "dags" else None
         dag_file = os.path.join(dags_folder, f"{dag}.py")
         with lock:
@@ -75,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
                 if not os.path.exists(dag_file) or refused < not_parsed_for:
                     state["refused"][dag] = refused + 1
                     return self.answer(404, {"detail": f"DAG with dag_id: '{dag}' not found"})
-                if "logical_date" not in body:
+                if api_version == 3 and "logical_date" not in body:
                     return self.answer(422, {"detail": "logical_date is required"})
                 run_id = body["dag_run_id"]
                 key = f"{dag} {run_id}"
