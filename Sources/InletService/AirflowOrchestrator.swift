@@ -6,7 +6,7 @@ public import InletJSON
 /// How the service reaches Apache Airflow and what its DAGs run: `inlet serve --airflow-url URL
 /// --airflow-dags-folder DIR --airflow-config FILE`, the file holding
 /// `{"api_version": 3, "username": …, "password": …, "inlet_command": "/usr/local/bin/inlet",
-/// "service_url": "http://inlet:8113", "parse_wait_seconds": 300}` (all optional).
+/// "service_url": "http://inlet:8113", "parse_wait_seconds": 300, "worker_timeout_seconds": 300}` (all optional).
 public struct AirflowSettings: Sendable {
     public var url: String
     public var dagsFolder: String
@@ -20,6 +20,8 @@ public struct AirflowSettings: Sendable {
     public var serviceURL: ServiceURL
     /// How long a DAG Airflow has not parsed yet (404) is waited for.
     public var parseWait: Duration
+    /// How long a run's worker may be silent before the run is FAILED (nil: the service's default).
+    public var workerTimeoutSeconds: Double?
 
     public init(url: String, dagsFolder: String, apiVersion: Int = 3, username: String? = nil, password: String? = nil,
                 inletCommand: String, serviceURL: ServiceURL, parseWait: Duration = .seconds(300)) {
@@ -49,18 +51,20 @@ public struct AirflowSettings: Sendable {
         if version == 2, config?["username"]?.stringValue == nil {
             throw ServiceError(.invalid, "airflow config: Airflow 2's API needs username and password (basic auth)")
         }
-        return AirflowSettings(url: url, dagsFolder: dagsFolder, apiVersion: version, username: config?["username"]?.stringValue,
-                               password: config?["password"]?.stringValue,
-                               inletCommand: config?["inlet_command"]?.stringValue ?? inletCommand,
-                               serviceURL: config?["service_url"]?.stringValue.map { ServiceURL($0) } ?? serviceURL,
-                               parseWait: .seconds(config?["parse_wait_seconds"]?.doubleValue ?? 300))
+        var settings = AirflowSettings(url: url, dagsFolder: dagsFolder, apiVersion: version, username: config?["username"]?.stringValue,
+                                       password: config?["password"]?.stringValue,
+                                       inletCommand: config?["inlet_command"]?.stringValue ?? inletCommand,
+                                       serviceURL: config?["service_url"]?.stringValue.map { ServiceURL($0) } ?? serviceURL,
+                                       parseWait: .seconds(config?["parse_wait_seconds"]?.doubleValue ?? 300))
+        settings.workerTimeoutSeconds = config?["worker_timeout_seconds"]?.doubleValue
+        return settings
     }
 }
 
 /// Jobs as Apache Airflow DAGs: one DAG file per ingest job in the dags folder, whose one task runs
 /// `inlet run-job`; runs started, marked failed, paused and deleted through Airflow's REST API.
 public final class AirflowOrchestrator: JobOrchestrator {
-    let settings: AirflowSettings
+    public let settings: AirflowSettings
     private let session = HTTPSession(timeouts: .init(connect: .seconds(10), read: .seconds(60)))
     private let tokens = AirflowTokens()
 

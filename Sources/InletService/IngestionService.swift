@@ -338,22 +338,7 @@ public final class IngestionService: Sendable {
             try store.save(pending)
             jobRunStarted(connection, sync: pending)
             try store.appendLog(syncID: sync.id, lines: ["service: handing the run to Airflow DAG \(dagID) as DAG run \(sync.id)"])
-            await handOffs.submit(sync.id) { [self, pending] in
-                do throws(ServiceError) {
-                    try await orchestrator.trigger(dagID: dagID, runID: pending.id, conf: [:])
-                    try? store.appendLog(syncID: pending.id, lines: ["service: Airflow has DAG run \(pending.id)"])
-                } catch {
-                    // Cancelled: the cancel records the run's end.
-                    guard !Task.isCancelled, var failed = try? store.sync(tenant: tenant, id: pending.id), !failed.status.isFinished else { return }
-                    failed.status = .failed
-                    failed.completedAt = Timestamp.now()
-                    failed.failureReason = FailureReason(type: "system_error", origin: .service, message: "Airflow did not start the run: \(error.message)")
-                    try? store.save(failed)
-                    try? store.appendLog(syncID: pending.id, lines: ["service: \(failed.failureReason?.message ?? "")"])
-                    jobRunEnded(connectionID: connectionID, tenant: tenant, sync: failed)
-                    syncFinished(failed)
-                }
-            }
+            await handOver(pending, dagID: dagID, orchestrator: orchestrator)
             return pending
         }
         try store.save(sync)
@@ -425,6 +410,38 @@ public final class IngestionService: Sendable {
             try store.save(sync)
             try store.appendLog(syncID: sync.id, lines: ["service: marked FAILED at start-up: the service had stopped during the sync"])
             jobRunEnded(connectionID: sync.connectionID, tenant: sync.tenant, sync: sync)
+        }
+    }
+
+    /// Hands a PENDING run to the orchestrator in the background (it may wait for Airflow to parse
+    /// a new DAG file); a run Airflow never took ends FAILED saying why.
+    func handOver(_ pending: SyncRecord, dagID: String, orchestrator: any JobOrchestrator) async {
+        await handOffs.submit(pending.id) { [self] in
+            do throws(ServiceError) {
+                try await orchestrator.trigger(dagID: dagID, runID: pending.id, conf: [:])
+                try? store.appendLog(syncID: pending.id, lines: ["service: Airflow has DAG run \(pending.id)"])
+            } catch {
+                // Cancelled: the cancel records the run's end.
+                guard !Task.isCancelled, var failed = try? store.sync(tenant: pending.tenant, id: pending.id), !failed.status.isFinished else { return }
+                failed.status = .failed
+                failed.completedAt = Timestamp.now()
+                failed.failureReason = FailureReason(type: "system_error", origin: .service, message: "Airflow did not start the run: \(error.message)")
+                try? store.save(failed)
+                try? store.appendLog(syncID: pending.id, lines: ["service: \(failed.failureReason?.message ?? "")"])
+                jobRunEnded(connectionID: pending.connectionID, tenant: pending.tenant, sync: failed)
+                syncFinished(failed)
+            }
+        }
+    }
+
+    /// At start-up: runs a stopped service had not yet handed to Airflow are handed over again
+    /// (Airflow answers 409 for those it has), so none waits PENDING forever.
+    public func resumeHandOffs() async {
+        guard let orchestrator, let pending = try? store.syncs(in: [.pending]) else { return }
+        for sync in pending {
+            guard let (job, _) = try? airflowJob(of: sync), let dagID = job.dagID else { continue }
+            try? store.appendLog(syncID: sync.id, lines: ["service: restarted; handing the run to Airflow again"])
+            await handOver(sync, dagID: dagID, orchestrator: orchestrator)
         }
     }
 

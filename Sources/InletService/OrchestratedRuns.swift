@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import InletJSON
 import InletJSONSchema
 public import InletPipeline
@@ -110,6 +110,7 @@ extension IngestionService {
             jobRunStarted(connection, sync: sync)
         }
         sync.status = .running
+        sync.heartbeatAt = Timestamp.now()
         try store.save(sync)
         try store.appendLog(syncID: sync.id, lines: ["service: run \(orchestratorRunID) started on an Airflow worker"])
         let source = try source(tenant: tenant, id: connection.sourceID)
@@ -125,9 +126,35 @@ extension IngestionService {
     /// Lines a worker's run adds to its log.
     /// A run the service already ended (cancelled) answers a conflict, so that its worker stops it.
     public func appendOrchestratedLog(tenant: String, jobID: String, runID: String, lines: [String]) throws(ServiceError) {
-        let sync = try orchestratedRun(tenant: tenant, jobID: jobID, runID: runID)
+        var sync = try orchestratedRun(tenant: tenant, jobID: jobID, runID: runID)
         try store.appendLog(syncID: runID, lines: Array(lines.prefix(1000)))
         if sync.status.isFinished { throw ServiceError(.conflict, "run \(runID) is \(sync.status.rawValue): stop it") }
+        sync.heartbeatAt = Timestamp.now()
+        try store.save(sync)
+    }
+
+    /// Runs on orchestrator workers that stopped reporting for `timeout` (their worker died, or
+    /// lost the service) end FAILED, so that they do not hold their connection's one run forever.
+    /// Returns the runs it ended.
+    @discardableResult
+    public func failSilentOrchestratedRuns(timeout: Duration, now: Date = Date()) async -> [SyncRecord] {
+        guard orchestrator != nil, let running = try? store.syncs(in: [.running]) else { return [] }
+        var ended: [SyncRecord] = []
+        let limit = Double(timeout.components.seconds)
+        for var sync in running {
+            guard (try? airflowJob(of: sync)) != nil, let heard = Timestamp.date(sync.heartbeatAt ?? sync.startedAt),
+                  now.timeIntervalSince(heard) > limit else { continue }
+            sync.status = .failed
+            sync.completedAt = Timestamp.string(now)
+            sync.failureReason = FailureReason(type: "system_error", origin: .service,
+                                               message: "the Airflow worker stopped reporting (last heard at \(sync.heartbeatAt ?? sync.startedAt)); the next run resumes from the last checkpoint")
+            guard (try? store.save(sync)) != nil else { continue }
+            try? store.appendLog(syncID: sync.id, lines: ["service: marked FAILED: no word from its worker for \(Int(limit)) s"])
+            jobRunEnded(connectionID: sync.connectionID, tenant: sync.tenant, sync: sync)
+            syncFinished(sync)
+            ended.append(sync)
+        }
+        return ended
     }
 
     /// A worker's run ended: its figures are kept (a run the service cancelled stays CANCELLED).

@@ -227,6 +227,8 @@ public struct SyncRecord: Sendable {
     public var failureReason: FailureReason?
     /// The orchestrator's id of the run when it differs from `id` (an Airflow run it scheduled itself).
     public var externalRunID: String?
+    /// When the run's worker was last heard from (runs on an orchestrator's workers).
+    public var heartbeatAt: String?
 
     var json: JSONValue {
         var object: JSONObject = [
@@ -239,6 +241,7 @@ public struct SyncRecord: Sendable {
         object["durationMs"] = durationMs.map(JSONValue.int)
         object["failureReason"] = failureReason?.json
         object["externalRunId"] = externalRunID.map(JSONValue.string)
+        object["heartbeatAt"] = heartbeatAt.map(JSONValue.string)
         return .object(object)
     }
 
@@ -258,6 +261,7 @@ public struct SyncRecord: Sendable {
                   completedAt: json["completedAt"]?.stringValue, durationMs: json["durationMs"]?.intValue, streams: streams,
                   failureReason: FailureReason(json: json["failureReason"]))
         externalRunID = json["externalRunId"]?.stringValue
+        heartbeatAt = json["heartbeatAt"]?.stringValue
     }
 
     public init(id: String, tenant: String, connectionID: String, connectionName: String, status: Status, recordsSynced: Int64?,

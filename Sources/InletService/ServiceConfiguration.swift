@@ -21,6 +21,8 @@ public struct ServiceConfiguration: Sendable {
     public var stateStoreSpec: String?
     /// Where jobs' governance goes; nil: DataHub's file format in `<data-dir>/datahub/mcps.json`.
     public var dataHub: DataHubSettings?
+    /// How long a run on an Airflow worker may go without word from it before it is FAILED.
+    public var workerTimeout: Duration = .seconds(300)
     /// The service's URL as clients reach it (its jobs' `flow_url` start with it); nil: paths only.
     public var publicURL: String?
 

@@ -27,6 +27,17 @@ extension IngestionService {
         return triggered
     }
 
+    /// Ends runs whose Airflow worker went silent for the configured time, checking every quarter
+    /// of it (at least every 5 s), until cancelled.
+    public func runWorkerWatchdog() async {
+        let timeout = configuration.workerTimeout
+        let interval = max(Duration.seconds(5), timeout / 4)
+        while !Task.isCancelled {
+            await failSilentOrchestratedRuns(timeout: timeout)
+            try? await Task.sleep(for: interval)
+        }
+    }
+
     /// Runs the schedules every minute, at the minute's start, until cancelled.
     public func runScheduler() async {
         while !Task.isCancelled {

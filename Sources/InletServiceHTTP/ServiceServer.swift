@@ -25,6 +25,7 @@ public enum ServiceServer {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await service.runScheduler() }
+                group.addTask { await service.runWorkerWatchdog() }
                 group.addTask {
                     for await _ in stopSignals {
                         await service.shutdown()

@@ -214,6 +214,47 @@ struct AirflowTests {
         await service.stop()
     }
 
+    /// A run whose worker stops reporting (it died) ends FAILED after `worker_timeout_seconds`,
+    /// and the job can run again; a run a stopped service had not handed over is handed over at start.
+    @Test func aSilentWorkerFailsItsRunAndPendingRunsSurviveARestart() async throws {
+        let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dags) }
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 50, delay: 0)
+        defer { api.stop() }
+        // Airflow is down at first: the run waits PENDING, handed over while the service lives.
+        let airflowPort = AirflowStandaloneTests.Standalone.unusedPort()
+        let config = try Self.airflowConfig(dags, extra: #", "worker_timeout_seconds": 2, "parse_wait_seconds": 600"#)
+        let arguments = ["--airflow-url", "http://127.0.0.1:\(airflowPort)", "--airflow-dags-folder", dags.path, "--airflow-config", config]
+        let first = try await ServiceProcess.start(arguments: arguments)
+        let created = try await first.call("POST", "/api/airbyte/ingest", token: JobsTests.manage, body: JobsTests.ingestBody(api))
+        let jobID = try #require(created.json["job_id"]?.stringValue)
+        let runID = try #require(try await JobsTests.job(first, jobID, until: ["RUNNING"])["last_run"]?["id"]?.stringValue)
+        await first.stop(removing: false)
+        #expect(first.exitStatus == 0)
+        // Airflow comes up on that port; the restarted service hands the run over again.
+        let airflow = try await PeerProcess.start(python: DataHubTests.venv + "/bin/python", script: "airflow_standin.py",
+                                                  arguments: [dags.path, "--port", String(airflowPort)])
+        defer { airflow.stop() }
+        let service = try await ServiceProcess.start(directory: first.directory, arguments: arguments)
+        let http = HTTPSession()
+        _ = try await Self.waitFor("the run handed over after the restart") { () async throws -> JSONValue? in
+            try JSONParser.parse(try await http.send(HTTPRequest(url: airflow.url + "/_state")).body)["runs"]?["inlet_\(jobID) \(runID)"]
+        }
+        await http.shutdown()
+        // A worker starts the run, then goes silent.
+        let jobToken = try #require(try await service.call("POST", "/api/jobs/\(jobID)/token", token: Self.runner).json["token"]?.stringValue)
+        let started = try await service.call("POST", "/api/jobs/\(jobID)/runs/start", token: jobToken, body: ["orchestrator_run_id": .string(runID)])
+        #expect(started.status == 200, "\(started.text)")
+        let failed = try await Self.waitFor("the silent run to fail", timeout: .seconds(30)) { () async throws -> JSONValue? in
+            let sync = try await service.call("GET", "/api/v1/syncs/\(runID)", token: JobsTests.manage).json
+            return sync["status"] == "FAILED" ? sync : nil
+        }
+        #expect(failed["failureReason"]?["message"]?.stringValue?.contains("stopped reporting") == true, "\(failed)")
+        #expect(try await service.call("POST", "/api/jobs/\(jobID)/trigger", token: JobsTests.manage).status == 202)
+        await service.stop()
+    }
+
     @Test func airflowDownFailsTheRunSayingSoAndDAGJobsNeedAnExistingDAG() async throws {
         let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
@@ -281,6 +322,9 @@ struct AirflowStandaloneTests {
             process.standardError = handle
             try process.run()
         }
+
+        /// A port nothing listens on now, for a server that cannot take port 0 and tell.
+        static func unusedPort() -> Int { (try? freePort()) ?? 1 }
 
         /// A port nothing listens on now (Airflow's API server cannot take port 0 and tell).
         static func freePort() throws -> Int {

@@ -67,7 +67,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("airflow-dags-folder"), help: "Airflow's dags folder, where the service writes a DAG file per job.")
     var airflowDagsFolder: String?
 
-    @Option(name: .customLong("airflow-config"), help: "A JSON file: api_version (3, or 2), username, password, inlet_command (inlet on the workers), service_url (the service as workers reach it), parse_wait_seconds.")
+    @Option(name: .customLong("airflow-config"), help: "A JSON file: api_version (3, or 2), username, password, inlet_command (inlet on the workers), service_url (the service as workers reach it), parse_wait_seconds, worker_timeout_seconds (a run whose worker is silent this long is FAILED; 300).")
     var airflowConfig: String?
 
     func execute(in environment: CommandEnvironment) async -> Int32 {
@@ -111,9 +111,11 @@ struct ServeCommand: ParsableCommand {
         let metrics = ServiceMetrics()
         let serviceURL = ServiceURL(configuration.publicURL ?? "http://\(host):\(port)")
         let orchestrator = try airflow(serviceURL: serviceURL)
+        if let seconds = orchestrator?.settings.workerTimeoutSeconds { configuration.workerTimeout = .seconds(seconds) }
         let service = try IngestionService(store: try SQLServiceStore(spec: storeSpec), configuration: configuration,
                                            resolver: environment.resolver, orchestrator: orchestrator, syncFinished: metrics.syncFinished)
         try service.recoverUnfinishedSyncs()
+        await service.resumeHandOffs()
         if let airflowURL { environment.standardError.write(line: "inlet: jobs run in Apache Airflow at \(airflowURL) (DAG files in \(airflowDagsFolder ?? ""))") }
         let output = environment.standardError
         let keyFolder = ((keyStore ?? dataDir + "/keys.json") as NSString).deletingLastPathComponent

@@ -7,6 +7,7 @@ paths a real Airflow does not show on demand. It runs no task: the test plays th
 --conflict-first: the first accepted request of each run id answers 409 (the run is there already) but keeps it.
 --api-version 2: Airflow 2's /api/v1 with basic auth (admin / admin-password) instead of /api/v2 and tokens.
 --tokens-expire-after N: each token is refused (401) after N requests, so the client must fetch another.
+--port N: listen on N (a port the test chose) instead of any free port.
 GET /_state shows the DAGs, runs, deletions (with whether the DAG file was still there) and requests.
 Prints its port on the first line of stdout.
 """
@@ -128,6 +129,7 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_any("DELETE")
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
+server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()
