@@ -14,12 +14,12 @@ extension OpenAPIDocument {
 
     static var jobPaths: JSONObject {
         let idParameter: JSONValue = [["$ref": "#/components/parameters/JobId"]]
-        let idAndRun: JSONValue = [["$ref": "#/components/parameters/JobId"], ["name": "run", "in": "path", "required": true, "schema": ["type": "string"]]]
+        let idAndRun: JSONValue = [["$ref": "#/components/parameters/JobId"], ["name": "run", "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]]
         return [
             "/api/airbyte/sources": ["get": operation("listIngestSources", summary: "The sources this service runs", tenant: false,
                                                       responses: ["200": list("IngestSource")], errors: ["401"])],
             "/api/airbyte/sources/{source_name}": [
-                "parameters": [["name": "source_name", "in": "path", "required": true, "schema": ["type": "string"]]],
+                "parameters": [["name": "source_name", "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]],
                 "get": operation("getIngestSource", summary: "A source's spec (secrets marked) and, when a discover needs no config, its streams",
                                  tenant: false, responses: ["200": body("IngestSourceDetail")], errors: ["401", "404"]),
             ],

@@ -182,11 +182,11 @@ enum OpenAPIDocument {
                 "TenantIdOrToken": ["name": "X-Tenant-Id", "in": "header", "required": false,
                                     "description": "One of the token's tenants; may be left out when the token names only one",
                                     "schema": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"]],
-                "JobId": ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]],
+                "JobId": ["name": "id", "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]],
                 "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
                                    "description": "The same key within 24 h returns the first successful answer instead of acting again",
                                    "schema": ["type": "string", "minLength": 1, "maxLength": 255]],
-                "Id": ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]],
+                "Id": ["name": "id", "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]],
             ],
             "responses": .object(joined(responses, ["IngestError400": [
                 "description": "The request is malformed or a field is invalid; `error` names the field",
