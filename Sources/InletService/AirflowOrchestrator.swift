@@ -116,25 +116,27 @@ public final class AirflowOrchestrator: JobOrchestrator {
         if settings.apiVersion == 3 { body["logical_date"] = .null }
         let deadline = ContinuousClock.now + settings.parseWait
         var delay = Duration.seconds(1)
+        /// Waits before the next try; false once the wait for Airflow is over.
+        func waitedToRetry() async -> Bool {
+            guard ContinuousClock.now + delay < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(15))
+            return true
+        }
         while true {
             let response: HTTPResponse
             do { response = try await send("POST", "/dags/\(dagID)/dagRuns", body: .object(body)) } catch {
                 // Airflow unreachable: tried again until the wait is over.
-                guard ContinuousClock.now + delay < deadline, !Task.isCancelled else { throw error }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(15))
+                guard await waitedToRetry() else { throw error }
                 continue
             }
             switch response.status {
-            case 200..<300: return
-            case 409: return  // A run with this id is there already: triggering is idempotent.
+            case 200..<300, 409: return  // 409: a run with this id is there already; triggering is idempotent.
             case 404, 502, 503, 504:
                 // 404: Airflow has not parsed the DAG file yet; the others: Airflow is restarting.
-                guard ContinuousClock.now + delay < deadline, !Task.isCancelled else {
+                guard await waitedToRetry() else {
                     throw failure("starting run \(runID) of DAG \(dagID) (waited \(settings.parseWait.components.seconds) s)", response)
                 }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(15))
             default:
                 throw failure("starting run \(runID) of DAG \(dagID)", response)
             }
@@ -142,7 +144,7 @@ public final class AirflowOrchestrator: JobOrchestrator {
     }
 
     public func cancel(dagID: String, runID: String) async throws(ServiceError) {
-        let response = try await send("PATCH", "/dags/\(dagID)/dagRuns/\(Self.pathEncoded(runID))", body: ["state": "failed"])
+        let response = try await send("PATCH", "/dags/\(dagID)/dagRuns/\(URLEncoding.quote(runID, safe: ""))", body: ["state": "failed"])
         // 404: Airflow never made the run; nothing to stop.
         guard (200..<300).contains(response.status) || response.status == 404 else {
             throw failure("marking run \(runID) of DAG \(dagID) failed", response)
@@ -232,10 +234,6 @@ public final class AirflowOrchestrator: JobOrchestrator {
         }
         await tokens.keep(token)
         return "Bearer " + token
-    }
-
-    static func pathEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
     public func shutdown() async {

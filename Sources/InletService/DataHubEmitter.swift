@@ -232,7 +232,7 @@ public final class DataHubEmitter: Sendable {
 
     /// An entity's aspect from GMS (nil when it has none).
     private func aspect(_ base: String, urn: String, name: String, model: String, session: HTTPSession) async throws(Failure) -> JSONObject? {
-        let url = base + "/aspects/" + Self.percentEncoded(urn) + "?aspect=\(name)&version=0"
+        let url = base + "/aspects/" + URLEncoding.quote(urn, safe: "") + "?aspect=\(name)&version=0"
         let response: HTTPResponse
         do { response = try await session.send(HTTPRequest(url: url, headers: headers())) } catch {
             throw Failure(description: "DataHub at \(base) cannot be reached: \(error)")
@@ -242,16 +242,6 @@ public final class DataHubEmitter: Sendable {
             throw Failure(description: "DataHub refused reading \(name) of \(urn): HTTP \(response.status)")
         }
         return (try? JSONParser.parse(response.body))?["aspect"]?[model]?.objectValue
-    }
-
-    /// Every byte but unreserved ones percent-encoded (a URN in a path).
-    static func percentEncoded(_ text: String) -> String {
-        text.utf8.map { byte -> String in
-            let character = Character(Unicode.Scalar(byte))
-            if byte < 128, character.isLetter || character.isNumber || "-._~".contains(character) { return String(character) }
-            let hex = String(byte, radix: 16, uppercase: true)
-            return "%" + (hex.count == 1 ? "0" + hex : hex)
-        }.joined()
     }
 
     public func shutdown() async {

@@ -42,9 +42,7 @@ extension IngestionService {
     public func ingest(tenant: String, _ request: IngestRequest, jobName: String? = nil, schedule: String?? = nil,
                        prefix: String = "") async throws(ServiceError) -> JobRecord {
         let name = jobName ?? request.name
-        if let existing = try store.jobs(tenant: tenant, query: JobQuery(name: name, size: 100)).jobs.first(where: { $0.status != .deleted }) {
-            throw ServiceError(.conflict, "job \(existing.id) is already named '\(name)'; delete it or choose another name")
-        }
+        try ensureNameIsFree(name, tenant: tenant)
         let connector: any Connector
         do { connector = try self.connector(request.sourceName) } catch {
             throw ServiceError(error.kind, "\(prefix)source_name: '\(request.sourceName)' is not a source this service runs (GET /api/airbyte/sources lists them)")
@@ -188,14 +186,19 @@ extension IngestionService {
         guard try await orchestrator.hasDAG(dagID) else {
             throw ServiceError(.invalid, "properties_json.dag_id: Airflow has no DAG '\(dagID)'")
         }
-        if let existing = try store.jobs(tenant: tenant, query: JobQuery(name: draft.name, size: 100)).jobs.first(where: { $0.status != .deleted }) {
-            throw ServiceError(.conflict, "job \(existing.id) is already named '\(draft.name)'; delete it or choose another name")
-        }
+        try ensureNameIsFree(draft.name, tenant: tenant)
         let job = JobRecord(id: Self.newID(), tenant: tenant, type: draft.type, name: draft.name, source: draft.source,
                             destination: draft.destination, properties: properties, schedule: schedule, timeZone: nil, status: .scheduled,
                             runner: .airflow, dagID: dagID, sourceID: nil, connectionID: nil, governance: Governance(), createdAt: Timestamp.now())
         try store.save(job)
         return job
+    }
+
+    /// A tenant's live jobs have names of their own (a deleted job's name is free again).
+    private func ensureNameIsFree(_ name: String, tenant: String) throws(ServiceError) {
+        if let existing = try store.jobs(tenant: tenant, query: JobQuery(name: name, size: 100)).jobs.first(where: { $0.status != .deleted }) {
+            throw ServiceError(.conflict, "job \(existing.id) is already named '\(name)'; delete it or choose another name")
+        }
     }
 
     public func jobs(tenant: String, query: JobQuery) throws(ServiceError) -> (jobs: [JobOverview], total: Int) {

@@ -325,22 +325,20 @@ public final class IngestionService: Sendable {
         if let running = try runningSync(tenant: tenant, connectionID: connectionID) {
             throw ServiceError(.conflict, "connection \(connectionID) already has sync \(running.id) \(running.status.rawValue.lowercased())")
         }
-        let startsNow = await runner.hasRoom
-        let sync = SyncRecord(id: Self.newID(), tenant: tenant, connectionID: connection.id, connectionName: connection.name,
-                              status: startsNow ? .running : .pending, recordsSynced: nil, bytesSynced: nil, startedAt: Timestamp.now(),
+        var sync = SyncRecord(id: Self.newID(), tenant: tenant, connectionID: connection.id, connectionName: connection.name,
+                              status: .pending, recordsSynced: nil, bytesSynced: nil, startedAt: Timestamp.now(),
                               completedAt: nil, durationMs: nil, streams: [], failureReason: nil)
         if let job = try connection.jobID.flatMap({ id throws(ServiceError) in try store.job(tenant: tenant, id: id) }), job.runner == .airflow,
            let orchestrator, let dagID = job.dagID {
             // The job's DAG runs it: its task reports back as the run goes. Handing it over waits
             // for Airflow to parse a new DAG file, so it goes on after this answer.
-            var pending = sync
-            pending.status = .pending
-            try store.save(pending)
-            jobRunStarted(connection, sync: pending)
+            try store.save(sync)
+            jobRunStarted(connection, sync: sync)
             try store.appendLog(syncID: sync.id, lines: ["service: handing the run to Airflow DAG \(dagID) as DAG run \(sync.id)"])
-            await handOver(pending, dagID: dagID, orchestrator: orchestrator)
-            return pending
+            await handOver(sync, dagID: dagID, orchestrator: orchestrator)
+            return sync
         }
+        if await runner.hasRoom { sync.status = .running }
         try store.save(sync)
         jobRunStarted(connection, sync: sync)
         let execution = SyncExecution(service: self, sync: sync)

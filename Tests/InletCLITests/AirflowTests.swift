@@ -18,6 +18,18 @@ struct AirflowTests {
         return path
     }
 
+    /// The Airflow stand-in (`Peers/airflow_standin.py`), on `port` when the test chose one.
+    static func airflowStandIn(_ arguments: [String], port: Int? = nil) async throws -> ChildServer {
+        try await onOwnThread {
+            try ChildServer(executable: DataHubTests.venv + "/bin/python",
+                            arguments: [peerScript("airflow_standin.py")] + arguments + (port.map { ["--port", String($0)] } ?? []), fixedPort: port)
+        }
+    }
+
+    static func peerScript(_ name: String) -> String {
+        SyncExecutableTests.repository.appendingPathComponent("Tests/InletCLITests/Peers/\(name)").path
+    }
+
     static func waitFor<T>(_ what: String, timeout: Duration = .seconds(60), _ probe: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -32,8 +44,7 @@ struct AirflowTests {
         let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dags) }
-        let airflow = try await PeerProcess.start(python: venv + "/bin/python", script: "airflow_standin.py",
-                                                  arguments: [dags.path, "--not-parsed-for", "3", "--conflict-first"])
+        let airflow = try await Self.airflowStandIn([dags.path, "--not-parsed-for", "3", "--conflict-first"])
         defer { airflow.stop() }
         let api = try await SyncExecutableTests.DemoAPI.start(count: 300, delay: 0)
         defer { api.stop() }
@@ -144,7 +155,7 @@ struct AirflowTests {
         let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dags) }
-        let airflow = try await PeerProcess.start(python: DataHubTests.venv + "/bin/python", script: "airflow_standin.py", arguments: [dags.path])
+        let airflow = try await Self.airflowStandIn([dags.path])
         defer { airflow.stop() }
         let api = try await SyncExecutableTests.DemoAPI.start(count: 3000, delay: 0.3)
         defer { api.stop() }
@@ -177,9 +188,7 @@ struct AirflowTests {
         let dags = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-dags-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dags) }
-        let airflow = try await PeerProcess.start(python: DataHubTests.venv + "/bin/python", script: "airflow_standin.py", arguments: [
-            dags.path, "--api-version", String(apiVersion), "--tokens-expire-after", String(tokensExpireAfter),
-        ])
+        let airflow = try await Self.airflowStandIn([dags.path, "--api-version", String(apiVersion), "--tokens-expire-after", String(tokensExpireAfter)])
         defer { airflow.stop() }
         let api = try await SyncExecutableTests.DemoAPI.start(count: 50, delay: 0)
         defer { api.stop() }
@@ -223,7 +232,7 @@ struct AirflowTests {
         let api = try await SyncExecutableTests.DemoAPI.start(count: 50, delay: 0)
         defer { api.stop() }
         // Airflow is down at first: the run waits PENDING, handed over while the service lives.
-        let airflowPort = AirflowStandaloneTests.Standalone.unusedPort()
+        let airflowPort = ChildServer.freePort()
         let config = try Self.airflowConfig(dags, extra: #", "worker_timeout_seconds": 2, "parse_wait_seconds": 600"#)
         let arguments = ["--airflow-url", "http://127.0.0.1:\(airflowPort)", "--airflow-dags-folder", dags.path, "--airflow-config", config]
         let first = try await ServiceProcess.start(arguments: arguments)
@@ -233,8 +242,7 @@ struct AirflowTests {
         await first.stop(removing: false)
         #expect(first.exitStatus == 0)
         // Airflow comes up on that port; the restarted service hands the run over again.
-        let airflow = try await PeerProcess.start(python: DataHubTests.venv + "/bin/python", script: "airflow_standin.py",
-                                                  arguments: [dags.path, "--port", String(airflowPort)])
+        let airflow = try await Self.airflowStandIn([dags.path], port: airflowPort)
         defer { airflow.stop() }
         let service = try await ServiceProcess.start(directory: first.directory, arguments: arguments)
         let http = HTTPSession()
@@ -323,25 +331,6 @@ struct AirflowStandaloneTests {
             try process.run()
         }
 
-        /// A port nothing listens on now, for a server that cannot take port 0 and tell.
-        static func unusedPort() -> Int { (try? freePort()) ?? 1 }
-
-        /// A port nothing listens on now (Airflow's API server cannot take port 0 and tell).
-        static func freePort() throws -> Int {
-            let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(probe) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
-            }
-            guard bound else { throw ServiceTestError(description: "no free port") }
-            return Int(UInt16(bigEndian: address.sin_port))
-        }
-
         var log: String { (try? String(contentsOf: home.appendingPathComponent("standalone.log"), encoding: .utf8)) ?? "" }
 
         /// Whether any process of the group is still there.
@@ -368,7 +357,8 @@ struct AirflowStandaloneTests {
         let config = directory.appendingPathComponent("airflow.json").path
         try #"{"parse_wait_seconds": 240}"#.write(toFile: config, atomically: true, encoding: .utf8)
         // Airflow's port first: the service names it; then Airflow, with the worker's environment.
-        let port = try Standalone.freePort()
+        // Airflow's API server cannot take port 0 and tell which it got.
+        let port = ChildServer.freePort()
         let airflowURL = "http://127.0.0.1:\(port)"
         let service = try await ServiceProcess.start(arguments: [
             "--airflow-url", airflowURL, "--airflow-dags-folder", dags.path, "--airflow-config", config, "--commit-records", "300",

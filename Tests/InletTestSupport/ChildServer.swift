@@ -98,6 +98,9 @@ public final class ChildServer: @unchecked Sendable {
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
+    /// The server's base URL, for HTTP servers.
+    public var url: String { "http://127.0.0.1:\(port)" }
+
     /// Stops the server. One that had already exited on its own (its test then saw it vanish) has
     /// its log printed; the logs of the servers a failing `onOwnThread` body used are printed too.
     public func stop() {

@@ -98,22 +98,29 @@ struct RunJobCommand: ServiceClientCommand {
         }
         let shipper = LogShipper()
         let output = environment.standardError
-        let work = SyncWork(tenant: definition.tenant, syncID: definition.runID, jobID: definition.jobID, connection: definition.connection,
-                            connector: connector, config: definition.config, secrets: secrets, configuration: definition.configuration,
-                            keyStore: keyStore) { lines in
+        // Lines go to the service and to the worker's own output (Airflow's task log).
+        let log: @Sendable ([String]) -> Void = { lines in
             shipper.add(lines)
             for line in lines { output.write(line: line) }
         }
+        let work = SyncWork(tenant: definition.tenant, syncID: definition.runID, jobID: definition.jobID, connection: definition.connection,
+                            connector: connector, config: definition.config, secrets: secrets, configuration: definition.configuration,
+                            keyStore: keyStore, log: log)
         let logPath = "/api/jobs/\(jobID)/runs/\(definition.runID)/log"
         let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-        let outcome = await withTaskGroup(of: RunOutcome?.self) { group in
+        /// What a task of the group saw: the run's end, a reason to stop the run, or nothing (cancelled).
+        enum Event: Sendable {
+            case ended(RunOutcome)
+            case stop(String)
+            case idle
+        }
+        let outcome = await withTaskGroup(of: Event.self) { group in
             group.addTask {
                 do throws(SyncFailure) {
-                    let progress = try await work.run()
-                    return RunOutcome(progress: progress, status: .succeeded, failureReason: nil)
+                    return .ended(RunOutcome(progress: try await work.run(), status: .succeeded, failureReason: nil))
                 } catch {
                     let cancelled = Task.isCancelled
-                    return RunOutcome(progress: error.progress, status: cancelled ? .cancelled : .failed, failureReason: cancelled ? nil : error.reason)
+                    return .ended(RunOutcome(progress: error.progress, status: cancelled ? .cancelled : .failed, failureReason: cancelled ? nil : error.reason))
                 }
             }
             group.addTask {
@@ -122,33 +129,30 @@ struct RunJobCommand: ServiceClientCommand {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     if await shipper.flush(to: client, path: logPath, errors: output) == .ended {
-                        shipper.add(["worker: the service ended the run: cancelling it; what it committed stays"])
-                        output.write(line: "worker: the service ended the run: cancelling it; what it committed stays")
-                        return RunOutcome(status: .cancelled, streams: [], failureReason: nil)
+                        return .stop("worker: the service ended the run: cancelling it; what it committed stays")
                     }
                 }
-                return nil
+                return .idle
             }
             group.addTask {
-                for await _ in stopSignals {
-                    shipper.add(["worker: stop signal: cancelling the run; what it committed stays"])
-                    output.write(line: "worker: stop signal: cancelling the run; what it committed stays")
-                    return RunOutcome(status: .cancelled, streams: [], failureReason: nil)
-                }
-                return nil
+                for await _ in stopSignals { return .stop("worker: stop signal: cancelling the run; what it committed stays") }
+                return .idle
             }
-            // The run's own outcome wins; a stop signal cancels the run, which then ends CANCELLED.
-            var result: RunOutcome?
-            while let next = await group.next() {
-                guard let next else { continue }
-                if next.status == .cancelled && next.streams.isEmpty && result == nil {
+            // A reason to stop cancels the run, which then ends CANCELLED with what it committed.
+            var outcome: RunOutcome?
+            while let event = await group.next() {
+                switch event {
+                case .ended(let ended):
+                    outcome = ended
                     group.cancelAll()
-                    continue
+                case .stop(let reason):
+                    log([reason])
+                    group.cancelAll()
+                case .idle:
+                    break
                 }
-                result = next
-                group.cancelAll()
             }
-            return result ?? RunOutcome(status: .cancelled, streams: [], failureReason: nil)
+            return outcome ?? RunOutcome(status: .cancelled, streams: [], failureReason: nil)
         }
         await shipper.flush(to: client, path: logPath, errors: output, final: true)
         return outcome

@@ -9,7 +9,7 @@ paths a real Airflow does not show on demand. It runs no task: the test plays th
 --tokens-expire-after N: each token is refused (401) after N requests, so the client must fetch another.
 --port N: listen on N (a port the test chose) instead of any free port.
 GET /_state shows the DAGs, runs, deletions (with whether the DAG file was still there) and requests.
-Prints its port on the first line of stdout.
+Prints "port N" on the first line of stdout, as the tests' ChildServer reads it.
 """
 import base64
 import json
@@ -131,5 +131,5 @@ class Handler(BaseHTTPRequestHandler):
 
 port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
 server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-print(server.server_address[1], flush=True)
+print("port", server.server_address[1], flush=True)
 server.serve_forever()

@@ -5,7 +5,7 @@ checked by DataHub's own models (acryl-datahub), kept in memory.
   POST /aspects?action=ingestProposal          -> the proposal validated and kept (422 when invalid)
   GET  /_state                                 -> {"aspects": {"<urn> <aspect>": {...}}, "errors": [...], "posts": N}
 
-Prints its port on the first line of stdout.
+Prints "port N" on the first line of stdout, as the tests' ChildServer reads it.
 """
 import json
 import sys
@@ -82,5 +82,5 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-print(server.server_address[1], flush=True)
+print("port", server.server_address[1], flush=True)
 server.serve_forever()
