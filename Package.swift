@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "InletPostgres", targets: ["InletPostgres"]),
         .library(name: "InletPipeline", targets: ["InletPipeline"]),
         .library(name: "InletIcebergDestination", targets: ["InletIcebergDestination"]),
+        .library(name: "InletFiles", targets: ["InletFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,6 +94,7 @@ let package = Package(
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletDeclarative", "InletPipeline", "InletIceberg",
                 "InletIcebergDestination", "InletPostgres", "InletProcessHost", "InletS3", "InletSetup", "InletService", "InletServiceHTTP", "InletHTTP",
+                "InletFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -122,6 +124,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+
+        // Files as tables: csv, spreadsheets, json, parquet and avro read in bounded memory, their
+        // columns typed by inference, as a connector of its own.
+        .target(
+            name: "InletFiles",
+            dependencies: ["InletJSON", "InletProtocol", "InletParquet", "InletAvro", "InletZlib"],
             swiftSettings: upcomingFeatures
         ),
 
@@ -218,6 +228,7 @@ let package = Package(
         // Test helpers shared by the test targets (the reference Python and its readers).
         .target(name: "InletTestSupport", path: "Tests/InletTestSupport", swiftSettings: upcomingFeatures),
         .testTarget(name: "InletJSONTests", dependencies: ["InletJSON"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "InletFilesTests", dependencies: ["InletFiles", "InletJSON"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletParquetTests", dependencies: ["InletParquet", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletAvroTests", dependencies: ["InletAvro", "InletJSON", "InletTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(name: "InletIcebergTests", dependencies: ["InletIceberg", "InletParquet", "InletJSON", "InletTestSupport"], swiftSettings: upcomingFeatures),

@@ -14,6 +14,12 @@ public enum CommandRunner {
             if let sync = command as? SyncCommand {
                 return await sync.execute(in: environment)
             }
+            if let fileImport = command as? ImportCommand {
+                return await fileImport.execute(in: environment)
+            }
+            if let preview = command as? PreviewCommand {
+                return preview.execute(in: environment)
+            }
             if let serve = command as? ServeCommand {
                 return await serve.execute(in: environment)
             }

@@ -56,7 +56,7 @@ public struct IcebergTable: Sendable {
     }
 
     /// The fewest bytes whose two's complement holds every number of `precision` digits.
-    static func decimalBytes(precision: Int32) -> Int32 {
+    public static func decimalBytes(precision: Int32) -> Int32 {
         var bytes: Int32 = 1
         // 2^(8·bytes − 1) must exceed 10^precision − 1, i.e. (8·bytes − 1)·log10(2) ≥ precision.
         while Double(8 * bytes - 1) * 0.301_029_995_663_981_2 < Double(precision) { bytes += 1 }

@@ -8,6 +8,7 @@ public import InletJSON
 /// | `boolean` | boolean |
 /// | `integer`, or `number` with `airbyte_type: integer` | long |
 /// | `number` | double |
+/// | `number` with `decimal_precision` P and `decimal_scale` S | decimal(P, S) |
 /// | `string` with `format: date-time` | timestamptz (`timestamp` with `airbyte_type: timestamp_without_timezone`) |
 /// | `string` with `format: date` | date |
 /// | `string` (any other format) | string |
@@ -50,7 +51,14 @@ public struct JSONSchemaMapping: Sendable {
         switch types[0] {
         case "boolean": return .boolean
         case "integer": return .long
-        case "number": return airbyteType == "integer" ? .long : .double
+        case "number":
+            if airbyteType == "integer" { return .long }
+            // Inlet's exact decimals (file imports): `decimal_precision` and `decimal_scale`.
+            if let precision = schema["decimal_precision"]?.intValue, let scale = schema["decimal_scale"]?.intValue,
+               (1...38).contains(precision), (0...precision).contains(scale) {
+                return .decimal(precision: Int32(precision), scale: Int32(scale))
+            }
+            return .double
         case "string":
             switch schema["format"]?.stringValue {
             case "date-time"?: return airbyteType == "timestamp_without_timezone" ? .timestamp : .timestamptz

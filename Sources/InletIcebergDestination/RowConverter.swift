@@ -52,7 +52,9 @@ struct RowConverter: Sendable {
         case .list(_, let element, _):
             guard case .array(let items) = json else { return nil }
             return .list(items.map { value($0, as: element, nulled: &nulled) })
-        case .time, .uuid, .fixed, .decimal, .map:
+        case .decimal(let precision, let scale):
+            return Self.decimal(json, precision: Int(precision), scale: Int(scale))
+        case .time, .uuid, .fixed, .map:
             return nil
         }
     }
@@ -66,6 +68,44 @@ struct RowConverter: Sendable {
         case .bigNumber(let digits): return Int64(digits)
         default: return nil
         }
+    }
+
+    /// An exact decimal as the table stores it (INT32 up to 9 digits, INT64 up to 18, else
+    /// big-endian bytes); nil when the value has more digits than the column, or is not a plain
+    /// decimal (a double would round).
+    static func decimal(_ json: JSONValue, precision: Int, scale: Int) -> ParquetValue? {
+        let text: String
+        switch json {
+        case .bigNumber(let literal), .string(let literal): text = literal
+        case .int(let number): text = String(number)
+        default: return nil
+        }
+        var negative = false
+        var integerDigits: [UInt8] = []
+        var fractionDigits: [UInt8] = []
+        var seenPoint = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where index == 0: negative = true
+            case UInt8(ascii: "+") where index == 0: break
+            case UInt8(ascii: ".") where !seenPoint: seenPoint = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if seenPoint { fractionDigits.append(byte - 48) } else { integerDigits.append(byte - 48) }
+            default: return nil
+            }
+        }
+        while fractionDigits.count > scale, fractionDigits.last == 0 { fractionDigits.removeLast() }
+        guard fractionDigits.count <= scale else { return nil }
+        fractionDigits += Array(repeating: 0, count: scale - fractionDigits.count)
+        let digits = Array((integerDigits + fractionDigits).drop { $0 == 0 })
+        guard digits.count <= precision else { return nil }
+        var unscaled: Int128 = 0
+        for digit in digits { unscaled = unscaled * 10 + Int128(digit) }
+        if negative { unscaled = -unscaled }
+        if precision <= 9 { return .int32(Int32(unscaled)) }
+        if precision <= 18 { return .int64(Int64(unscaled)) }
+        let length = Int(IcebergTable.decimalBytes(precision: Int32(precision)))
+        return .bytes((0..<length).reversed().map { UInt8(truncatingIfNeeded: unscaled >> (8 * $0)) })
     }
 
     static func number(_ json: JSONValue) -> Double? {

@@ -40,6 +40,18 @@ public struct JSONObject: Sendable {
         }
     }
 
+    /// An object of `keys` (which the caller guarantees distinct, as a file's columns are) and
+    /// their `values`, position for position, built without comparing keys.
+    public init(distinctKeys keys: [String], values: [JSONValue]) {
+        precondition(keys.count == values.count, "keys and values differ in number")
+        var entries: [Entry] = []
+        entries.reserveCapacity(keys.count)
+        for position in keys.indices {
+            entries.append(Entry(key: keys[position], value: values[position]))
+        }
+        self.init(uniqueEntries: entries)
+    }
+
     /// Builds an object from entries the caller guarantees to have distinct keys.
     @usableFromInline init(uniqueEntries: [Entry]) {
         entries = uniqueEntries

@@ -49,36 +49,57 @@ public struct ParquetFileReader {
         guard let position = fields.firstIndex(where: { $0.fieldID == fieldID }) else {
             throw .unsupported("\(path) has no top-level field with field id \(fieldID)")
         }
-        let field = fields[position]
-        let firstLeaf = firstLeaves[position]
-        let leafCount = field.leaves.count
         let file = try ReadOnlyFile(path: path)
         var values: [ParquetValue?] = []
         values.reserveCapacity(Int(rowCount))
-        let levelled = LevelledField(field, firstLeaf: 0)
-        for group in rowGroups {
-            let chunks = group[1]?.list ?? []
-            guard firstLeaf + leafCount <= chunks.count else { throw .corrupt("a row group lacks columns of \(field.name)") }
-            var entries: [LeafEntries] = []
-            for leaf in 0..<leafCount {
-                let column = columns[firstLeaf + leaf]
-                guard let metadata = chunks[firstLeaf + leaf][3] else { throw .corrupt("a row group lacks column \(column.dottedPath)") }
-                let start = metadata[11]?.integer ?? metadata[9]?.integer ?? 0
-                let length = metadata[7]?.integer ?? 0
-                let chunk = try file.read(at: Int(start), count: Int(length))
-                var decoder = ColumnChunkDecoder(column: column, codec: metadata[4]?.integer ?? 0, valueCount: Int(metadata[5]?.integer ?? 0))
-                entries.append(try decoder.decode(chunk))
-            }
-            if field.isPrimitive {
-                values += entries[0].values
-            } else {
-                var assembler = RecordAssembler(entries: entries)
-                let rows = Int(group[3]?.integer ?? 0)
-                for _ in 0..<rows { values.append(try assembler.assemble(levelled)) }
-                try assembler.checkConsumed(field.name)
-            }
+        for group in rowGroups.indices {
+            values += try self.values(ofFieldAt: position, inRowGroup: group, file: file)
         }
         return values
+    }
+
+    public var rowGroupCount: Int { rowGroups.count }
+
+    /// The values of the top-level field at `position` (files from other writers have no field
+    /// ids) in one row group, so that a reader's memory follows a row group, not the file.
+    public func values(ofFieldAt position: Int, inRowGroup group: Int) throws(ParquetError) -> [ParquetValue?] {
+        try values(ofFieldAt: position, inRowGroup: group, file: try ReadOnlyFile(path: path))
+    }
+
+    private func values(ofFieldAt position: Int, inRowGroup groupIndex: Int, file: ReadOnlyFile) throws(ParquetError) -> [ParquetValue?] {
+        let field = fields[position]
+        let firstLeaf = firstLeaves[position]
+        let leafCount = field.leaves.count
+        let levelled = LevelledField(field, firstLeaf: 0)
+        let group = rowGroups[groupIndex]
+        let chunks = group[1]?.list ?? []
+        guard firstLeaf + leafCount <= chunks.count else { throw .corrupt("a row group lacks columns of \(field.name)") }
+        var entries: [LeafEntries] = []
+        for leaf in 0..<leafCount {
+            let column = columns[firstLeaf + leaf]
+            guard let metadata = chunks[firstLeaf + leaf][3] else { throw .corrupt("a row group lacks column \(column.dottedPath)") }
+            let start = metadata[11]?.integer ?? metadata[9]?.integer ?? 0
+            let length = metadata[7]?.integer ?? 0
+            guard start >= 0, length >= 0, Int(start) + Int(length) <= file.size - 8 else {
+                throw .corrupt("\(path): column \(column.dottedPath)'s chunk lies outside the file (truncated?)")
+            }
+            let chunk = try file.read(at: Int(start), count: Int(length))
+            var decoder = ColumnChunkDecoder(column: column, codec: metadata[4]?.integer ?? 0, valueCount: Int(metadata[5]?.integer ?? 0))
+            entries.append(try decoder.decode(chunk))
+        }
+        if field.isPrimitive { return entries[0].values }
+        var assembler = RecordAssembler(entries: entries)
+        let rows = Int(group[3]?.integer ?? 0)
+        var values: [ParquetValue?] = []
+        values.reserveCapacity(rows)
+        for _ in 0..<rows { values.append(try assembler.assemble(levelled)) }
+        try assembler.checkConsumed(field.name)
+        return values
+    }
+
+    /// The number of rows in a row group.
+    public func rowCount(inRowGroup group: Int) -> Int {
+        Int(rowGroups[group][3]?.integer ?? 0)
     }
 }
 

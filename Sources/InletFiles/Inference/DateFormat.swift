@@ -1,0 +1,139 @@
+/// How a column writes its dates: the order of year, month and day and the separator between them,
+/// always with a four-digit year (two-digit years are too ambiguous to guess).
+public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
+    public enum Order: Sendable, Hashable, CaseIterable {
+        case yearMonthDay, dayMonthYear, monthDayYear
+    }
+
+    public var order: Order
+    public var separator: UInt8
+
+    public init(order: Order, separator: Character) {
+        self.order = order
+        self.separator = separator.asciiValue ?? UInt8(ascii: "-")
+    }
+
+    public static let iso = DateFormat(order: .yearMonthDay, separator: "-")
+
+    /// Every format inference tries.
+    public static let candidates: [DateFormat] = Order.allCases.flatMap { order in
+        ["-", "/", "."].map { DateFormat(order: order, separator: $0) }
+    }
+
+    /// strftime's spelling, as the preview shows it: `%d/%m/%Y`.
+    public var description: String {
+        let separator = String(UnicodeScalar(separator))
+        switch order {
+        case .yearMonthDay: return ["%Y", "%m", "%d"].joined(separator: separator)
+        case .dayMonthYear: return ["%d", "%m", "%Y"].joined(separator: separator)
+        case .monthDayYear: return ["%m", "%d", "%Y"].joined(separator: separator)
+        }
+    }
+
+    /// A format written as strftime's `%d/%m/%Y` (the three fields, one separator).
+    public init?(pattern: String) {
+        guard let found = Self.candidates.first(where: { $0.description == pattern }) else { return nil }
+        self = found
+    }
+
+    /// Reads a date at `position`, moving past it: days since 1970-01-01, or nil (position unchanged
+    /// in meaning) when the bytes are not a valid date in this format.
+    func days(in bytes: UnsafeBufferPointer<UInt8>, at position: inout Int) -> Int32? {
+        var cursor = position
+        func number(minimumDigits: Int, maximumDigits: Int) -> Int? {
+            var value = 0
+            var digits = 0
+            while cursor < bytes.count, digits < maximumDigits, bytes[cursor] >= 48, bytes[cursor] <= 57 {
+                value = value * 10 + Int(bytes[cursor] - 48)
+                digits += 1
+                cursor += 1
+            }
+            return digits >= minimumDigits ? value : nil
+        }
+        func separated() -> Bool {
+            guard cursor < bytes.count, bytes[cursor] == separator else { return false }
+            cursor += 1
+            return true
+        }
+        let year: Int, month: Int, day: Int
+        switch order {
+        case .yearMonthDay:
+            guard let y = number(minimumDigits: 4, maximumDigits: 4), separated(), let m = number(minimumDigits: 1, maximumDigits: 2),
+                  separated(), let d = number(minimumDigits: 1, maximumDigits: 2) else { return nil }
+            (year, month, day) = (y, m, d)
+        case .dayMonthYear:
+            guard let d = number(minimumDigits: 1, maximumDigits: 2), separated(), let m = number(minimumDigits: 1, maximumDigits: 2),
+                  separated(), let y = number(minimumDigits: 4, maximumDigits: 4) else { return nil }
+            (year, month, day) = (y, m, d)
+        case .monthDayYear:
+            guard let m = number(minimumDigits: 1, maximumDigits: 2), separated(), let d = number(minimumDigits: 1, maximumDigits: 2),
+                  separated(), let y = number(minimumDigits: 4, maximumDigits: 4) else { return nil }
+            (year, month, day) = (y, m, d)
+        }
+        // A digit right after the year means more than four of them.
+        if cursor < bytes.count, bytes[cursor] >= 48, bytes[cursor] <= 57 { return nil }
+        guard let days = CivilDate.days(year: year, month: month, day: day) else { return nil }
+        position = cursor
+        return days
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic.
+public enum CivilDate {
+    /// Days since 1970-01-01, or nil for an impossible date (month 13, Feb 30, Feb 29 of a common year).
+    public static func days(year: Int, month: Int, day: Int) -> Int32? {
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        let adjustedYear = month <= 2 ? year - 1 : year
+        let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
+        let yearOfEra = adjustedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Int32(exactly: era * 146_097 + dayOfEra - 719_468)
+    }
+
+    /// The year, month and day of a count of days since 1970-01-01.
+    public static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// `YYYY-MM-DD`.
+    public static func isoText(days: Int64) -> String {
+        let (year, month, day) = date(days: days)
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.ffffff`, with `Z` when `zoned`.
+    public static func isoText(microseconds: Int64, zoned: Bool) -> String {
+        let perDay: Int64 = 86_400_000_000
+        let days = microseconds >= 0 ? microseconds / perDay : (microseconds - perDay + 1) / perDay
+        let rest = microseconds - days * perDay
+        let seconds = rest / 1_000_000
+        let fraction = rest % 1_000_000
+        var text = isoText(days: days) + "T" + padded(Int(seconds / 3600), 2) + ":" + padded(Int(seconds / 60 % 60), 2) + ":"
+            + padded(Int(seconds % 60), 2)
+        if fraction != 0 { text += "." + padded(Int(fraction), 6) }
+        return zoned ? text + "Z" : text
+    }
+
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(abs(value))
+        let sign = value < 0 ? "-" : ""
+        return sign + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Opens a file with the reader of its format.
+public enum TabularFile {
+    public static func open(path: String, options: FileReadOptions = FileReadOptions()) throws(FileImportError) -> any TabularReader {
+        let detected = try DetectedFormat.detect(path: path, given: options.format)
+        if let mismatch = detected.mismatch, detected.format == .csv, options.format == nil {
+            // A spreadsheet export that is really HTML or XML: say so rather than read markup as rows.
+            if mismatch.contains("HTML") || mismatch.contains("XML") { throw FileImportError("\(path): \(mismatch)") }
+        }
+        switch detected.format {
+        case .csv: return try CSVReader(path: path, options: options)
+        case .json: return try JSONRowsReader(path: path, lines: false)
+        case .jsonl: return try JSONRowsReader(path: path, lines: true)
+        case .parquet: return try ParquetRowsReader(path: path)
+        case .avro, .xlsx, .xls:
+            throw FileImportError("\(path): \(detected.format.rawValue) files cannot be imported yet (csv, json, jsonl and parquet can)")
+        }
+    }
+}
