@@ -16,6 +16,6 @@ public struct BadValue: Sendable, Equatable, CustomStringConvertible {
     public var expected: ColumnType
 
     public var description: String {
-        "row \(row), column \(column): '\(value.count > 80 ? String(value.prefix(80)) + "…" : value)' is not a \(expected)"
+        "row \(row), column \(column): '\(value.count > 80 ? String(value.prefix(80)) + "…" : value)' does not fit \(expected)"
     }
 }

@@ -74,6 +74,10 @@ public struct FileSource: Connector {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
+            // The read is complete: a checkpoint, so that the pipeline commits the file's rows as one
+            // finished read (a rerun then reads the file whole again, as a full refresh does).
+            batch.append(AirbyteMessage(.state(.stream(StreamDescriptor(name: settings.stream),
+                                                       state: ["path": .string(settings.path), "rows": .int(Int64(row))]))))
             try await emitter.emit(contentsOf: batch)
         }
     }

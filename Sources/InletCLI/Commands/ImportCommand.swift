@@ -55,6 +55,11 @@ struct ImportCommand: ParsableCommand {
             if let renamed = transformations.first(where: { rename in !discovered.contains { $0.jsonSchema["properties"]?[rename.column] != nil } }) {
                 throw CLIError("--rename \(renamed.column)=…: the file has no column \(renamed.column)")
             }
+            var lakehouse = lakehouse
+            if lakehouse.connection == nil {
+                // Each file and table its own checkpoint, so that imports of other files never look like reruns.
+                lakehouse.connection = "import \(URL(fileURLWithPath: settings.path).standardizedFileURL.path) → \(lakehouse.namespace).\(table)"
+            }
             let summary = try await lakehouse.land(connector: connector, config: config, destinationKind: "iceberg", environment: environment,
                                                    plan: LakehouseOptions.Plan(streams: configured, writeMode: writeMode, mergeKeys: mergeKeys,
                                                                                transformations: transformations))

@@ -21,7 +21,7 @@ public final class ParquetRowsReader: TabularReader {
         do {
             reader = try ParquetFileReader(path: path)
         } catch {
-            throw FileImportError("\(path) is not a readable Parquet file: \(error)")
+            throw FileImportError("\(path): \(error)")
         }
         fileSize = (try? FileBytes(path: path).size) ?? 0
         columnNames = ColumnNames.distinct(reader.fields.map(\.name))

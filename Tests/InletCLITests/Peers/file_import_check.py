@@ -106,10 +106,16 @@ def source_rows(args, fields):
         if args.delimiter:
             options.append(f"delim='{args.delimiter}'")
         if args.encoding:
-            options.append(f"encoding='{args.encoding}'")
-        relation = duckdb.connect().execute(f"SELECT * FROM read_csv('{args.source}', {', '.join(options)})")
-        columns = [d[0] for d in relation.description]
-        records = [dict(zip(columns, row)) for row in relation.fetchall()]
+            # DuckDB reads UTF-8 (and strict Latin-1) only: other encodings through Python's codecs and csv.
+            import csv
+            with open(args.source, encoding=args.encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=args.delimiter or ",")
+                header = next(reader)
+                records = [dict(zip(header, [value if value != "" else None for value in row])) for row in reader]
+        else:
+            relation = duckdb.connect().execute(f"SELECT * FROM read_csv('{args.source}', {', '.join(options)})")
+            columns = [d[0] for d in relation.description]
+            records = [dict(zip(columns, row)) for row in relation.fetchall()]
         nulls = set(args.null_value)
         rows = []
         for record in records:
