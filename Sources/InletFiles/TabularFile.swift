@@ -13,8 +13,9 @@ public enum TabularFile {
         case .json: return try JSONRowsReader(path: path, lines: false)
         case .jsonl: return try JSONRowsReader(path: path, lines: true)
         case .parquet: return try ParquetRowsReader(path: path)
-        case .avro, .xlsx, .xls:
-            throw FileImportError("\(path): \(detected.format.rawValue) files cannot be imported yet (csv, json, jsonl and parquet can)")
+        case .xlsx: return try XLSXReader(path: path, sheet: options.sheet)
+        case .avro, .xls:
+            throw FileImportError("\(path): \(detected.format.rawValue) files cannot be imported yet (csv, xlsx, json, jsonl and parquet can)")
         }
     }
 }

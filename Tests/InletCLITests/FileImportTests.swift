@@ -59,6 +59,8 @@ struct FileImportTests {
             ("rows.json", "json", []),
             ("typed.parquet", "parquet", ["--expect-types", #"{"price": "decimal(12, 2)", "big": "decimal(25, 3)", "day": "date", "at": "timestamp", "at_utc": "timestamptz"}"#]),
             ("snappy.parquet", "parquet", []),
+            ("typed.xlsx", "xlsx", ["--expect-types", #"{"day": "date", "at": "timestamp", "zip": "string", "price": "double", "twice": "long"}"#]),
+            ("mac1904.xlsx", "xlsx", ["--expect-types", #"{"day": "date"}"#]),
         ]
         for entry in cases {
             let table = entry.file.replacingOccurrences(of: ".", with: "_")
@@ -67,6 +69,17 @@ struct FileImportTests {
             let verdict = try await workspace.check(entry.file, format: entry.format, table: table, entry.check)
             #expect(verdict.hasPrefix("OK"), "\(entry.file): \(verdict)")
         }
+    }
+
+    @Test func aWorkbooksSheetIsChosenByNameOrPosition() async throws {
+        let workspace = try await Workspace(rows: 20)
+        defer { workspace.remove() }
+        #expect(try await workspace.importFile("typed.xlsx", table: "second", ["--sheet", "Second"]).status == 0)
+        #expect(try await workspace.check("typed.xlsx", format: "xlsx", table: "second", ["--sheet", "Second"]).hasPrefix("OK"))
+        #expect(try await workspace.importFile("typed.xlsx", table: "by_position", ["--sheet", "2"]).status == 0)
+        #expect(try await workspace.check("typed.xlsx", format: "xlsx", table: "by_position", ["--sheet", "Second"]).hasPrefix("OK"))
+        let missing = try await workspace.importFile("typed.xlsx", table: "missing", ["--sheet", "Nope"])
+        #expect(missing.status == 1 && missing.output.contains("no sheet 'Nope' (its sheets: Orders, Second)"), "\(missing.output)")
     }
 
     @Test func appendAddsASnapshotPerImportAndOverwriteReplacesTheTable() async throws {
@@ -128,6 +141,10 @@ struct FileImportTests {
         let fake = try await workspace.importFile("fake.xls", table: "fake")
         #expect(fake.status == 1)
         #expect(fake.output.contains("named .xls but its content is HTML"), "\(fake.output)")
+        let bomb = try await workspace.importFile("bomb.xlsx", table: "bomb")
+        #expect(bomb.status == 1 && bomb.output.contains("refused as a zip bomb"), "\(bomb.output)")
+        let dtd = try await workspace.importFile("dtd.xlsx", table: "dtd")
+        #expect(dtd.status == 1 && dtd.output.contains("declares a DTD or entities"), "\(dtd.output)")
         let truncated = try await workspace.importFile("truncated.parquet", table: "truncated")
         #expect(truncated.status == 1)
         #expect(truncated.output.contains("truncated.parquet"), "\(truncated.output)")

@@ -113,3 +113,34 @@ struct CSVReaderTests {
         }
     }
 }
+
+@Suite("Spreadsheet dates and XML")
+struct SpreadsheetTests {
+    @Test(arguments: [
+        ("yyyy-mm-dd", SpreadsheetDates.Kind.date), ("dd/mm/yyyy hh:mm", .dateTime), ("[$-409]d-mmm-yy;@", .date),
+        ("h:mm:ss AM/PM", .time), ("[h]:mm", .time), ("#,##0.00", nil), ("0.00%", nil), ("\"day\" 0", nil), ("[Red]0.00;[Blue]-0.00", nil),
+    ])
+    func customFormats(code: String, kind: SpreadsheetDates.Kind?) {
+        #expect(SpreadsheetDates.customKind(code) == kind, "\(code)")
+    }
+
+    @Test func serialsInBothDateSystems() {
+        let day: Int64 = 86_400_000_000
+        #expect(SpreadsheetDates.microseconds(serial: 25_569, date1904: false) == 0)
+        #expect(SpreadsheetDates.microseconds(serial: 61, date1904: false) == Int64(CivilDate.days(year: 1900, month: 3, day: 1)!) * day)
+        #expect(SpreadsheetDates.microseconds(serial: 59, date1904: false) == Int64(CivilDate.days(year: 1900, month: 2, day: 28)!) * day)
+        #expect(SpreadsheetDates.microseconds(serial: 60, date1904: false) == nil)
+        #expect(SpreadsheetDates.microseconds(serial: 0, date1904: true) == Int64(CivilDate.days(year: 1904, month: 1, day: 1)!) * day)
+        #expect(SpreadsheetDates.microseconds(serial: 45_000.5, date1904: false) == Int64(CivilDate.days(year: 2023, month: 3, day: 15)!) * day + day / 2)
+    }
+
+    @Test func excelEscapesAndEntities() {
+        #expect(XMLScanner.unescapedExcel("a_x000D_b_x005F_x") == "a\rb_x")
+        let text = Array("x &amp; &lt;y&gt; &#233;&#x1F600;".utf8)
+        text.withUnsafeBufferPointer { bytes in
+            #expect(XMLScanner.decoded(bytes, 0..<bytes.count) == "x & <y> é😀")
+        }
+        #expect(SheetRowParser.columnIndex("AB12") == 27)
+        #expect(SheetRowParser.columnName(28) == "AB")
+    }
+}

@@ -106,4 +106,72 @@ with open(path("ragged.csv"), "w", encoding="utf-8") as handle:
     handle.write("a,b,c\n1,2,3\n4,5\n6,7,8\n")
 with open(path("fake.xls"), "w", encoding="utf-8") as handle:
     handle.write("<html><body><table><tr><td>1</td></tr></table></body></html>")
+# Workbooks: xlsxwriter (shared strings, rich strings, formulas with cached values, date and
+# date-time formats, a second sheet) and openpyxl (the 1904 date system).
+import xlsxwriter
+import openpyxl
+import zipfile
+
+book = xlsxwriter.Workbook(path("typed.xlsx"))
+sheet = book.add_worksheet("Orders")
+date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+stamp_format = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+bold = book.add_format({"bold": True})
+sheet.write_row(0, 0, ["id", "name", "price", "active", "day", "at", "zip", "twice", "note"])
+for index, record in enumerate(records, start=1):
+    sheet.write_number(index, 0, record["id"])
+    if index % 50 == 0:
+        sheet.write_rich_string(index, 1, "rich ", bold, "bold", f" {index}")
+    else:
+        sheet.write_string(index, 1, record["name"])
+    sheet.write_number(index, 2, float(record["price"]))
+    sheet.write_boolean(index, 3, record["active"])
+    sheet.write_datetime(index, 4, record["day"], date_format)
+    sheet.write_datetime(index, 5, record["at"].replace(microsecond=0), stamp_format)
+    sheet.write_string(index, 6, record["zip"])
+    sheet.write_formula(index, 7, f"=A{index + 1}*2", None, record["id"] * 2)
+    if record["note"]:
+        sheet.write_string(index, 8, record["note"] + ("\r" if index % 9 == 0 else ""))
+other = book.add_worksheet("Second")
+other.write_row(0, 0, ["key", "value"])
+for index in range(1, 11):
+    other.write_row(index, 0, [f"k{index}", index * 0.5])
+book.close()
+
+mac = openpyxl.Workbook()
+mac.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+sheet = mac.active
+sheet.title = "Mac"
+sheet.append(["id", "day", "amount"])
+for index in range(1, 101):
+    sheet.append([index, dt.datetime(1999, 12, 31) + dt.timedelta(days=index * 3), index * 1.5])
+    sheet.cell(row=index + 1, column=2).number_format = "yyyy-mm-dd"
+mac.save(path("mac1904.xlsx"))
+
+
+def workbook_with_sheet(name, sheet_xml):
+    """A minimal workbook whose one sheet is `sheet_xml` (bytes or a writer of chunks)."""
+    with zipfile.ZipFile(path(name), "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("_rels/.rels", '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        if callable(sheet_xml):
+            with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+                sheet_xml(member)
+        else:
+            archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+
+
+def bomb(member):
+    member.write(b"<worksheet><sheetData>")
+    chunk = b" " * (1 << 20)
+    for _ in range(512):
+        member.write(chunk)
+    member.write(b"</sheetData></worksheet>")
+
+
+workbook_with_sheet("bomb.xlsx", bomb)
+workbook_with_sheet("dtd.xlsx", '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+                    '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
 print("ok")

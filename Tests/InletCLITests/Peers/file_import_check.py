@@ -149,7 +149,51 @@ def source_rows(args, fields):
                 row.append(canonical(value))
             rows.append(tuple(row))
         return rows
+    if args.format == "xlsx":
+        # Two references: python-calamine and openpyxl; both must give the same rows.
+        from python_calamine import CalamineWorkbook
+        import openpyxl
+        book = CalamineWorkbook.from_path(args.source)
+        sheet = book.get_sheet_by_name(args.sheet) if args.sheet else book.get_sheet_by_index(0)
+        calamine = [row for row in sheet.to_python() if any(value not in (None, "") for value in row)]
+        workbook = openpyxl.load_workbook(args.source, read_only=True, data_only=True)
+        worksheet = workbook[args.sheet] if args.sheet else workbook.worksheets[0]
+        # openpyxl's read-only mode leaves Excel's _xHHHH_ escapes in shared strings (calamine decodes them).
+        import re
+        unescape = lambda value: re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) else value
+        opened = [[unescape(value) for value in row] for row in worksheet.iter_rows(values_only=True)
+                  if any(value not in (None, "") for value in row)]
+        results = []
+        for reference in (calamine, opened):
+            header = [str(name) for name in reference[0]]
+            rows = []
+            for values in reference[1:]:
+                record = dict(zip(header, values))
+                rows.append(tuple(canonical(spreadsheet_value(record.get(source), kind))
+                                  for (name, kind), source in zip(fields, source_names)))
+            results.append(rows)
+        if Counter(results[0]) != Counter(results[1]):
+            raise SystemExit("python-calamine and openpyxl disagree on " + args.source)
+        return results[0]
     raise SystemExit(f"unknown format {args.format}")
+
+
+def spreadsheet_value(value, kind):
+    """A spreadsheet reader's value as the table's type holds it."""
+    if value is None or value == "":
+        return None
+    kind = kind.lower()
+    if kind in ("long", "int") and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if kind in ("double", "float") and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind == "date" and isinstance(value, dt.datetime):
+        return value.date()
+    if kind.startswith("timestamp") and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    if kind == "string" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
 
 
 def main():
@@ -161,6 +205,7 @@ def main():
     parser.add_argument("--namespace", default="raw")
     parser.add_argument("--table", required=True)
     parser.add_argument("--header", action="store_true")
+    parser.add_argument("--sheet")
     parser.add_argument("--delimiter")
     parser.add_argument("--encoding")
     parser.add_argument("--rename", action="append", default=[])
