@@ -168,7 +168,7 @@ let package = Package(
             name: "InletService",
             dependencies: [
                 "InletJSON", "InletProtocol", "InletJSONSchema", "InletPipeline", "InletIcebergDestination", "InletSetup", "InletPostgres",
-                "InletHTTP", .product(name: "GRDB", package: "GRDB.swift"),
+                "InletHTTP", "InletFiles", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: upcomingFeatures
@@ -184,6 +184,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcomingFeatures
         ),

@@ -14,7 +14,7 @@ public final class IngestionService: Sendable {
     let configuration: ServiceConfiguration
     let resolver: any ConnectorResolver
     let keyStore: KeyStore
-    private let runner: SyncRunner
+    let runner: SyncRunner
     /// Runs being handed to the orchestrator (waiting for it to parse a DAG file, or to come back).
     let handOffs = SyncRunner(capacity: 64)
     private let idempotent: IdempotentRequests

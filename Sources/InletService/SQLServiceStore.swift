@@ -56,6 +56,10 @@ public final class SQLServiceStore: ServiceStore {
             """,
             "CREATE INDEX jobs_tenant ON jobs (tenant, created_at)",
         ],
+        [
+            "CREATE TABLE files (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, body TEXT NOT NULL)",
+            "CREATE INDEX files_tenant ON files (tenant, created_at)",
+        ],
     ]
 
     private func migrate() throws(ServiceError) {
@@ -217,6 +221,32 @@ public final class SQLServiceStore: ServiceStore {
         let jobs = try records("SELECT body FROM jobs WHERE \(filter) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                                arguments + [.integer(Int64(query.size)), .integer(Int64(query.page * query.size))], JobRecord.init(json:))
         return (jobs, Int(total))
+    }
+
+    // MARK: - Files
+
+    public func save(_ file: FileRecord) throws(ServiceError) {
+        try database.execute("""
+            INSERT INTO files (id, tenant, status, created_at, body) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body
+            """, [.text(file.id), .text(file.tenant), .text(file.status.rawValue), .text(file.createdAt), Self.body(file.json)])
+    }
+
+    public func file(tenant: String, id: String) throws(ServiceError) -> FileRecord? {
+        try one("files", tenant: tenant, id: id, FileRecord.init(json:))
+    }
+
+    public func files(tenant: String) throws(ServiceError) -> [FileRecord] {
+        try records("SELECT body FROM files WHERE tenant = ? ORDER BY created_at DESC, id DESC", [.text(tenant)], FileRecord.init(json:))
+    }
+
+    public func files(in statuses: [FileRecord.Status]) throws(ServiceError) -> [FileRecord] {
+        try records("SELECT body FROM files WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))",
+                    statuses.map { .text($0.rawValue) }, FileRecord.init(json:))
+    }
+
+    public func deleteFile(tenant: String, id: String) throws(ServiceError) {
+        try database.execute("DELETE FROM files WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)])
     }
 
     // MARK: - Idempotency keys

@@ -23,6 +23,8 @@ public struct ServiceConfiguration: Sendable {
     public var dataHub: DataHubSettings?
     /// How long a run on an Airflow worker may go without word from it before it is FAILED.
     public var workerTimeout: Duration = .seconds(300)
+    /// The largest file an upload may carry.
+    public var maximumUploadBytes: Int64 = 1 << 30
     /// The service's URL as clients reach it (its jobs' `flow_url` start with it); nil: paths only.
     public var publicURL: String?
 

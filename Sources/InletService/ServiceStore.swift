@@ -25,6 +25,14 @@ public protocol ServiceStore: Sendable {
     /// The job of every tenant with this id (a job-scoped token names its job, and the token's tenant is checked after).
     func job(id: String) throws(ServiceError) -> JobRecord?
 
+    func save(_ file: FileRecord) throws(ServiceError)
+    func file(tenant: String, id: String) throws(ServiceError) -> FileRecord?
+    /// A tenant's files, newest first.
+    func files(tenant: String) throws(ServiceError) -> [FileRecord]
+    /// Every tenant's files in these statuses (imports a stopped service left behind).
+    func files(in statuses: [FileRecord.Status]) throws(ServiceError) -> [FileRecord]
+    func deleteFile(tenant: String, id: String) throws(ServiceError)
+
     /// The answer first given to a request with this idempotency key (within `maximumAge` seconds).
     func rememberedAnswer(tenant: String, key: String, operation: String, maximumAge: Double) throws(ServiceError) -> RememberedAnswer?
     /// Keeps an answer for its idempotency key; an answer already kept for the key wins.

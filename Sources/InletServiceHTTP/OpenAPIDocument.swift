@@ -26,7 +26,7 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": "/"]],
             "security": [["bearerAuth": []]],
-            "paths": .object(joined(paths.objectValue ?? [:], jobPaths)),
+            "paths": .object(joined(joined(paths.objectValue ?? [:], jobPaths), filePaths)),
             "components": .object(components),
         ]
     }
@@ -160,7 +160,7 @@ enum OpenAPIDocument {
     private static let errorDescriptions: [(String, String)] = [
         ("400", "The request is malformed or names something invalid"), ("401", "No valid bearer token"),
         ("403", "The token does not grant this tenant or permission"), ("404", "No such thing for this tenant"),
-        ("409", "The request conflicts with the current state"), ("413", "The body is larger than 1 MiB"),
+        ("409", "The request conflicts with the current state"), ("413", "The body is larger than 1 MiB (an upload: larger than the service's --max-upload-size)"),
         ("500", "The service failed; details are in its log"),
     ]
 
@@ -287,6 +287,6 @@ enum OpenAPIDocument {
                                required: ["content", "totalElements", "totalPages", "number", "size"]),
             "SyncLog": object(["syncId": string, "lines": ["type": "array", "items": string]], required: ["syncId", "lines"]),
         ]
-        return joined(base, jobSchemas(sync: sync))
+        return joined(joined(base, jobSchemas(sync: sync)), fileSchemas)
     }
 }

@@ -44,6 +44,7 @@ public struct ServiceAPI: Sendable {
             APIExchange.json(OpenAPIDocument.json(connectorTypes: service.connectorTypes().map(\.name)))
         }
 
+        fileRoutes(into: router, maximumUploadBytes: service.maximumUploadBytes)
         router.get("/api/v1/sources/connector-types", use: handler("/api/v1/sources/connector-types", access: nil) { _, _, _ in
             APIExchange.json(.array(service.connectorTypes().map { ["name": .string($0.name), "kind": .string($0.kind)] }))
         })

@@ -55,6 +55,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("commit-records"), help: "A sync commits once this many records are buffered.")
     var commitRecords = 100_000
 
+    @Option(name: .customLong("max-upload-size"), help: "The largest file POST /api/v1/files/upload accepts: bytes, or with KB, MB, GB (powers of 1024; default 1GB).")
+    var maxUploadSize = "1GB"
+
     @Option(name: .customLong("datahub-url"), help: "DataHub's GMS (e.g. http://datahub-gms:8080): jobs' tables get their domain, tags and owner there; without it they go to <data-dir>/datahub/mcps.json in DataHub's file format. The token comes from $DATAHUB_GMS_TOKEN.")
     var dataHubURL: String?
 
@@ -107,6 +110,10 @@ struct ServeCommand: ParsableCommand {
                                                     filePath: dataDir + "/datahub/mcps.json")
         }
         configuration.stateStoreSpec = stateStore
+        guard let uploadBytes = Self.byteCount(maxUploadSize), uploadBytes > 0 else {
+            throw CLIError("--max-upload-size \(maxUploadSize): expected a size such as 1073741824, 500MB or 2GB")
+        }
+        configuration.maximumUploadBytes = uploadBytes
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let metrics = ServiceMetrics()
         let serviceURL = ServiceURL(configuration.publicURL ?? "http://\(host):\(port)")
@@ -116,6 +123,7 @@ struct ServeCommand: ParsableCommand {
                                            resolver: environment.resolver, orchestrator: orchestrator, syncFinished: metrics.syncFinished)
         try service.recoverUnfinishedSyncs()
         await service.resumeHandOffs()
+        service.failInterruptedImports()
         if let airflowURL { environment.standardError.write(line: "inlet: jobs run in Apache Airflow at \(airflowURL) (DAG files in \(airflowDagsFolder ?? ""))") }
         let output = environment.standardError
         let keyFolder = ((keyStore ?? dataDir + "/keys.json") as NSString).deletingLastPathComponent
@@ -144,5 +152,20 @@ struct ServeCommand: ParsableCommand {
         let inlet = URL(fileURLWithPath: CommandLine.arguments.first ?? "inlet").resolvingSymlinksInPath().path
         return AirflowOrchestrator(settings: try AirflowSettings.load(url: airflowURL, dagsFolder: airflowDagsFolder, config: config,
                                                                       inletCommand: inlet, serviceURL: serviceURL))
+    }
+}
+
+extension ServeCommand {
+    /// `1073741824`, `500MB`, `2GB`, `64KiB`: a size in bytes (units are powers of 1024).
+    static func byteCount(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Int64)] = [("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10),
+                                        ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Int64(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)) else { return nil }
+            let (bytes, overflow) = number.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : bytes
+        }
+        return Int64(trimmed)
     }
 }

@@ -21,6 +21,7 @@ final class ServiceProcess: @unchecked Sendable {
     let http = HTTPSession()
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
+    var processIdentifier: Int32 { process.processIdentifier }
     var dataDir: String { directory.appendingPathComponent("data").path }
     /// What the service wrote to stderr so far.
     var log: [String] { output.withLockedValue { $0 } }
