@@ -14,8 +14,9 @@ public enum TabularFile {
         case .jsonl: return try JSONRowsReader(path: path, lines: true)
         case .parquet: return try ParquetRowsReader(path: path)
         case .xlsx: return try XLSXReader(path: path, sheet: options.sheet)
-        case .avro, .xls:
-            throw FileImportError("\(path): \(detected.format.rawValue) files cannot be imported yet (csv, xlsx, json, jsonl and parquet can)")
+        case .avro: return try AvroRowsReader(path: path)
+        case .xls:
+            throw FileImportError("\(path): \(detected.format.rawValue) files cannot be imported yet (csv, xlsx, json, jsonl, parquet and avro can)")
         }
     }
 }

@@ -53,8 +53,8 @@ public struct IcebergDestination: Destination {
     }
 }
 
-/// Writes one stream's batches: an append or merge snapshot per batch; an overwrite's files held
-/// back until the stream completes, then swapped in with one snapshot.
+/// Writes one stream's batches: an append or merge snapshot per batch; an overwrite's (or an atomic
+/// append's) files held back until the stream completes, then swapped (or added) in one snapshot.
 final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
     private var table: IcebergTable
     private let plan: StreamPlan
@@ -87,7 +87,7 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
             try evolveSchema(for: records)
             let summary = checkpoint.map(Self.summary) ?? [:]
             switch plan.writeMode {
-            case .append:
+            case .append where !plan.appendsAtomically:
                 let (files, nulled) = try writeFiles(records)
                 guard files.contains(where: { $0.summary.rowCount > 0 }) else {
                     for file in files { table.storage.delete(file.path) }
@@ -96,7 +96,7 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
                 try table.commit(files: files, replacingAllData: false, summary: summary)
                 return WriteReport(committedRecords: records.count, snapshots: 1, bytes: files.reduce(0) { $0 + $1.summary.fileSize },
                                    nulledValues: nulled)
-            case .overwrite:
+            case .overwrite, .append:
                 let (files, nulled) = try writeFiles(records)
                 heldFiles += files
                 heldRecords += records.count
@@ -145,10 +145,14 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
     }
 
     func complete() throws(DestinationError) -> WriteReport {
-        guard plan.writeMode == .overwrite else { return WriteReport() }
+        guard plan.commitsOnCompletion else { return WriteReport() }
         do {
             let files = heldFiles
-            try table.commit(files: files, replacingAllData: true)
+            if plan.writeMode == .append, !files.contains(where: { $0.summary.rowCount > 0 }) {
+                abandon()
+                return WriteReport()
+            }
+            try table.commit(files: files, replacingAllData: plan.writeMode == .overwrite)
             defer {
                 heldFiles = []
                 heldRecords = 0
@@ -186,12 +190,21 @@ final class IcebergStreamWriter: StreamWriter, @unchecked Sendable {
         let known = Set(converter.fields.map(\.name))
         var added: [(String, IcebergType)] = []
         var seen = Set<String>()
+        // Records of one shape (a file's rows, most APIs' pages) are checked once.
+        var checkedKeys: [String]?
         for record in records {
+            if let checkedKeys, record.hasKeys(checkedKeys) { continue }
+            var typedEveryNewKey = true
             for (name, value) in record where !known.contains(name) && !seen.contains(name) {
-                guard let type = JSONSchemaMapping.type(ofValue: value) else { continue }
+                // A null says nothing of its column's type: a later record of this shape must be looked at.
+                guard let type = JSONSchemaMapping.type(ofValue: value) else {
+                    typedEveryNewKey = false
+                    continue
+                }
                 seen.insert(name)
                 added.append((name, type))
             }
+            checkedKeys = typedEveryNewKey ? record.keys : nil
         }
         guard !added.isEmpty else { return }
         try table.updateSchema(added.map { .addColumn(name: $0.0, type: $0.1) })

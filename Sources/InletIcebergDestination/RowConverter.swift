@@ -9,7 +9,10 @@ struct RowConverter: Sendable {
 
     /// One row, in schema order; `nulled` counts the values that did not fit.
     func row(_ record: JSONObject, nulled: inout Int) -> [ParquetValue?] {
-        fields.map { field in record[field.name].flatMap { value($0, as: field.type, nulled: &nulled) } }
+        fields.indices.map { position in
+            let field = fields[position]
+            return record.value(forKey: field.name, expectedAt: position).flatMap { value($0, as: field.type, nulled: &nulled) }
+        }
     }
 
     /// A value of `type`, or nil for null and for a value that does not fit (counted in `nulled`).

@@ -66,6 +66,20 @@ public struct JSONObject: Sendable {
     public var keys: [String] { entries.map(\.key) }
     public var values: [JSONValue] { entries.map(\.value) }
 
+    /// The value of `key`, looked for first at `position` (where records of one shape keep it),
+    /// then anywhere.
+    @inlinable public func value(forKey key: String, expectedAt position: Int) -> JSONValue? {
+        if position < entries.count, entries[position].key == key { return entries[position].value }
+        return index(forKey: key).map { entries[$0].value }
+    }
+
+    /// Whether the members' keys are `keys`, in order.
+    @inlinable public func hasKeys(_ keys: [String]) -> Bool {
+        guard keys.count == entries.count else { return false }
+        for position in keys.indices where entries[position].key != keys[position] { return false }
+        return true
+    }
+
     /// The position of `key` among the members, if present.
     @inlinable public func index(forKey key: String) -> Int? {
         if let keyIndex { return keyIndex[key] }

@@ -21,15 +21,22 @@ public struct StreamPlan: Sendable {
     public var mergeKeys: [String]
     /// The column whose greatest value wins among records of one key within a batch (else arrival order).
     public var cursorField: String?
+    /// An append whose batches are written as they come but made visible in one snapshot once the
+    /// stream completes (a file import: all of it, or, when it fails, none of it).
+    public var appendsAtomically: Bool
 
     public init(descriptor: StreamDescriptor, jsonSchema: JSONObject, writeMode: WriteMode, mergeKeys: [String] = [],
-                cursorField: String? = nil) {
+                cursorField: String? = nil, appendsAtomically: Bool = false) {
         self.descriptor = descriptor
         self.jsonSchema = jsonSchema
         self.writeMode = writeMode
         self.mergeKeys = mergeKeys
         self.cursorField = cursorField
+        self.appendsAtomically = appendsAtomically
     }
+
+    /// Whether nothing of the stream is visible before it completes (an overwrite, an atomic append).
+    public var commitsOnCompletion: Bool { writeMode == .overwrite || (writeMode == .append && appendsAtomically) }
 }
 
 /// Where synced records end up: Iceberg tables, or JSON-lines files for debugging.

@@ -190,6 +190,9 @@ public final class SyncPipeline: @unchecked Sendable {
                     // rarely checkpoints is committed at four batches anyway, to bound memory.
                     if case .state = message.content, buffered >= options.commitRecords {
                         try commit(.batch)
+                    } else if buffered >= options.commitRecords, holdsEverything {
+                        // Nothing becomes visible before the end: write a batch's files as soon as it is full.
+                        try commit(.batch)
                     } else if buffered >= options.commitRecords * 4 {
                         try commit(.memoryBound)
                     }
@@ -219,6 +222,11 @@ public final class SyncPipeline: @unchecked Sendable {
             throw failure("the connector \(connector.name) failed: \(reason)")
         }
         return progress
+    }
+
+    /// Every stream commits on completion: full batches can be written without waiting for checkpoints.
+    private var holdsEverything: Bool {
+        !order.isEmpty && order.allSatisfy { streams[$0]?.setup.plan.commitsOnCompletion == true }
     }
 
     public var progress: SyncProgress {
@@ -274,7 +282,7 @@ public final class SyncPipeline: @unchecked Sendable {
                 let lines = run.stagedEnds.isEmpty ? run.staged.bytes : Array(run.staged.bytes[..<run.stagedEnds[count - 1]])
                 let staging = StagingWrite(pipeline: self, contents: run.setup.preparer.encrypts ? .records(records) : .lines(lines),
                                            stream: key, batch: run.batches)
-                let checkpoint = run.setup.plan.writeMode == .overwrite ? nil : tableCheckpoint(for: key, through: run.committed + count)
+                let checkpoint = run.setup.plan.commitsOnCompletion ? nil : tableCheckpoint(for: key, through: run.committed + count)
                 let written: WriteReport
                 do { written = try run.writer.write(records, checkpoint: checkpoint) } catch {
                     staging.wait()
@@ -283,7 +291,7 @@ public final class SyncPipeline: @unchecked Sendable {
                 run.batches += 1
                 archive(staging.wait())
                 apply(written, to: &run)
-                if run.setup.plan.writeMode != .overwrite { run.committed += count }
+                if !run.setup.plan.commitsOnCompletion { run.committed += count }
                 if count == run.buffer.count { run.buffer.removeAll(keepingCapacity: true) } else { run.buffer.removeFirst(count) }
                 if run.stagedEnds.isEmpty || count == run.stagedEnds.count {
                     run.staged = JSONWriter()
@@ -316,7 +324,9 @@ public final class SyncPipeline: @unchecked Sendable {
     /// records its latest checkpoint covers, so that its table always ends exactly at a checkpoint
     /// (what follows is committed with the next one, or read again after a failure).
     private func recordsToCommit(_ run: StreamRun, key: String, reason: CommitReason) -> Int {
-        guard run.setup.plan.writeMode == .append, reason == .batch || reason == .failure else { return run.buffer.count }
+        guard run.setup.plan.writeMode == .append, !run.setup.plan.appendsAtomically, reason == .batch || reason == .failure else {
+            return run.buffer.count
+        }
         let mark = pending.reversed().first { streamsCovered(by: $0.message).contains(key) }?.marks[key] ?? run.committed
         return min(run.buffer.count, max(0, mark - run.committed))
     }

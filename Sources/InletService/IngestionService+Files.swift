@@ -153,14 +153,17 @@ extension IngestionService {
             syncSchedule: nil, timeZone: nil, selectedStreams: [table], syncMode: .fullRefresh, status: .active, lastSyncAt: nil,
             createdAt: file.createdAt, targetSchema: file.targetSchema ?? "raw", writeMode: file.mode ?? "append", mergeKeys: nil,
             columnTransformations: .array(renames), archiveStaging: true, addIngestionMetadata: true)
-        let work = SyncWork(tenant: tenant, syncID: importID, jobID: nil, connection: connection, connector: FileSource(),
+        var work = SyncWork(tenant: tenant, syncID: importID, jobID: nil, connection: connection, connector: FileSource(),
                             config: settings.config, secrets: [], configuration: configuration, keyStore: keyStore, log: { _ in })
+        work.appendsAtomically = true
+        work.sourceFile = settings.path
+        let importWork = work
         let store = self.store
         let started = file
         await runner.submit("file-" + importID) {
             var finished = started
             do {
-                let progress = try await work.run()
+                let progress = try await importWork.run()
                 finished.status = .completed
                 finished.recordsImported = progress.streams.reduce(0) { $0 + $1.committed }
             } catch let failure as SyncFailure {

@@ -111,6 +111,10 @@ public struct SyncWork: Sendable {
     public var configuration: ServiceConfiguration
     public var keyStore: KeyStore
     public var log: @Sendable ([String]) -> Void
+    /// Appends land in one snapshot at the end, or not at all (file imports).
+    public var appendsAtomically = false
+    /// A file whose records these are (an import): archived whole instead of staging its records.
+    public var sourceFile: String?
 
     public init(tenant: String, syncID: String, jobID: String?, connection: ConnectionRecord, connector: any Connector, config: JSONObject,
                 secrets: [String], configuration: ServiceConfiguration, keyStore: KeyStore, log: @escaping @Sendable ([String]) -> Void) {
@@ -151,7 +155,8 @@ public struct SyncWork: Sendable {
             selected = try SyncPlanning.streams(
                 configured, writeMode: connection.writeMode.flatMap(WriteMode.init(rawValue:)), mergeKeys: connection.mergeKeys,
                 transformations: transformations,
-                metadata: connection.addIngestionMetadata ? .init(runID: syncID, dagJobID: jobID) : nil, keyStore: keyStore)
+                metadata: connection.addIngestionMetadata ? .init(runID: syncID, dagJobID: jobID) : nil, keyStore: keyStore,
+                appendsAtomically: appendsAtomically)
             var catalogSettings = configuration.catalogSettings
             catalogSettings["name"] = tenant
             do {
@@ -174,8 +179,9 @@ public struct SyncWork: Sendable {
         defer { StateStores.close(stateStore) }
         let staging = setup.localDirectory + "/staging/" + syncID
         let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: syncID,
-                                  commitRecords: configuration.commitRecords, commitInterval: .seconds(30), stagingDirectory: staging,
-                                  archiveDirectory: connection.archiveStaging ? setup.localDirectory + "/archive/" + syncID : nil)
+                                  commitRecords: configuration.commitRecords, commitInterval: .seconds(30),
+                                  stagingDirectory: sourceFile == nil ? staging : nil,
+                                  archiveDirectory: connection.archiveStaging && sourceFile == nil ? setup.localDirectory + "/archive/" + syncID : nil)
         let logged = LoggedConnector(wrapped: connector, secrets: secrets, log: log)
         let destination = IcebergDestination(catalog: setup.catalog, namespace: connection.targetSchema,
                                              mapping: JSONSchemaMapping(nestedAsJSON: false), workers: 2)
@@ -191,6 +197,11 @@ public struct SyncWork: Sendable {
         do {
             let progress = try await pipeline.run(config: config, streams: selected)
             try? FileManager.default.removeItem(atPath: staging)
+            if let sourceFile, connection.archiveStaging {
+                do { try SourceFileArchive.keep(sourceFile, in: setup.localDirectory + "/archive/" + syncID) } catch {
+                    log(["archive: \(error)"])
+                }
+            }
             return progress
         } catch {
             let origin: FailureReason.Origin = error.description.hasPrefix("the connector ") ? .source : .destination

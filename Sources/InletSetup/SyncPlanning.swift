@@ -44,9 +44,10 @@ public enum SyncPlanning {
 
     /// Each stream's plan: its write mode (`writeMode`, else the default for it), merge keys
     /// (`mergeKeys`, else its primary key), cursor, and how its records are prepared.
+    /// `appendsAtomically`: appends become visible in one snapshot at the end (file imports).
     public static func streams(_ configured: [ConfiguredAirbyteStream], writeMode: WriteMode?, mergeKeys: [String]?,
                                transformations: [ColumnTransformation], metadata: Metadata?,
-                               keyStore: KeyStore) throws(SetupError) -> [SyncStream] {
+                               keyStore: KeyStore, appendsAtomically: Bool = false) throws(SetupError) -> [SyncStream] {
         let unknownStreams = Set(transformations.map(\.stream)).subtracting(configured.map(\.stream.name))
         if !unknownStreams.isEmpty {
             throw SetupError("transformations name streams that are not synced: \(unknownStreams.sorted().joined(separator: ", "))")
@@ -60,7 +61,7 @@ public enum SyncPlanning {
             let keys = mergeKeys ?? (stream.primaryKey ?? stream.stream.sourceDefinedPrimaryKey ?? []).compactMap { $0.count == 1 ? $0[0] : nil }
             let cursor = (stream.cursorField ?? stream.stream.defaultCursorField)?.first
             let plan = StreamPlan(descriptor: stream.stream.descriptor, jsonSchema: preparer.schema(from: stream.stream.jsonSchema),
-                                  writeMode: mode, mergeKeys: keys, cursorField: cursor)
+                                  writeMode: mode, mergeKeys: keys, cursorField: cursor, appendsAtomically: appendsAtomically)
             return SyncStream(configured: stream, plan: plan, preparer: preparer)
         }
     }

@@ -61,6 +61,10 @@ struct FileImportTests {
             ("snappy.parquet", "parquet", []),
             ("typed.xlsx", "xlsx", ["--expect-types", #"{"day": "date", "at": "timestamp", "zip": "string", "price": "double", "twice": "long"}"#]),
             ("mac1904.xlsx", "xlsx", ["--expect-types", #"{"day": "date"}"#]),
+            ("typed.null.avro", "avro", ["--expect-types", #"{"price": "decimal(12, 2)", "big": "decimal(25, 3)", "day": "date", "at": "timestamptz", "local_at": "timestamp"}"#]),
+            ("typed.deflate.avro", "avro", []),
+            ("typed.snappy.avro", "avro", []),
+            ("typed.zstandard.avro", "avro", []),
         ]
         for entry in cases {
             let table = entry.file.replacingOccurrences(of: ".", with: "_")
@@ -145,6 +149,8 @@ struct FileImportTests {
         #expect(bomb.status == 1 && bomb.output.contains("refused as a zip bomb"), "\(bomb.output)")
         let dtd = try await workspace.importFile("dtd.xlsx", table: "dtd")
         #expect(dtd.status == 1 && dtd.output.contains("declares a DTD or entities"), "\(dtd.output)")
+        let truncatedAvro = try await workspace.importFile("truncated.avro", table: "truncated_avro")
+        #expect(truncatedAvro.status == 1 && truncatedAvro.output.contains("the file ends inside block"), "\(truncatedAvro.output)")
         let truncated = try await workspace.importFile("truncated.parquet", table: "truncated")
         #expect(truncated.status == 1)
         #expect(truncated.output.contains("truncated.parquet"), "\(truncated.output)")

@@ -62,6 +62,11 @@ struct LakehouseOptions: ParsableArguments {
         var writeMode: WriteMode?
         var mergeKeys: [String]?
         var transformations: [ColumnTransformation]
+        /// Appends land in one snapshot at the end, or not at all (file imports).
+        var appendsAtomically = false
+        /// A file whose records these are (an import): archived whole instead of staging its records
+        /// again as JSON lines.
+        var sourceFile: String?
     }
 
     static func writeMode(_ name: String?) throws(CLIError) -> WriteMode? {
@@ -90,7 +95,8 @@ struct LakehouseOptions: ParsableArguments {
         let metadata = noIngestionMetadata ? nil : SyncPlanning.Metadata(
             runID: runID, dagJobID: dagJobId ?? ProcessInfo.processInfo.environment["INLET_DAG_JOB_ID"])
         let selected = try SyncPlanning.streams(plan.streams, writeMode: plan.writeMode, mergeKeys: plan.mergeKeys,
-                                                transformations: plan.transformations, metadata: metadata, keyStore: keyStore)
+                                                transformations: plan.transformations, metadata: metadata, keyStore: keyStore,
+                                                appendsAtomically: plan.appendsAtomically)
 
         let target: any Destination
         switch destination {
@@ -105,8 +111,8 @@ struct LakehouseOptions: ParsableArguments {
         let options = SyncOptions(connection: connection ?? defaultConnection(connector: connector.name, warehouse: setup, destination: destination),
                                   runID: runID, commitRecords: max(1, commitRecords),
                                   commitInterval: .seconds(max(1, commitSeconds)),
-                                  stagingDirectory: warehouseDirectory + "/staging/" + runID,
-                                  archiveDirectory: archiveStaging ? warehouseDirectory + "/archive/" + runID : nil)
+                                  stagingDirectory: plan.sourceFile == nil ? warehouseDirectory + "/staging/" + runID : nil,
+                                  archiveDirectory: archiveStaging && plan.sourceFile == nil ? warehouseDirectory + "/archive/" + runID : nil)
         let display = ProgressDisplay(output: environment.standardError)
         let pipeline = SyncPipeline(connector: connector, destination: target, stateStore: KillBeforeStateSave.wrapping(stateStore), options: options,
                                     progress: { display.show($0) })
@@ -115,7 +121,16 @@ struct LakehouseOptions: ParsableArguments {
             let progress = try await pipeline.run(config: configObject, streams: selected)
             display.finish()
             try? FileManager.default.removeItem(atPath: warehouseDirectory + "/staging/" + runID)
-            return SyncCommand.summary(progress, runID: runID, target: summaryTarget(setup.description, destination: destination), place: place)
+            var summary = SyncCommand.summary(progress, runID: runID, target: summaryTarget(setup.description, destination: destination), place: place)
+            if let sourceFile = plan.sourceFile, archiveStaging {
+                do {
+                    try SourceFileArchive.keep(sourceFile, in: warehouseDirectory + "/archive/" + runID)
+                    summary += "\n  the file is archived under archive/\(runID)/"
+                } catch {
+                    summary += "\n  the file could not be archived: \(error)"
+                }
+            }
+            return summary
         } catch {
             display.finish()
             environment.standardError.write(line: SyncCommand.summary(error.progress, runID: runID,

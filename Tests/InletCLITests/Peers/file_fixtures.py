@@ -174,4 +174,42 @@ def bomb(member):
 workbook_with_sheet("bomb.xlsx", bomb)
 workbook_with_sheet("dtd.xlsx", '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
                     '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+# Avro object containers by fastavro, in every codec, with logical types and nested values.
+import fastavro
+import uuid as uuidlib
+
+avro_schema = {
+    "type": "record", "name": "Order", "namespace": "shop", "fields": [
+        {"name": "id", "type": "long"},
+        {"name": "small", "type": "int"},
+        {"name": "name", "type": ["null", "string"]},
+        {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2}},
+        {"name": "big", "type": {"type": "fixed", "name": "Big", "size": 11, "logicalType": "decimal", "precision": 25, "scale": 3}},
+        {"name": "ratio", "type": "double"},
+        {"name": "active", "type": "boolean"},
+        {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+        {"name": "at", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+        {"name": "local_at", "type": {"type": "long", "logicalType": "local-timestamp-millis"}},
+        {"name": "colour", "type": {"type": "enum", "name": "Colour", "symbols": ["RED", "GREEN", "BLUE"]}},
+        {"name": "key", "type": {"type": "string", "logicalType": "uuid"}},
+        {"name": "tags", "type": {"type": "array", "items": "long"}},
+        {"name": "address", "type": ["null", {"type": "record", "name": "Address", "fields": [{"name": "city", "type": "string"}, {"name": "zip", "type": "string"}]}]},
+    ],
+}
+avro_records = []
+for record in records:
+    avro_records.append({
+        "id": record["id"], "small": record["id"] % 1000, "name": None if record["id"] % 11 == 0 else record["name"],
+        "price": record["price"], "big": decimal.Decimal(record["amount"]) * 1000 / 1000,
+        "ratio": record["ratio"], "active": record["active"], "day": record["day"],
+        "at": record["at"].replace(tzinfo=dt.timezone.utc), "local_at": record["at"].replace(microsecond=(record["at"].microsecond // 1000) * 1000),
+        "colour": ["RED", "GREEN", "BLUE"][record["id"] % 3], "key": str(uuidlib.UUID(int=record["id"] * 7919)),
+        "tags": [record["id"], record["id"] % 5], "address": None if record["id"] % 4 == 0 else {"city": "Köln", "zip": record["zip"]},
+    })
+for codec in ("null", "deflate", "snappy", "zstandard"):
+    with open(path(f"typed.{codec}.avro"), "wb") as handle:
+        fastavro.writer(handle, avro_schema, avro_records, codec=codec, sync_interval=16000)
+with open(path("typed.deflate.avro"), "rb") as source, open(path("truncated.avro"), "wb") as target:
+    data = source.read()
+    target.write(data[: len(data) * 2 // 3])
 print("ok")

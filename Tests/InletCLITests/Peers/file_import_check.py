@@ -41,7 +41,12 @@ def canonical(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.dumps(json.loads(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        except ValueError:
+            pass
     return str(value)
 
 
@@ -175,7 +180,22 @@ def source_rows(args, fields):
         if Counter(results[0]) != Counter(results[1]):
             raise SystemExit("python-calamine and openpyxl disagree on " + args.source)
         return results[0]
+    if args.format == "avro":
+        import fastavro
+        with open(args.source, "rb") as handle:
+            records = list(fastavro.reader(handle))
+        return [tuple(canonical(avro_value(record.get(source))) for source in source_names) for record in records]
     raise SystemExit(f"unknown format {args.format}")
+
+
+def avro_value(value):
+    """fastavro's value as the table holds it: uuids as text, nested values as JSON."""
+    import uuid
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return json.loads(json.dumps(value, default=str))
+    return value
 
 
 def spreadsheet_value(value, kind):
