@@ -15,8 +15,7 @@ public enum TabularFile {
         case .parquet: return try ParquetRowsReader(path: path)
         case .xlsx: return try XLSXReader(path: path, sheet: options.sheet)
         case .avro: return try AvroRowsReader(path: path)
-        case .xls:
-            throw FileImportError("\(path): \(detected.format.rawValue) files cannot be imported yet (csv, xlsx, json, jsonl, parquet and avro can)")
+        case .xls: return try XLSReader(path: path, sheet: options.sheet)
         }
     }
 }

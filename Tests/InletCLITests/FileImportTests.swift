@@ -61,6 +61,7 @@ struct FileImportTests {
             ("snappy.parquet", "parquet", []),
             ("typed.xlsx", "xlsx", ["--expect-types", #"{"day": "date", "at": "timestamp", "zip": "string", "price": "double", "twice": "long"}"#]),
             ("mac1904.xlsx", "xlsx", ["--expect-types", #"{"day": "date"}"#]),
+            ("typed.xls", "xls", ["--expect-types", #"{"id": "long", "price": "double", "day": "date", "at": "timestamp", "zip": "string"}"#]),
             ("typed.null.avro", "avro", ["--expect-types", #"{"price": "decimal(12, 2)", "big": "decimal(25, 3)", "day": "date", "at": "timestamptz", "local_at": "timestamp"}"#]),
             ("typed.deflate.avro", "avro", []),
             ("typed.snappy.avro", "avro", []),
@@ -82,6 +83,9 @@ struct FileImportTests {
         #expect(try await workspace.check("typed.xlsx", format: "xlsx", table: "second", ["--sheet", "Second"]).hasPrefix("OK"))
         #expect(try await workspace.importFile("typed.xlsx", table: "by_position", ["--sheet", "2"]).status == 0)
         #expect(try await workspace.check("typed.xlsx", format: "xlsx", table: "by_position", ["--sheet", "Second"]).hasPrefix("OK"))
+        // An xls sheet of 40,000 rows whose 80,000 shared strings span many CONTINUE records.
+        #expect(try await workspace.importFile("typed.xls", table: "strings", ["--sheet", "Strings"]).status == 0)
+        #expect(try await workspace.check("typed.xls", format: "xls", table: "strings", ["--sheet", "Strings"]).hasPrefix("OK"))
         let missing = try await workspace.importFile("typed.xlsx", table: "missing", ["--sheet", "Nope"])
         #expect(missing.status == 1 && missing.output.contains("no sheet 'Nope' (its sheets: Orders, Second)"), "\(missing.output)")
     }
@@ -149,6 +153,10 @@ struct FileImportTests {
         #expect(bomb.status == 1 && bomb.output.contains("refused as a zip bomb"), "\(bomb.output)")
         let dtd = try await workspace.importFile("dtd.xlsx", table: "dtd")
         #expect(dtd.status == 1 && dtd.output.contains("declares a DTD or entities"), "\(dtd.output)")
+        let encrypted = try await workspace.importFile("encrypted.xls", table: "encrypted")
+        #expect(encrypted.status == 1 && encrypted.output.contains("is encrypted (password protected)"), "\(encrypted.output)")
+        let disguised = try await workspace.inlet(["preview", workspace.file("really_csv.xls")])
+        #expect(disguised.status == 0 && disguised.output.contains("named .xls but its content is delimited text"), "\(disguised.output)")
         let truncatedAvro = try await workspace.importFile("truncated.avro", table: "truncated_avro")
         #expect(truncatedAvro.status == 1 && truncatedAvro.output.contains("the file ends inside block"), "\(truncatedAvro.output)")
         let truncated = try await workspace.importFile("truncated.parquet", table: "truncated")

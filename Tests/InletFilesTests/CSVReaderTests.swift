@@ -118,7 +118,7 @@ struct CSVReaderTests {
 struct SpreadsheetTests {
     @Test(arguments: [
         ("yyyy-mm-dd", SpreadsheetDates.Kind.date), ("dd/mm/yyyy hh:mm", .dateTime), ("[$-409]d-mmm-yy;@", .date),
-        ("h:mm:ss AM/PM", .time), ("[h]:mm", .time), ("#,##0.00", nil), ("0.00%", nil), ("\"day\" 0", nil), ("[Red]0.00;[Blue]-0.00", nil),
+        ("h:mm:ss AM/PM", .time), ("[h]:mm", .time), ("#,##0.00", nil), ("0.00%", nil), ("\"day\" 0", nil), ("[Red]0.00;[Blue]-0.00", nil), ("General", nil), ("@", nil),
     ])
     func customFormats(code: String, kind: SpreadsheetDates.Kind?) {
         #expect(SpreadsheetDates.customKind(code) == kind, "\(code)")
@@ -142,5 +142,23 @@ struct SpreadsheetTests {
         }
         #expect(SheetRowParser.columnIndex("AB12") == 27)
         #expect(SheetRowParser.columnName(28) == "AB")
+    }
+
+    @Test func rkNumbers() {
+        #expect(BIFFWorkbook.rk(UInt32(bitPattern: Int32(123 << 2)) | 2) == 123)
+        #expect(BIFFWorkbook.rk(UInt32(bitPattern: Int32(12345 << 2)) | 3) == 123.45)
+        let bits = Double(2.5).bitPattern >> 32
+        #expect(BIFFWorkbook.rk(UInt32(bits) & 0xFFFF_FFFC) == 2.5)
+    }
+
+    @Test func biffStringsContinueWithAFreshFlagsByte() throws {
+        // "héllo wörld": 4 compressed characters, then the record ends; the CONTINUE switches to
+        // 16-bit characters for the rest.
+        let first: [UInt8] = [11, 0, 0x00] + Array("héll".unicodeScalars.map { UInt8($0.value) })
+        var second: [UInt8] = [0x01]
+        for unit in "o wörld".utf16 { second += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        var reader = BIFFStringReader(segments: [first[...], second[...]])
+        #expect(try reader.string(lengthBytes: 2) == "héllo wörld")
+        #expect(reader.atEnd)
     }
 }

@@ -5,7 +5,7 @@ import InletSetup
 /// How a file is read: the options `inlet import` and `inlet preview` share. What is not given is
 /// detected from the file.
 struct FileReadingOptions: ParsableArguments {
-    @Argument(help: "The file: csv (or tsv, txt), json, jsonl or parquet.")
+    @Argument(help: "The file: csv (or tsv, txt), xlsx, xls, parquet, json, jsonl or avro.")
     var file: String
 
     @Option(name: .long, help: "csv, xlsx, xls, parquet, json, jsonl or avro; default: detected from the content, then the name.")

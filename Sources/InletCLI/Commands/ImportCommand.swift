@@ -9,7 +9,7 @@ import InletSetup
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a file (csv, json, jsonl, parquet) into an Iceberg table.",
+        abstract: "Import a file (csv, xlsx, xls, parquet, json, jsonl, avro) into an Iceberg table.",
         discussion: """
             Column types are inferred from the first 20,480 rows (see `inlet preview`), then every value \
             is checked against its column's type: one that does not fit stops the import naming its row, \

@@ -7,7 +7,7 @@ import InletJSON
 struct PreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Show a file's inferred columns and first rows (csv, json, jsonl, parquet).",
+        abstract: "Show a file's inferred columns and first rows (csv, xlsx, xls, parquet, json, jsonl, avro).",
         discussion: "Types are inferred from the first 20,480 rows; `inlet import` then checks every value against them."
     )
 

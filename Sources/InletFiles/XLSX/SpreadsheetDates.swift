@@ -12,10 +12,11 @@ enum SpreadsheetDates {
         }
     }
 
-    /// What a custom format code shows: date tokens (y, d, or m beside them), time tokens (h, s),
+    /// What a custom format code shows: date tokens (y, d), time tokens (h, s),
     /// outside quoted text, escaped characters and bracketed sections (colours, conditions, locales).
     static func customKind(_ code: String) -> Kind? {
-        // Only the first section (positive numbers) decides.
+        // Only the first section (positive numbers) decides; "General" shows numbers as they are.
+        if code.lowercased() == "general" { return nil }
         var hasDate = false
         var hasTime = false
         var inQuote = false
@@ -35,7 +36,7 @@ enum SpreadsheetDates {
             case "\\", "_", "*": escaped = true
             case "[": inBracket = true
             case ";": return kind(date: hasDate, time: hasTime || elapsed)
-            case "y", "d", "e", "g": hasDate = true
+            case "y", "d": hasDate = true
             case "h", "s": hasTime = true
             case "0", "#", "?": if !hasDate && !hasTime { return nil }
             default: break

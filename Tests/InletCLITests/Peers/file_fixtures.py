@@ -212,4 +212,43 @@ for codec in ("null", "deflate", "snappy", "zstandard"):
 with open(path("typed.deflate.avro"), "rb") as source, open(path("truncated.avro"), "wb") as target:
     data = source.read()
     target.write(data[: len(data) * 2 // 3])
+# Excel 97-2003 workbooks by xlwt: typed cells, dates, a second sheet, and a shared string table
+# of 80,000 strings (ASCII and not, so that CONTINUE records cut both kinds of characters).
+import xlwt
+
+book = xlwt.Workbook(encoding="utf-8")
+sheet = book.add_sheet("Orders")
+date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+stamp_style = xlwt.easyxf(num_format_str="YYYY-MM-DD HH:MM:SS")
+for column, title in enumerate(["id", "name", "price", "active", "day", "at", "zip", "note"]):
+    sheet.write(0, column, title)
+for index, record in enumerate(records[:3000], start=1):
+    sheet.write(index, 0, record["id"])
+    sheet.write(index, 1, record["name"])
+    sheet.write(index, 2, float(record["price"]))
+    sheet.write(index, 3, record["active"])
+    sheet.write(index, 4, record["day"], date_style)
+    sheet.write(index, 5, record["at"].replace(microsecond=0), stamp_style)
+    sheet.write(index, 6, record["zip"])
+    if record["note"]:
+        sheet.write(index, 7, record["note"])
+second = book.add_sheet("Strings")
+second.write(0, 0, "plain")
+second.write(0, 1, "wide")
+for index in range(1, 40001):
+    second.write(index, 0, f"plain string number {index:06d}")
+    second.write(index, 1, f"grüße {index} – ünïcödé ☃ {index * 7}")
+book.save(path("typed.xls"))
+
+with open(path("typed.xls"), "rb") as handle:
+    data = bytearray(handle.read())
+# The record after the workbook's BOF (INTERFACEHDR) made a FILEPASS: an encrypted workbook.
+bof = data.find(bytes([0x09, 0x08, 0x10, 0x00, 0x00, 0x06]))
+after = bof + 4 + 16
+assert data[after:after + 2] == bytes([0xE1, 0x00])
+data[after:after + 2] = bytes([0x2F, 0x00])
+with open(path("encrypted.xls"), "wb") as handle:
+    handle.write(data)
+with open(path("really_csv.xls"), "w", encoding="utf-8") as handle:
+    handle.write("a,b\n1,2\n3,4\n")
 print("ok")

@@ -180,6 +180,23 @@ def source_rows(args, fields):
         if Counter(results[0]) != Counter(results[1]):
             raise SystemExit("python-calamine and openpyxl disagree on " + args.source)
         return results[0]
+    if args.format == "xls":
+        import xlrd
+        book = xlrd.open_workbook(args.source)
+        sheet = book.sheet_by_name(args.sheet) if args.sheet else book.sheet_by_index(0)
+        def value(cell):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                return xlrd.xldate_as_datetime(cell.value, book.datemode)
+            if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                return bool(cell.value)
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                return None
+            return cell.value
+        grid = [[value(cell) for cell in sheet.row(index)] for index in range(sheet.nrows)]
+        grid = [row for row in grid if any(item not in (None, "") for item in row)]
+        header = [str(name) for name in grid[0]]
+        return [tuple(canonical(spreadsheet_value(dict(zip(header, row)).get(source), kind))
+                      for (name, kind), source in zip(fields, source_names)) for row in grid[1:]]
     if args.format == "avro":
         import fastavro
         with open(args.source, "rb") as handle:
