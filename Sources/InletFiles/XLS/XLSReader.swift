@@ -218,14 +218,7 @@ struct BIFFWorkbook {
         let formatIndex = xf < cellFormats.count ? cellFormats[xf] : 0
         let kind = formats[formatIndex].map { SpreadsheetDates.customKind($0) } ?? SpreadsheetDates.builtInKind(formatIndex)
         if let kind {
-            guard let micros = SpreadsheetDates.microseconds(serial: value, date1904: date1904) else { return .string(FileCell.shortest(value)) }
-            switch kind {
-            case .date where micros % 86_400_000_000 == 0: return .date(Int32(micros / 86_400_000_000))
-            case .date, .dateTime: return .timestamp(micros, zoned: false)
-            case .time:
-                let text = CivilDate.isoText(microseconds: micros, zoned: false)
-                return .string(value < 1 ? String(text.split(separator: "T").last ?? "") : text)
-            }
+            return SpreadsheetDates.cell(serial: value, kind: kind, date1904: date1904) ?? .string(FileCell.shortest(value))
         }
         if value == value.rounded(), abs(value) < 9.0e15 { return .int(Int64(value)) }
         return .double(value)

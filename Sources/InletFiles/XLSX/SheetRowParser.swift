@@ -148,14 +148,7 @@ final class SheetRowParser {
             guard !text.isEmpty else { return .null }
             let kind = cellStyle < dateKinds.count ? dateKinds[cellStyle] : nil
             if let kind, let serial = Double(text) {
-                guard let micros = SpreadsheetDates.microseconds(serial: serial, date1904: date1904) else { return .string(text) }
-                switch kind {
-                case .date where micros % 86_400_000_000 == 0: return .date(Int32(micros / 86_400_000_000))
-                case .date, .dateTime: return .timestamp(micros, zoned: false)
-                case .time:
-                    let time = CivilDate.isoText(microseconds: micros, zoned: false)
-                    return .string(serial < 1 ? String(time.split(separator: "T").last ?? "") : time)
-                }
+                return SpreadsheetDates.cell(serial: serial, kind: kind, date1904: date1904) ?? .string(text)
             }
             if let integer = text.withUTF8Bytes({ TextValues.integer($0) }) { return .int(integer) }
             guard let number = Double(text) else {

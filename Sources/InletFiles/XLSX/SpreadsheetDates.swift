@@ -50,6 +50,19 @@ enum SpreadsheetDates {
         return time ? .time : nil
     }
 
+    /// A serial shown with a date or time format, as a cell: a date (a whole day under a date
+    /// format), a timestamp, or a time of day as text; nil for a serial no calendar holds.
+    static func cell(serial: Double, kind: Kind, date1904: Bool) -> FileCell? {
+        guard let micros = microseconds(serial: serial, date1904: date1904) else { return nil }
+        switch kind {
+        case .date where micros % 86_400_000_000 == 0: return .date(Int32(micros / 86_400_000_000))
+        case .date, .dateTime: return .timestamp(micros, zoned: false)
+        case .time:
+            let text = CivilDate.isoText(microseconds: micros, zoned: false)
+            return .string(serial < 1 ? String(text.split(separator: "T").last ?? "") : text)
+        }
+    }
+
     /// A serial in the workbook's date system as microseconds since 1970-01-01, rounded to the
     /// millisecond (the precision spreadsheets keep); nil for 1900's fictitious February 29 (serial
     /// 60) and for serials outside years 1–9999.
