@@ -2,12 +2,14 @@
 # File import, Inlet vs DuckDB in the same run: the same ROWS x 10-column CSV (default 1,000,000
 # rows, ~110 MB) into a zstd Parquet-backed Iceberg table by `inlet import` (release build) and into
 # a zstd Parquet file by DuckDB (`COPY (SELECT * FROM read_csv(...)) TO ... (FORMAT parquet)`).
-# Prints rows/s and peak RSS for both, the ratio, and `inlet preview`'s time on the same file.
-# Never fails on timing.
-# Usage: Benchmarks/import.sh [ROWS]
+# Prints rows/s and peak RSS for both, the ratio, and `inlet preview`'s time on the same file; then a
+# XLSX_ROWS x 9 workbook (default 200,000, written by xlsxwriter) read by `inlet import` and by
+# python-calamine (to Python rows), as a ratio. Never fails on timing.
+# Usage: Benchmarks/import.sh [ROWS] [XLSX_ROWS]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rows="${1:-1000000}"
+xlsx_rows="${2:-200000}"
 python="${INLET_PYTHON:-$HOME/.cache/inlet-iceberg/venv/bin/python}"
 swift build -c release --static-swift-stdlib -Xlinker -no-pie --product inlet >&2
 work="$(mktemp -d)"
@@ -52,3 +54,41 @@ print(f"ratio (Inlet rows/s / DuckDB rows/s): {duck / inlet:.2f}")
 print(f"inlet preview: {preview:.2f} s")
 PY
 head -3 "$work/inlet.out"
+
+"$python" - "$work/data.xlsx" "$xlsx_rows" <<'PY'
+import datetime, random, sys
+import xlsxwriter
+random.seed(5)
+book = xlsxwriter.Workbook(sys.argv[1], {"constant_memory": True})
+sheet = book.add_worksheet("data")
+dates = book.add_format({"num_format": "yyyy-mm-dd"})
+sheet.write_row(0, 0, ["id", "customer", "amount", "price", "quantity", "active", "day", "country", "note"])
+for i in range(1, int(sys.argv[2]) + 1):
+    sheet.write_number(i, 0, i)
+    sheet.write_string(i, 1, f"customer {random.randint(1, 99999)}")
+    sheet.write_number(i, 2, random.randint(-10**9, 10**9))
+    sheet.write_number(i, 3, random.randint(0, 10**7) / 100)
+    sheet.write_number(i, 4, random.randint(1, 500))
+    sheet.write_boolean(i, 5, i % 3 == 0)
+    sheet.write_datetime(i, 6, datetime.date(2024, 1 + i % 12, 1 + i % 28), dates)
+    sheet.write_string(i, 7, random.choice(["DE", "FR", "US", "JP", "BR"]))
+    sheet.write_string(i, 8, random.choice(["", "rush", "gift, wrapped", "ok"]))
+book.close()
+PY
+echo "xlsx: $xlsx_rows rows x 9 columns, $(( $(stat -c %s "$work/data.xlsx") / 1048576 )) MiB"
+start=$(date +%s.%N)
+.build/release/inlet import "$work/data.xlsx" --table bench_xlsx --data-dir "$work/inlet" --no-archive-staging > /dev/null
+inlet_xlsx=$(seconds "$start" "$(date +%s.%N)")
+start=$(date +%s.%N)
+"$python" -c "
+from python_calamine import CalamineWorkbook
+rows = CalamineWorkbook.from_path('$work/data.xlsx').get_sheet_by_index(0).to_python()
+print(len(rows))" > /dev/null
+calamine_xlsx=$(seconds "$start" "$(date +%s.%N)")
+python3 - "$xlsx_rows" "$inlet_xlsx" "$calamine_xlsx" <<'PY'
+import sys
+rows, inlet, calamine = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"inlet import (xlsx into Iceberg): {inlet:.2f} s, {rows / inlet:,.0f} rows/s")
+print(f"python-calamine (read to rows):  {calamine:.2f} s, {rows / calamine:,.0f} rows/s")
+print(f"ratio (Inlet rows/s / calamine rows/s): {calamine / inlet:.2f}")
+PY

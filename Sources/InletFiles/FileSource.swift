@@ -47,12 +47,14 @@ public struct FileSource: Connector {
             batch.reserveCapacity(Self.batchSize)
             var row = 0
             var values = [JSONValue](repeating: .null, count: plans.count)
+            let nullValues = settings.nullValues
             while let cells = try Self.wrap({ () throws(FileImportError) in try reader.nextRow() }) {
                 row += 1
                 var changes: [AirbyteRecordMessageMetaChange] = []
                 for index in plans.indices {
                     let cell = index < cells.count ? cells[index] : .null
-                    if let value = plans[index].value(of: cell, nullValues: settings.nullValues) {
+                    let converted = plans.withUnsafeBufferPointer { $0[index].value(of: cell, nullValues: nullValues) }
+                    if let value = converted {
                         values[index] = value
                         continue
                     }

@@ -72,6 +72,10 @@ struct ColumnInferenceTests {
         #expect(decimal.value(of: .text("1.20"), nullValues: []) == .bigNumber("1.2"))
         #expect(decimal.value(of: .text("12345"), nullValues: []) == nil)
         #expect(decimal.value(of: .text("-0.0"), nullValues: []) == .bigNumber("0.0"))
+        #expect(decimal.value(of: .text("-1234.5"), nullValues: []) == .bigNumber("-1234.5"))
+        #expect(decimal.value(of: .text("1234.5"), nullValues: []) == .bigNumber("1234.5"))
+        #expect(decimal.value(of: .text("01234.5"), nullValues: []) == nil)
+        #expect(decimal.value(of: .text("+3"), nullValues: []) == .bigNumber("3.0"))
         let zoned = ColumnPlan(sourceName: "c", name: "c", type: .timestamptz)
         #expect(zoned.value(of: .text("2024-01-01T00:00:00"), nullValues: []) == nil)
         #expect(zoned.value(of: .text("2024-01-01T02:00:00+02:00"), nullValues: []) == .string("2024-01-01T00:00:00Z"))
@@ -90,6 +94,10 @@ struct ColumnInferenceTests {
             #expect(CivilDate.days(year: year, month: month, day: day) == Int32(days))
         }
         #expect(CivilDate.days(year: 1900, month: 2, day: 29) == nil)
+        #expect(CivilDate.isoText(days: 19_782) == "2024-02-29")
+        #expect(CivilDate.isoText(microseconds: 1_709_164_800_000_001, zoned: true) == "2024-02-29T00:00:00.000001Z")
+        #expect(CivilDate.isoText(microseconds: -1, zoned: false) == "1969-12-31T23:59:59.999999")
+        #expect(CivilDate.isoText(days: -800_000).hasPrefix("-"))
         #expect(CivilDate.days(year: 2000, month: 2, day: 29) != nil)
     }
 }

@@ -123,6 +123,8 @@ public struct ColumnPlan: Sendable, Equatable {
                 return .int(number)
             case .bigint: return TextValues.integer(bytes, thousands: thousandsSeparator).map { .int($0) }
             case .decimal(let precision, let scale):
+                // The common case: the text is already canonical at the column's scale, and is kept.
+                if !thousandsSeparator, TextValues.isCanonicalDecimal(bytes, precision: precision, scale: scale) { return .bigNumber(text) }
                 return TextValues.decimal(bytes, thousands: thousandsSeparator)?.text(precision: precision, scale: scale).map { .bigNumber($0) }
             case .double: return TextValues.double(bytes, thousands: thousandsSeparator).map { .double($0) }
             case .date:

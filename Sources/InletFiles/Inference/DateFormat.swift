@@ -115,20 +115,62 @@ public enum CivilDate {
     /// `YYYY-MM-DD`.
     public static func isoText(days: Int64) -> String {
         let (year, month, day) = date(days: days)
-        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+        guard (0...9999).contains(year) else { return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2) }
+        // Written into one buffer: a date's text is a small string, made without allocating.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            write(year, width: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            write(month, width: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            write(day, width: 2, into: buffer, at: 8)
+            return 10
+        }
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.ffffff`, with `Z` when `zoned`.
+    /// `YYYY-MM-DDTHH:MM:SS[.ffffff]`, with `Z` when `zoned`.
     public static func isoText(microseconds: Int64, zoned: Bool) -> String {
         let perDay: Int64 = 86_400_000_000
         let days = microseconds >= 0 ? microseconds / perDay : (microseconds - perDay + 1) / perDay
         let rest = microseconds - days * perDay
-        let seconds = rest / 1_000_000
-        let fraction = rest % 1_000_000
-        var text = isoText(days: days) + "T" + padded(Int(seconds / 3600), 2) + ":" + padded(Int(seconds / 60 % 60), 2) + ":"
-            + padded(Int(seconds % 60), 2)
-        if fraction != 0 { text += "." + padded(Int(fraction), 6) }
-        return zoned ? text + "Z" : text
+        let seconds = Int(rest / 1_000_000)
+        let fraction = Int(rest % 1_000_000)
+        let (year, month, day) = date(days: days)
+        guard (0...9999).contains(year) else {
+            var text = padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2) + "T" + padded(seconds / 3600, 2) + ":"
+                + padded(seconds / 60 % 60, 2) + ":" + padded(seconds % 60, 2)
+            if fraction != 0 { text += "." + padded(fraction, 6) }
+            return zoned ? text + "Z" : text
+        }
+        let length = 19 + (fraction != 0 ? 7 : 0) + (zoned ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            write(year, width: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            write(month, width: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            write(day, width: 2, into: buffer, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            write(seconds / 3600, width: 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            write(seconds / 60 % 60, width: 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            write(seconds % 60, width: 2, into: buffer, at: 17)
+            var end = 19
+            if fraction != 0 {
+                buffer[19] = UInt8(ascii: ".")
+                write(fraction, width: 6, into: buffer, at: 20)
+                end = 26
+            }
+            if zoned { buffer[end] = UInt8(ascii: "Z"); end += 1 }
+            return end
+        }
+    }
+
+    private static func write(_ value: Int, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var value = value
+        for position in stride(from: offset + width - 1, through: offset, by: -1) {
+            buffer[position] = UInt8(48 + value % 10)
+            value /= 10
+        }
     }
 
     static func padded(_ value: Int, _ width: Int) -> String {

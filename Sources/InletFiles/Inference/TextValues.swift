@@ -93,6 +93,31 @@ enum TextValues {
         return DecimalLiteral(negative: negative, integerDigits: integer, fractionDigits: fraction)
     }
 
+    /// Whether the text is a decimal exactly as it is written at `scale` (`-12.50` at scale 2, `7` at
+    /// scale 0): an optional `-`, integer digits without leading zeros, and exactly `scale` fraction
+    /// digits, within `precision`. Such a text needs no rewriting.
+    static func isCanonicalDecimal(_ bytes: UnsafeBufferPointer<UInt8>, precision: Int, scale: Int) -> Bool {
+        var position = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let integerStart = position
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        let integerDigits = position - integerStart
+        guard integerDigits >= 1, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { return false }
+        let significantIntegerDigits = integerDigits == 1 && bytes[integerStart] == UInt8(ascii: "0") ? 0 : integerDigits
+        guard significantIntegerDigits <= precision - scale else { return false }
+        if scale == 0 {
+            return position == bytes.count && !(integerStart == 1 && significantIntegerDigits == 0)
+        }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ".") else { return false }
+        position += 1
+        let fractionStart = position
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        guard position == bytes.count, position - fractionStart == scale else { return false }
+        // "-0.00" is canonically "0.00".
+        if integerStart == 1, significantIntegerDigits == 0, bytes[fractionStart...].allSatisfy({ $0 == UInt8(ascii: "0") }) { return false }
+        return true
+    }
+
     /// An integer literal (no fraction), within 64 bits.
     static func integer(_ bytes: UnsafeBufferPointer<UInt8>, thousands: Bool = false) -> Int64? {
         if !thousands {

@@ -20,7 +20,9 @@ final class SheetRowParser {
     private var row: [FileCell] = []
     private var inRow = false
     private var cellColumn = 0
-    private var cellType: [UInt8] = []
+    /// A cell's `t`: what its value is.
+    private enum CellType { case number, sharedString, formulaString, inlineString, boolean, error, isoDate }
+    private var cellType = CellType.number
     private var cellStyle = 0
     private var cellValue: [UInt8] = []
     private var cellHasValue = false
@@ -72,9 +74,9 @@ final class SheetRowParser {
         switch token {
         case .open(let name, let attributes, let selfClosing):
             if XMLScanner.name(bytes, name, is: "c") {
-                cellColumn = XMLScanner.attribute(bytes, attributes, "r").flatMap(Self.columnIndex) ?? row.count
-                cellType = Array((XMLScanner.attribute(bytes, attributes, "t") ?? "n").utf8)
-                cellStyle = XMLScanner.attribute(bytes, attributes, "s").flatMap { Int($0) } ?? 0
+                cellColumn = XMLScanner.attributeRange(bytes, attributes, "r").flatMap { Self.columnIndex(bytes[$0]) } ?? row.count
+                cellType = XMLScanner.attributeRange(bytes, attributes, "t").map { Self.cellType(bytes[$0]) } ?? .number
+                cellStyle = XMLScanner.attributeRange(bytes, attributes, "s").flatMap { Self.integer(bytes[$0]) } ?? 0
                 cellValue = []
                 cellHasValue = false
                 if selfClosing { try place(nil) }
@@ -110,7 +112,11 @@ final class SheetRowParser {
             }
         case .text(let range, let raw):
             if collecting {
-                if raw { cellValue += bytes[range] } else { cellValue += Array(XMLScanner.decoded(bytes, range).utf8) }
+                if raw || !bytes[range].contains(UInt8(ascii: "&")) {
+                    cellValue += bytes[range]
+                } else {
+                    cellValue += Array(XMLScanner.decoded(bytes, range).utf8)
+                }
             }
         }
         return nil
@@ -126,25 +132,25 @@ final class SheetRowParser {
     private func cell(_ value: [UInt8]) throws(FileImportError) -> FileCell {
         let text = String(decoding: value, as: UTF8.self)
         switch cellType {
-        case Array("s".utf8):
+        case .sharedString:
             guard let index = Int(text), sharedStrings.indices.contains(index) else {
                 throw FileImportError("cell \(Self.columnName(cellColumn + 1))\(lastRowNumber): shared string \(text) does not exist")
             }
             return sharedStrings[index].isEmpty ? .null : .string(sharedStrings[index])
-        case Array("str".utf8), Array("inlineStr".utf8):
+        case .formulaString, .inlineString:
             let string = XMLScanner.unescapedExcel(text)
             return string.isEmpty ? .null : .string(string)
-        case Array("b".utf8):
+        case .boolean:
             return .bool(text == "1" || text == "true")
-        case Array("e".utf8):
+        case .error:
             return .string(text)
-        case Array("d".utf8):
+        case .isoDate:
             return text.withUTF8Bytes { bytes in
                 if let parsed = TextValues.timestamp(bytes, format: .iso) { return .timestamp(parsed.microseconds, zoned: parsed.zoned) }
                 if let days = TextValues.date(bytes, format: .iso) { return .date(days) }
                 return .string(text)
             }
-        default:
+        case .number:
             guard !text.isEmpty else { return .null }
             let kind = cellStyle < dateKinds.count ? dateKinds[cellStyle] : nil
             if let kind, let serial = Double(text) {
@@ -158,11 +164,41 @@ final class SheetRowParser {
         }
     }
 
+    private static func cellType(_ value: Slice<UnsafeBufferPointer<UInt8>>) -> CellType {
+        switch value.count {
+        case 1:
+            switch value.first {
+            case UInt8(ascii: "s"): return .sharedString
+            case UInt8(ascii: "b"): return .boolean
+            case UInt8(ascii: "e"): return .error
+            case UInt8(ascii: "d"): return .isoDate
+            default: return .number
+            }
+        case 3 where value.elementsEqual("str".utf8): return .formulaString
+        case 9 where value.elementsEqual("inlineStr".utf8): return .inlineString
+        default: return .number
+        }
+    }
+
+    private static func integer(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        guard !digits.isEmpty, digits.count < 10 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
     /// `C7` → 2 (from 0).
     static func columnIndex(_ reference: String) -> Int? {
+        columnIndex(reference.utf8)
+    }
+
+    static func columnIndex(_ reference: some Sequence<UInt8>) -> Int? {
         var index = 0
         var letters = 0
-        for byte in reference.utf8 {
+        for byte in reference {
             guard byte >= 65, byte <= 90 else { break }
             index = index * 26 + Int(byte - 64)
             letters += 1

@@ -116,6 +116,11 @@ struct XMLScanner {
     /// The value of the attribute `name` (local name; any prefix) in an open tag's attribute range,
     /// entities decoded.
     static func attribute(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ name: StaticString) -> String? {
+        attributeRange(bytes, range, name).map { decoded(bytes, $0) }
+    }
+
+    /// Where the raw value of the attribute `name` lies, without making a string of it.
+    static func attributeRange(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ name: StaticString) -> Range<Int>? {
         var position = range.lowerBound
         while position < range.upperBound {
             while position < range.upperBound, isSpace(bytes[position]) { position += 1 }
@@ -129,7 +134,7 @@ struct XMLScanner {
             position = valueStart
             while position < range.upperBound, bytes[position] != quote { position += 1 }
             if !nameRange.isEmpty, Self.name(bytes, nameRange, is: name) {
-                return decoded(bytes, valueStart..<position)
+                return valueStart..<position
             }
             position += 1
         }
