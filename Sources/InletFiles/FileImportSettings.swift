@@ -17,6 +17,8 @@ public struct FileImportSettings: Sendable, Equatable {
     public var nullValues: Set<String> = []
     public var onBadValue: BadValuePolicy = .fail
     public var columnTypes: [String: ColumnType] = [:]
+    /// How chosen DATE/TIMESTAMP columns' text reads, where the choice said (`DATE(%d/%m/%Y)`).
+    public var dateFormats: [String: DateFormat] = [:]
 
     public init(path: String, stream: String) {
         self.path = path
@@ -60,7 +62,9 @@ public struct FileImportSettings: Sendable, Equatable {
             for (column, type) in object {
                 guard let text = type.stringValue else { throw FileImportError("config.column_types.\(column): expected a type name") }
                 do {
-                    columnTypes[column] = try ColumnType(parsing: text)
+                    let choice = try ColumnType.choice(parsing: text)
+                    columnTypes[column] = choice.type
+                    if let format = choice.dateFormat { dateFormats[column] = format }
                 } catch {
                     throw FileImportError("config.column_types.\(column): \(error.description)")
                 }
@@ -80,7 +84,9 @@ public struct FileImportSettings: Sendable, Equatable {
         if !nullValues.isEmpty { object["null_values"] = .array(nullValues.sorted().map { .string($0) }) }
         if onBadValue != .fail { object["on_bad_value"] = .string(onBadValue.rawValue) }
         if !columnTypes.isEmpty {
-            object["column_types"] = .object(JSONObject(columnTypes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value.description)) }))
+            object["column_types"] = .object(JSONObject(columnTypes.sorted { $0.key < $1.key }.map { column, type in
+                (column, .string(type.description + (dateFormats[column].map { "(\($0))" } ?? "")))
+            }))
         }
         return object
     }

@@ -14,17 +14,19 @@ public struct FilePreview: Sendable {
     public var totalRowsExact: Bool
     public var sampledRows: Int
 
+    /// Rows the types are inferred from at the file's start; a larger csv adds a sixteenth of that
+    /// from each of four places further in.
     public static let defaultSampleRows = 20_480
     public static let defaultPreviewRows = 20
 
     /// Reads the sample (the first `sampleRows` rows) and infers each column's type; counts the rows.
     public static func make(path: String, options: FileReadOptions = FileReadOptions(), nullValues: Set<String> = [],
-                            columnTypes: [String: ColumnType] = [:], sampleRows: Int = defaultSampleRows,
-                            previewRows: Int = defaultPreviewRows) throws(FileImportError) -> FilePreview {
+                            columnTypes: [String: ColumnType] = [:], dateFormats: [String: DateFormat] = [:],
+                            sampleRows: Int = defaultSampleRows, previewRows: Int = defaultPreviewRows) throws(FileImportError) -> FilePreview {
         let detected = try DetectedFormat.detect(path: path, given: options.format)
         let reader = try TabularFile.open(path: path, options: options)
-        let inference = try FileInference.infer(reader, nullValues: nullValues, columnTypes: columnTypes, sampleRows: sampleRows,
-                                                keepRows: previewRows)
+        let inference = try FileInference.infer(reader, nullValues: nullValues, columnTypes: columnTypes, dateFormats: dateFormats,
+                                                sampleRows: sampleRows, keepRows: previewRows)
         let (total, exact) = try RowCount.count(path: path, reader: reader, sampled: inference.sampledRows, exhausted: inference.exhausted)
         return FilePreview(layout: reader.layout, formatMismatch: detected.mismatch, columns: inference.columns,
                            previewRows: inference.firstRows, totalRows: total, totalRowsExact: exact, sampledRows: inference.sampledRows)
@@ -79,8 +81,8 @@ enum FileInference {
         var exhausted: Bool
     }
 
-    static func infer(_ reader: any TabularReader, nullValues: Set<String>, columnTypes: [String: ColumnType], sampleRows: Int,
-                      keepRows: Int) throws(FileImportError) -> Result {
+    static func infer(_ reader: any TabularReader, nullValues: Set<String>, columnTypes: [String: ColumnType],
+                      dateFormats: [String: DateFormat] = [:], sampleRows: Int, keepRows: Int) throws(FileImportError) -> Result {
         let names = reader.columnNames
         let unknown = Set(columnTypes.keys).subtracting(names)
         if !unknown.isEmpty {
@@ -96,15 +98,25 @@ enum FileInference {
             if firstRows.count < keepRows { firstRows.append(row) }
             for index in 0..<min(row.count, names.count) { inferences[index].observe(row[index], nullValues: nullValues) }
         }
-        if sampled == sampleRows { exhausted = false }
+        if sampled == sampleRows {
+            exhausted = false
+            // The head decides most; rows from further in catch a column that changes later.
+            let spread = try reader.spreadSample(points: 4, rowsPerPoint: max(1, sampleRows / 16))
+            for row in spread {
+                for index in 0..<min(row.count, names.count) { inferences[index].observe(row[index], nullValues: nullValues) }
+            }
+            sampled += spread.count
+        }
         let declared = reader.declaredTypes
         let columns = names.enumerated().map { index, name -> InferredColumn in
             var column = inferences[index].result(name: name)
             if let declared { column.type = declared[index]; column.warnings = [] }
             if let chosen = columnTypes[name] {
+                if chosen != column.type { column.dateFormat = nil }
                 column.type = chosen
                 column.warnings = []
             }
+            if let format = dateFormats[name] { column.dateFormat = format }
             return column
         }
         return Result(columns: columns, firstRows: firstRows, sampledRows: sampled, exhausted: exhausted)

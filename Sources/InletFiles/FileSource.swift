@@ -99,7 +99,7 @@ public struct FileSource: Connector {
         try wrap { () throws(FileImportError) in
             let reader = try TabularFile.open(path: settings.path, options: settings.read)
             return try FileInference.infer(reader, nullValues: settings.nullValues, columnTypes: settings.columnTypes,
-                                           sampleRows: FilePreview.defaultSampleRows, keepRows: 0).columns
+                                           dateFormats: settings.dateFormats, sampleRows: FilePreview.defaultSampleRows, keepRows: 0).columns
         }
     }
 

@@ -12,6 +12,13 @@ public protocol TabularReader: AnyObject {
     var bytesRead: Int { get }
     /// The next row, one cell per column, or nil at the end. Rows are numbered from 1 in errors.
     func nextRow() throws(FileImportError) -> [FileCell]?
+    /// Rows from further into the file than the head the sample read, for inference only.
+    func spreadSample(points: Int, rowsPerPoint: Int) throws(FileImportError) -> [[FileCell]]
+}
+
+extension TabularReader {
+    /// Readers that cannot jump into a file (most) give none.
+    public func spreadSample(points: Int, rowsPerPoint: Int) throws(FileImportError) -> [[FileCell]] { [] }
 }
 
 /// A file's layout as the preview reports it.

@@ -62,7 +62,8 @@ extension IngestionService {
         let file = try file(tenant: tenant, id: id)
         let settings = try importSettings(file)
         let task = Task.detached { () throws(FileImportError) -> FilePreview in
-            try FilePreview.make(path: settings.path, options: settings.read, nullValues: settings.nullValues, columnTypes: settings.columnTypes)
+            try FilePreview.make(path: settings.path, options: settings.read, nullValues: settings.nullValues, columnTypes: settings.columnTypes,
+                                 dateFormats: settings.dateFormats)
         }
         do {
             return try await task.value.json(fileID: file.id, fileName: file.fileName)
@@ -104,7 +105,7 @@ extension IngestionService {
             file.nullValues = items.compactMap(\.stringValue)
         }
         for (column, type) in file.columnTypes {
-            do { _ = try ColumnType(parsing: type) } catch { throw ServiceError(.invalid, "columnTypes.\(column): \(error.description)") }
+            do { _ = try ColumnType.choice(parsing: type) } catch { throw ServiceError(.invalid, "columnTypes.\(column): \(error.description)") }
         }
         for (_, target) in file.columnMappings where !Self.isIdentifier(target) {
             throw ServiceError(.invalid, "columnMappings: '\(target)' is not a column name (letters, digits and _)")
@@ -225,7 +226,13 @@ extension IngestionService {
         settings.nullValues = Set(file.nullValues)
         settings.onBadValue = file.onBadValue.flatMap(FileImportSettings.BadValuePolicy.init(rawValue:)) ?? .fail
         for (column, type) in file.columnTypes {
-            do { settings.columnTypes[column] = try ColumnType(parsing: type) } catch { throw ServiceError(.invalid, "columnTypes.\(column): \(error.description)") }
+            do {
+                let choice = try ColumnType.choice(parsing: type)
+                settings.columnTypes[column] = choice.type
+                if let format = choice.dateFormat { settings.dateFormats[column] = format }
+            } catch {
+                throw ServiceError(.invalid, "columnTypes.\(column): \(error.description)")
+            }
         }
         return settings
     }

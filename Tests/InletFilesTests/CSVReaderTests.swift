@@ -162,3 +162,40 @@ struct SpreadsheetTests {
         #expect(reader.atEnd)
     }
 }
+
+@Suite("Samples and chosen formats")
+struct SampleTests {
+    private func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-sample-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func theSampleReachesPastTheFilesHead() throws {
+        var text = "id,value\n"
+        for row in 1...200_000 { text += row <= 100_000 ? "\(row),\(row)\n" : "\(row),\(row).5\n" }
+        let path = try file(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let preview = try FilePreview.make(path: path)
+        #expect(preview.columns[1].type == .decimal(precision: 18, scale: 1), "\(preview.columns[1])")
+        #expect(preview.sampledRows > FilePreview.defaultSampleRows)
+        #expect(preview.totalRows == 200_000 && preview.totalRowsExact)
+    }
+
+    @Test func aChosenDateFormatSettlesAnAmbiguousColumn() throws {
+        let path = try file("day\n01/02/2024\n03/04/2024\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try FilePreview.make(path: path).columns[0].type == .string)
+        let choice = try ColumnType.choice(parsing: "date(%d/%m/%Y)")
+        #expect(choice.type == .date && choice.dateFormat?.description == "%d/%m/%Y")
+        let preview = try FilePreview.make(path: path, columnTypes: ["day": choice.type], dateFormats: ["day": choice.dateFormat!])
+        #expect(preview.columns[0].type == .date && preview.columns[0].dateFormat?.description == "%d/%m/%Y")
+        #expect(ColumnPlan(preview.columns[0]).value(of: .text("03/04/2024"), nullValues: []) == .string("2024-04-03"))
+        #expect(throws: FileImportError.self) { try ColumnType.choice(parsing: "DATE(%Y.%d.%m)") }
+        var settings = FileImportSettings(path: path, stream: "s")
+        settings.columnTypes = ["day": .date]
+        settings.dateFormats = ["day": choice.dateFormat!]
+        let reread = try FileImportSettings(config: settings.config)
+        #expect(reread.dateFormats["day"] == choice.dateFormat && reread.columnTypes["day"] == .date)
+    }
+}

@@ -29,7 +29,7 @@ struct FileReadingOptions: ParsableArguments {
     @Option(name: .customLong("null-values"), help: "Texts read as null, comma-separated (e.g. NA,N/A,NULL); the empty text always is.")
     var nullValues: String?
 
-    @Option(name: .customLong("type"), parsing: .singleValue, help: "A column's type instead of the inferred one: COLUMN=TYPE, e.g. amount=DECIMAL(10,2) (repeatable).")
+    @Option(name: .customLong("type"), parsing: .singleValue, help: "A column's type instead of the inferred one: COLUMN=TYPE, e.g. amount=DECIMAL(10,2), or a date's format, ordered_on='DATE(%d/%m/%Y)' (repeatable).")
     var types: [String] = []
 
     @Option(name: .customLong("on-bad-value"), help: "A value that does not fit its column's type: fail (default; names row, column and value) or null (written as null, named in ingestion_changes).")
@@ -60,7 +60,10 @@ struct FileReadingOptions: ParsableArguments {
                 guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
                     throw FileImportError("--type \(assignment): expected COLUMN=TYPE, e.g. amount=DECIMAL(10,2)")
                 }
-                settings.columnTypes[String(assignment[..<equals])] = try ColumnType(parsing: String(assignment[assignment.index(after: equals)...]))
+                let column = String(assignment[..<equals])
+                let choice = try ColumnType.choice(parsing: String(assignment[assignment.index(after: equals)...]))
+                settings.columnTypes[column] = choice.type
+                if let format = choice.dateFormat { settings.dateFormats[column] = format }
             }
         } catch {
             throw CLIError(error.description)

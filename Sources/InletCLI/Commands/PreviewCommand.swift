@@ -23,7 +23,7 @@ struct PreviewCommand: ParsableCommand {
         do {
             let settings = try reading.settings(stream: nil)
             let preview = try FilePreview.make(path: settings.path, options: settings.read, nullValues: settings.nullValues,
-                                               columnTypes: settings.columnTypes, previewRows: max(0, rows))
+                                               columnTypes: settings.columnTypes, dateFormats: settings.dateFormats, previewRows: max(0, rows))
             let fileName = settings.path.split(separator: "/").last.map(String.init) ?? settings.path
             if json {
                 environment.standardOutput.write(line: JSONWriter.string(from: preview.json(fileName: fileName)))

@@ -98,6 +98,46 @@ public final class CSVReader: TabularReader {
         }
     }
 
+    /// Rows from `points` places spread over the file (20 %, 40 %, … of its bytes), for inference.
+    /// A place starts at a line end; it is taken when the rows from there have the header's field
+    /// count, else the next line end is tried (a line end inside a quoted field would misalign them).
+    public func spreadSample(points: Int, rowsPerPoint: Int) throws(FileImportError) -> [[FileCell]] {
+        guard points > 0, file.size > Self.sniffBytes * 2 else { return [] }
+        let encoding = layout.encoding ?? .utf8
+        var sampled: [[FileCell]] = []
+        for point in 1...points {
+            var offset = file.size * point / (points + 1)
+            if encoding == .utf16LittleEndian || encoding == .utf16BigEndian { offset -= (offset - transcoder.bomLength) % 2 }
+            var raw = try file.read(at: offset, count: 1 << 20)
+            if encoding == .utf8 { raw = Array(raw.drop { $0 & 0xC0 == 0x80 }) }
+            var decoder = UTF8Transcoder(encoding: encoding, bomLength: 0)
+            guard let text = try? decoder.transcode(raw, final: false) else { continue }
+            sampled += text.withUnsafeBufferPointer { bytes in rows(in: bytes, limit: rowsPerPoint) }
+        }
+        return sampled
+    }
+
+    /// Up to `limit` rows after the first line end in `bytes` whose rows all have the header's width.
+    private func rows(in bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [[FileCell]] {
+        var candidate = 0
+        for _ in 0..<50 {
+            guard let newline = bytes[candidate...].firstIndex(of: 10) else { return [] }
+            candidate = newline + 1
+            var position = candidate
+            var found: [[FileCell]] = []
+            var cells: [FileCell] = []
+            while found.count < limit, position < bytes.count {
+                guard case .row(let next, _)? = try? scanner.scan(bytes, from: position, atEnd: false, line: 0, into: &cells) else { break }
+                position = next
+                if cells.count == 1, cells[0] == .null { continue }
+                guard cells.count == columnNames.count else { found = []; break }
+                found.append(cells)
+            }
+            if found.count >= min(limit, 8) { return found }
+        }
+        return []
+    }
+
     private func fitRagged(line rowLine: Int) throws(FileImportError) {
         let expected = columnNames.count
         if fields.count > expected {

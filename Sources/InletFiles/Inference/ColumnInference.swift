@@ -177,7 +177,7 @@ struct ColumnInference: Sendable {
         if let yearFirst = fitting.first(where: { $0.order == .yearMonthDay }) { return yearFirst }
         if fitting.count > 1 {
             column.warnings.append("ambiguous \(kind): every value reads as \(fitting.map(\.description).joined(separator: " or "))"
-                                   + "; typed STRING (choose one with a type, e.g. DATE '\(fitting[0])')")
+                                   + "; typed STRING (choose one with a type, e.g. DATE(\(fitting[0])))")
             return nil
         }
         return fitting[0]

@@ -1,4 +1,5 @@
 public import InletJSON
+import Foundation
 
 /// The type a file's column lands as: inferred from a sample of its text, taken from a typed
 /// format (parquet, avro, spreadsheet cells), or chosen by the user (`--type col=DECIMAL(10,2)`).
@@ -61,6 +62,24 @@ public enum ColumnType: Sendable, Hashable, CustomStringConvertible {
             }
             self = .decimal(precision: precision, scale: scale)
         }
+    }
+
+    /// A type with the way its text reads, as a user writes it: any type above, or `DATE(%d/%m/%Y)`,
+    /// `TIMESTAMP(%m/%d/%Y)`, `TIMESTAMPTZ(%Y-%m-%d)` with a date format (which settles a column whose
+    /// day and month order the sample could not).
+    public static func choice(parsing text: String) throws(FileImportError) -> (type: ColumnType, dateFormat: DateFormat?) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
+            let base = trimmed[..<open].uppercased().trimmingCharacters(in: .whitespaces)
+            if ["DATE", "TIMESTAMP", "DATETIME", "TIMESTAMPTZ"].contains(base) {
+                let pattern = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]).trimmingCharacters(in: .whitespaces)
+                guard let format = DateFormat(pattern: pattern) else {
+                    throw FileImportError("type '\(text)': the date format must be one of \(DateFormat.candidates.map(\.description).joined(separator: ", "))")
+                }
+                return (try ColumnType(parsing: base), format)
+            }
+        }
+        return (try ColumnType(parsing: trimmed), nil)
     }
 
     /// The column's JSON schema, as the pipeline maps it to an Iceberg type (every column may be null).
