@@ -33,7 +33,7 @@ seconds() { python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]
 
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/inlet.rss" .build/release/inlet import "$work/data.csv" --table bench --data-dir "$work/inlet" \
-  --no-archive-staging --commit-records 200000 > "$work/inlet.out"
+  --no-archive-staging > "$work/inlet.out"
 inlet_seconds=$(seconds "$start" "$(date +%s.%N)")
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/duckdb.rss" "$python" -c "

@@ -126,8 +126,9 @@ enum FileInference {
 /// Counts a file's data rows: recorded ones taken as they are, csv and json lines by a byte scan
 /// (quote-aware for csv), others by reading on; past a budget, estimated from the bytes read.
 enum RowCount {
-    /// Bytes scanned before the count becomes an estimate.
-    static let scanBudget = 1 << 30
+    /// How long a count may scan before it becomes an estimate, so that a preview answers in
+    /// about half a second whatever the file's size.
+    static let scanBudget = Duration.milliseconds(250)
 
     static func count(path: String, reader: any TabularReader, sampled: Int, exhausted: Bool) throws(FileImportError) -> (Int, Bool) {
         if let recorded = reader.recordedRowCount { return (recorded, true) }
@@ -161,7 +162,9 @@ enum RowCount {
         var lines = 0
         var scanned = 0
         var skipNext = false
-        while scanned < scanBudget {
+        let clock = ContinuousClock()
+        let started = clock.now
+        while clock.now - started < scanBudget {
             let chunk = try file.readNext(8 << 20)
             if chunk.isEmpty { break }
             scanned += chunk.count

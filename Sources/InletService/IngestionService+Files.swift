@@ -158,6 +158,7 @@ extension IngestionService {
                             config: settings.config, secrets: [], configuration: configuration, keyStore: keyStore, log: { _ in })
         work.appendsAtomically = true
         work.sourceFile = settings.path
+        work.commitRecords = min(configuration.commitRecords, 50_000)
         let importWork = work
         let store = self.store
         let started = file

@@ -115,6 +115,8 @@ public struct SyncWork: Sendable {
     public var appendsAtomically = false
     /// A file whose records these are (an import): archived whole instead of staging its records.
     public var sourceFile: String?
+    /// Records buffered before a commit, when not the service's setting (imports buffer less).
+    public var commitRecords: Int?
 
     public init(tenant: String, syncID: String, jobID: String?, connection: ConnectionRecord, connector: any Connector, config: JSONObject,
                 secrets: [String], configuration: ServiceConfiguration, keyStore: KeyStore, log: @escaping @Sendable ([String]) -> Void) {
@@ -179,7 +181,7 @@ public struct SyncWork: Sendable {
         defer { StateStores.close(stateStore) }
         let staging = setup.localDirectory + "/staging/" + syncID
         let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: syncID,
-                                  commitRecords: configuration.commitRecords, commitInterval: .seconds(30),
+                                  commitRecords: commitRecords ?? configuration.commitRecords, commitInterval: .seconds(30),
                                   stagingDirectory: sourceFile == nil ? staging : nil,
                                   archiveDirectory: connection.archiveStaging && sourceFile == nil ? setup.localDirectory + "/archive/" + syncID : nil)
         let logged = LoggedConnector(wrapped: connector, secrets: secrets, log: log)

@@ -63,7 +63,7 @@ struct ImportCommand: ParsableCommand {
             let summary = try await lakehouse.land(connector: connector, config: config, destinationKind: "iceberg", environment: environment,
                                                    plan: LakehouseOptions.Plan(streams: configured, writeMode: writeMode, mergeKeys: mergeKeys,
                                                                                transformations: transformations, appendsAtomically: true,
-                                                                               sourceFile: settings.path))
+                                                                               sourceFile: settings.path, defaultCommitRecords: 50_000))
             environment.standardOutput.write(line: summary.replacingOccurrences(of: "sync ", with: "import ", options: .anchored))
             return 0
         } catch {

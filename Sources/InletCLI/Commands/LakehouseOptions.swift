@@ -44,8 +44,8 @@ struct LakehouseOptions: ParsableArguments {
     @Option(name: .long, help: "Names the connection whose checkpoint is kept; default: the connector's name and where it lands (catalog, warehouse, namespace).")
     var connection: String?
 
-    @Option(name: .long, help: "Commit once this many records are buffered.")
-    var commitRecords = 100_000
+    @Option(name: .long, help: "Commit (an import: write a data file) once this many records are buffered; default 100,000 (50,000 for imports, to keep their memory low).")
+    var commitRecords: Int?
 
     @Option(name: .long, help: "Commit at least this often (seconds).")
     var commitSeconds = 30
@@ -67,6 +67,8 @@ struct LakehouseOptions: ParsableArguments {
         /// A file whose records these are (an import): archived whole instead of staging its records
         /// again as JSON lines.
         var sourceFile: String?
+        /// Records buffered before a commit when `--commit-records` does not say.
+        var defaultCommitRecords = 100_000
     }
 
     static func writeMode(_ name: String?) throws(CLIError) -> WriteMode? {
@@ -109,7 +111,7 @@ struct LakehouseOptions: ParsableArguments {
             throw CLIError("--destination \(destination): expected iceberg or jsonl")
         }
         let options = SyncOptions(connection: connection ?? defaultConnection(connector: connector.name, warehouse: setup, destination: destination),
-                                  runID: runID, commitRecords: max(1, commitRecords),
+                                  runID: runID, commitRecords: max(1, commitRecords ?? plan.defaultCommitRecords),
                                   commitInterval: .seconds(max(1, commitSeconds)),
                                   stagingDirectory: plan.sourceFile == nil ? warehouseDirectory + "/staging/" + runID : nil,
                                   archiveDirectory: archiveStaging && plan.sourceFile == nil ? warehouseDirectory + "/archive/" + runID : nil)
