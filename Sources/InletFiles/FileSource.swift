@@ -48,6 +48,8 @@ public struct FileSource: Connector {
             var row = 0
             var values = [JSONValue](repeating: .null, count: plans.count)
             let nullValues = settings.nullValues
+            // One clock reading per batch: rows read together were emitted together.
+            var emittedAt = WallClock.integerMillisecondsSinceEpoch()
             while let cells = try Self.wrap({ () throws(FileImportError) in try reader.nextRow() }) {
                 row += 1
                 var changes: [AirbyteRecordMessageMetaChange] = []
@@ -68,12 +70,13 @@ public struct FileSource: Connector {
                     changes.append(AirbyteRecordMessageMetaChange(field: plans[index].name, change: .nulled, reason: .sourceSerializationError))
                 }
                 var record = AirbyteRecordMessage(stream: settings.stream, data: JSONObject(distinctKeys: names, values: values),
-                                                  emittedAt: WallClock.integerMillisecondsSinceEpoch())
+                                                  emittedAt: emittedAt)
                 if !changes.isEmpty { record.meta = AirbyteRecordMessageMeta(changes: changes) }
                 batch.append(AirbyteMessage(.record(record)))
                 if batch.count == Self.batchSize {
                     try await emitter.emit(contentsOf: batch)
                     batch.removeAll(keepingCapacity: true)
+                    emittedAt = WallClock.integerMillisecondsSinceEpoch()
                 }
             }
             // The read is complete: a checkpoint, so that the pipeline commits the file's rows as one

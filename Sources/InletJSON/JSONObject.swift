@@ -108,6 +108,17 @@ public struct JSONObject: Sendable {
 
     /// Sets `value` for `key`, keeping an existing key's position; returns the value it replaced.
     @inlinable @discardableResult
+    /// Adds a member whose key the caller knows is absent, without looking for it.
+    public mutating func append(absentKey key: String, value: JSONValue) {
+        assert(index(forKey: key) == nil, "append(absentKey:) with a present key")
+        entries.append(Entry(key: key, value: value))
+        if keyIndex != nil {
+            keyIndex![key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+            rebuildIndex()
+        }
+    }
+
     public mutating func updateValue(_ value: JSONValue, forKey key: String) -> JSONValue? {
         if let position = index(forKey: key) {
             let old = entries[position].value

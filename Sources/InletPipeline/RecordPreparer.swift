@@ -84,13 +84,33 @@ public struct RecordPreparer: Sendable {
             }
         }
         if let metadata {
-            data["ingestion_time"] = .string(ingestionTime)
-            data["ingestion_run_id"] = .string(metadata.runID)
-            data["ingestion_mode"] = .string(metadata.mode.rawValue)
-            data["dag_job_id"] = metadata.dagJobID.map(JSONValue.string) ?? .null
-            data["ingestion_changes"] = changes.isEmpty ? .null : .string(JSONWriter.string(from: .array(changes)))
+            let values: [JSONValue] = [
+                .string(ingestionTime), .string(metadata.runID), .string(metadata.mode.rawValue),
+                metadata.dagJobID.map(JSONValue.string) ?? .null,
+                changes.isEmpty ? .null : .string(JSONWriter.string(from: .array(changes))),
+            ]
+            // Records rarely carry a metadata column themselves: one look at their keys says so,
+            // and the columns are then appended without searching for each.
+            if Self.mayHoldMetadataColumn(data) {
+                for (name, value) in zip(Self.metadataColumns, values) { data[name] = value }
+            } else {
+                for (name, value) in zip(Self.metadataColumns, values) { data.append(absentKey: name, value: value) }
+            }
         }
         return data
+    }
+
+    /// Whether a key of the record could be a metadata column's (`ingestion_…` or `dag_job_id`).
+    static func mayHoldMetadataColumn(_ data: JSONObject) -> Bool {
+        data.contains { member in
+            let key = member.key
+            var utf8 = key.utf8.makeIterator()
+            switch utf8.next() {
+            case UInt8(ascii: "i")?: return key.hasPrefix("ingestion_")
+            case UInt8(ascii: "d")?: return key == "dag_job_id"
+            default: return false
+            }
+        }
     }
 
     static func schema(of target: ColumnTransformation.CastType) -> JSONObject {
