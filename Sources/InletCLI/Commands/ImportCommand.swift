@@ -35,6 +35,9 @@ struct ImportCommand: ParsableCommand {
 
     func execute(in environment: CommandEnvironment) async -> Int32 {
         do {
+            if let catalog = lakehouse.catalog, lakehouse.icebergCatalogSpec == nil {
+                throw CLIError("--catalog \(catalog): an import lands in an Iceberg catalog, rest:http(s)://… or sql:…; configured catalogs are for inlet sync")
+            }
             let settings = try reading.settings(stream: table)
             let connector = FileSource()
             let config = settings.config
