@@ -69,17 +69,10 @@ public struct DetectedFormat: Sendable, Equatable {
         if head[start] == UInt8(ascii: "{") {
             // One object per line is JSON lines; one object over many lines is a JSON document.
             let firstLine = head[start...].prefix { $0 != 10 }
-            if (try? JSONValueProbe.isCompleteObject(Array(firstLine))) == true { return Sniffed(format: .jsonl, description: "JSON lines") }
+            if case .object? = try? JSONParser.parse(Array(firstLine)) { return Sniffed(format: .jsonl, description: "JSON lines") }
             return Sniffed(format: .json, description: "a JSON document")
         }
         return Sniffed(format: .csv, description: "delimited text")
-    }
-}
-
-enum JSONValueProbe {
-    static func isCompleteObject(_ bytes: [UInt8]) throws -> Bool {
-        guard case .object = try JSONParser.parse(bytes) else { return false }
-        return true
     }
 }
 

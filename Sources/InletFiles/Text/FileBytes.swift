@@ -35,32 +35,6 @@ public final class FileBytes: @unchecked Sendable {
         return bytes
     }
 
-    /// Appends up to `count` bytes from where the last read stopped; returns how many came.
-    public func readNext(_ count: Int, appendingTo buffer: inout [UInt8]) throws(FileImportError) -> Int {
-        let start = buffer.count
-        buffer.reserveCapacity(start + count)
-        var failure: Int32 = 0
-        let read = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { scratch -> Int in
-            var total = 0
-            while total < count {
-                let got = pread(descriptor, scratch.baseAddress! + total, count - total, off_t(offset + total))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return total
-                }
-                if got == 0 { break }
-                total += got
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<total]))
-            return total
-        }
-        if failure != 0 { throw FileImportError("cannot read \(path) at byte \(offset): \(String(cString: strerror(failure)))") }
-        offset += read
-        _ = start
-        return read
-    }
-
     /// Up to `count` bytes at `position` (fewer at the end of the file).
     public func read(at position: Int, count: Int) throws(FileImportError) -> [UInt8] {
         guard position < size, count > 0 else { return [] }
