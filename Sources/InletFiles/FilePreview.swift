@@ -89,6 +89,7 @@ enum FileInference {
             throw FileImportError("types are given for columns the file does not have: \(unknown.sorted().joined(separator: ", ")) (it has \(names.joined(separator: ", ")))")
         }
         var inferences = [ColumnInference](repeating: ColumnInference(), count: names.count)
+        let temporal = reader.stringsMayBeTemporal
         var firstRows: [[FileCell]] = []
         var sampled = 0
         var exhausted = true
@@ -96,7 +97,9 @@ enum FileInference {
             guard let row = try reader.nextRow() else { break }
             sampled += 1
             if firstRows.count < keepRows { firstRows.append(row) }
-            for index in 0..<min(row.count, names.count) { inferences[index].observe(row[index], nullValues: nullValues) }
+            for index in 0..<min(row.count, names.count) {
+                inferences[index].observe(row[index], nullValues: nullValues, temporalStrings: temporal)
+            }
         }
         if sampled == sampleRows {
             exhausted = false

@@ -14,9 +14,14 @@ public protocol TabularReader: AnyObject {
     func nextRow() throws(FileImportError) -> [FileCell]?
     /// Rows from further into the file than the head the sample read, for inference only.
     func spreadSample(points: Int, rowsPerPoint: Int) throws(FileImportError) -> [[FileCell]]
+    /// Whether its strings may be dates and timestamps written as text (json's), which inference
+    /// then types; a spreadsheet's text cells stay text.
+    var stringsMayBeTemporal: Bool { get }
 }
 
 extension TabularReader {
+    public var stringsMayBeTemporal: Bool { false }
+
     /// Readers that cannot jump into a file (most) give none.
     public func spreadSample(points: Int, rowsPerPoint: Int) throws(FileImportError) -> [[FileCell]] { [] }
 }

@@ -55,7 +55,7 @@ struct FileImportTests {
             ("semicolon.csv", "csv", ["--header", "--delimiter", ";"]),
             ("latin1.csv", "csv", ["--header", "--encoding", "cp1252"]),
             ("utf16.csv", "csv", ["--header", "--encoding", "utf-16"]),
-            ("rows.jsonl", "jsonl", []),
+            ("rows.jsonl", "jsonl", ["--expect-types", #"{"day": "date", "at": "timestamp", "zip": "string", "name": "string"}"#]),
             ("rows.json", "json", []),
             ("typed.parquet", "parquet", ["--expect-types", #"{"price": "decimal(12, 2)", "big": "decimal(25, 3)", "day": "date", "at": "timestamp", "at_utc": "timestamptz"}"#]),
             ("snappy.parquet", "parquet", []),

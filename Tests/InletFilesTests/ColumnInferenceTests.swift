@@ -32,6 +32,21 @@ struct ColumnInferenceTests {
         #expect(inferred(values).type == expected, "\(values)")
     }
 
+    @Test func jsonStringsThatAreAllISODatesOrTimestampsAreTyped() {
+        func typed(_ values: [String], temporal: Bool) -> ColumnType {
+            var inference = ColumnInference()
+            for value in values { inference.observe(.string(value), nullValues: [], temporalStrings: temporal) }
+            return inference.result(name: "c").type
+        }
+        #expect(typed(["2024-01-31", "2024-02-29"], temporal: true) == .date)
+        #expect(typed(["2024-01-31T10:00:00Z", "2024-02-01T11:30:15+02:00"], temporal: true) == .timestamptz)
+        #expect(typed(["2024-01-31 10:00:00"], temporal: true) == .timestamp)
+        #expect(typed(["2024-01-31", "soon"], temporal: true) == .string)
+        #expect(typed(["123", "456"], temporal: true) == .string)
+        // A spreadsheet's text cells stay text.
+        #expect(typed(["2024-01-31"], temporal: false) == .string)
+    }
+
     @Test func leadingZerosStayTextAndSaySo() {
         let column = inferred(["02116", "00501", "10001"])
         #expect(column.type == .string)

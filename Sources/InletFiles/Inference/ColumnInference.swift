@@ -27,19 +27,29 @@ struct ColumnInference: Sendable {
     private var plainTimestamps = 0
 
     private enum TypedKind: Hashable { case bool, int, double, decimal, date, timestamp, zonedTimestamp, string, json }
+    /// Typed strings (json's) that all read as ISO dates, or as ISO timestamps with or without zones.
+    private var stringsAreDates = true
+    private var stringsAreTimestamps = true
+    private var zonedStrings = 0
+    private var plainStrings = 0
     private var typedKinds: Set<TypedKind> = []
     private var typedDecimalDigits = 0
     private var typedDecimalScale = 0
 
     static let sampleValueCount = 5
 
-    mutating func observe(_ cell: FileCell, nullValues: Set<String>) {
+    /// `temporalStrings`: typed strings that read as ISO dates or timestamps may type their column
+    /// (json's strings, which have no date type of their own; not a spreadsheet's text cells).
+    mutating func observe(_ cell: FileCell, nullValues: Set<String>, temporalStrings: Bool = false) {
         switch cell {
         case .null: return
         case .text(let text):
             if text.isEmpty || nullValues.contains(text) { return }
             observeText(text)
-        case .string: typedKinds.insert(.string)
+        case .string(let text):
+            typedKinds.insert(.string)
+            if temporalStrings, stringsAreDates || stringsAreTimestamps { observeTemporal(text) }
+            if !temporalStrings { stringsAreDates = false; stringsAreTimestamps = false }
         case .bool: typedKinds.insert(.bool)
         case .int: typedKinds.insert(.int)
         case .double: typedKinds.insert(.double)
@@ -55,6 +65,19 @@ struct ColumnInference: Sendable {
         }
         nonNull += 1
         if samples.count < Self.sampleValueCount, let text = cell.text, !samples.contains(text) { samples.append(text) }
+    }
+
+    private mutating func observeTemporal(_ text: String) {
+        text.withUTF8Bytes { bytes in
+            if stringsAreDates, TextValues.date(bytes, format: .iso) == nil { stringsAreDates = false }
+            if stringsAreTimestamps {
+                if let parsed = TextValues.timestamp(bytes, format: .iso) {
+                    if parsed.zoned { zonedStrings += 1 } else { plainStrings += 1 }
+                } else {
+                    stringsAreTimestamps = false
+                }
+            }
+        }
     }
 
     private mutating func observeText(_ text: String) {
@@ -125,6 +148,18 @@ struct ColumnInference: Sendable {
         }
         if textValues > 0, !typedKinds.isEmpty {
             column.warnings.append("mixes text with typed values: typed STRING")
+            return column
+        }
+        if textValues == 0, typedKinds == [.string], stringsAreDates || stringsAreTimestamps {
+            column.dateFormat = .iso
+            if stringsAreDates {
+                column.type = .date
+            } else if zonedStrings > 0, plainStrings > 0 {
+                column.dateFormat = nil
+                column.warnings.append("mixes timestamps with and without a zone: typed STRING")
+            } else {
+                column.type = zonedStrings > 0 ? .timestamptz : .timestamp
+            }
             return column
         }
         if textValues == 0 {

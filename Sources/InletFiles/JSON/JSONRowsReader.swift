@@ -10,6 +10,7 @@ public final class JSONRowsReader: TabularReader {
     public let layout: FileLayout
     public var recordedRowCount: Int? { nil }
     public var bytesRead: Int { elements.bytesRead }
+    public var stringsMayBeTemporal: Bool { true }
 
     private var elements: JSONElementSplitter
     private var columnIndex: [String: Int]

@@ -151,6 +151,8 @@ def source_rows(args, fields):
                     value = json.loads(value)
                 elif isinstance(value, decimal.Decimal) and kind in ("double", "float"):
                     value = float(value)
+                elif isinstance(value, str) and (kind == "date" or kind.startswith("timestamp")):
+                    value = parse_as(value, kind, None)
                 row.append(canonical(value))
             rows.append(tuple(row))
         return rows
