@@ -173,6 +173,8 @@ struct FileImportTests {
         #expect(preview.output.contains(#""format":"csv","encoding":"UTF-8""#), "\(preview.output)")
         #expect(preview.output.contains(#""totalRows":200,"totalRowsExact":true"#))
         #expect(preview.output.contains(#""zip":"STRING""#) && preview.output.contains("leading zeros"))
+        let avro = try await workspace.inlet(["preview", workspace.file("typed.snappy.avro"), "--json"])
+        #expect(avro.output.contains(#""totalRows":200,"totalRowsExact":true"#), "\(avro.output.prefix(400))")
         let latin = try await workspace.inlet(["preview", workspace.file("latin1.csv")])
         #expect(latin.output.contains("Windows-1252") && latin.output.contains("Müller") && latin.output.contains("Euro €"), "\(latin.output)")
     }

@@ -12,13 +12,28 @@ public final class AvroRowsReader: TabularReader {
     public let columnNames: [String]
     public let declaredTypes: [ColumnType]?
     public let layout = FileLayout(format: .avro)
-    public var recordedRowCount: Int? { nil }
+    /// The records the blocks' headers count, walked header to header without decoding (nil when
+    /// a header does not read, which the import then reports).
+    public var recordedRowCount: Int? {
+        var offset = firstBlock
+        var records = 0
+        while offset < file.size {
+            guard let head = try? file.read(at: offset, count: 20) else { return nil }
+            var varints = AvroBytes(bytes: head, path: file.path)
+            guard let count = try? varints.long(), let size = try? varints.long(), count >= 0, size >= 0 else { return nil }
+            records += Int(count)
+            offset += varints.position + Int(size) + 16
+        }
+        return offset == file.size ? records : nil
+    }
     public var bytesRead: Int { file.offset }
 
     private let file: FileBytes
     private let fields: [(name: String, schema: AvroFileSchema)]
     private let codec: String
     private let sync: [UInt8]
+    /// Where the first block starts, after the header.
+    private let firstBlock: Int
     private var block: [UInt8] = []
     private var position = 0
     private var remaining = 0
@@ -39,6 +54,7 @@ public final class AvroRowsReader: TabularReader {
             }
         }
         sync = try header.take(16)
+        firstBlock = header.position
         file.seek(to: header.position)
         codec = metadata["avro.codec"].map { String(decoding: $0, as: UTF8.self) } ?? "null"
         guard ["null", "deflate", "snappy", "zstandard"].contains(codec) else {
