@@ -141,14 +141,15 @@ enum RowCount {
             return try countLines(path: path, quote: dialect.quote, escape: dialect.escape, header: layout.header == true)
         }
         if layout.format == .jsonl { return try countLines(path: path, quote: nil, escape: nil, header: false) }
-        // Read on, for at most a second's worth of rows, then estimate.
+        // Read on for a moment, then estimate: from what the file states, else from the bytes read.
         let clock = ContinuousClock()
         let started = clock.now
         var rows = sampled
-        while clock.now - started < .milliseconds(300) {
+        while clock.now - started < .milliseconds(150) {
             guard try reader.nextRow() != nil else { return (rows, true) }
             rows += 1
         }
+        if let stated = reader.estimatedRowCount, stated >= rows { return (stated, false) }
         let file = try FileBytes(path: path)
         let read = max(reader.bytesRead, 1)
         return (Int(Double(rows) * Double(file.size) / Double(read)), false)

@@ -17,10 +17,13 @@ public protocol TabularReader: AnyObject {
     /// Whether its strings may be dates and timestamps written as text (json's), which inference
     /// then types; a spreadsheet's text cells stay text.
     var stringsMayBeTemporal: Bool { get }
+    /// A row count the file states but does not promise (a sheet's dimension), for an estimate.
+    var estimatedRowCount: Int? { get }
 }
 
 extension TabularReader {
     public var stringsMayBeTemporal: Bool { false }
+    public var estimatedRowCount: Int? { nil }
 
     /// Readers that cannot jump into a file (most) give none.
     public func spreadSample(points: Int, rowsPerPoint: Int) throws(FileImportError) -> [[FileCell]] { [] }

@@ -13,6 +13,8 @@ final class SheetRowParser {
 
     /// The columns the sheet's `<dimension>` names, when it names them.
     private(set) var dimensionWidth: Int?
+    /// The last row the sheet's `<dimension>` names, when it names one.
+    private(set) var dimensionLastRow: Int?
     private(set) var lastRowNumber = 0
     var compressedBytesRead: Int { min(entry.compressedSize, reader.inflated * max(entry.compressedSize, 1) / max(entry.uncompressedSize, 1)) }
 
@@ -96,6 +98,7 @@ final class SheetRowParser {
                 inRow = !selfClosing
             } else if XMLScanner.name(bytes, name, is: "dimension"), let reference = XMLScanner.attribute(bytes, attributes, "ref") {
                 dimensionWidth = reference.split(separator: ":").last.flatMap { Self.columnIndex(String($0)) }.map { $0 + 1 }
+                dimensionLastRow = reference.split(separator: ":").last.flatMap { Int($0.drop { $0.isLetter }) }
             }
         case .close(let name):
             if XMLScanner.name(bytes, name, is: "c") {

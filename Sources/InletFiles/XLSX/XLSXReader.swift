@@ -8,6 +8,8 @@ public final class XLSXReader: TabularReader {
     public var declaredTypes: [ColumnType]? { nil }
     public private(set) var layout: FileLayout
     public var recordedRowCount: Int? { nil }
+    /// The sheet's `<dimension>` says how far its rows go (blank rows in it are not data rows).
+    public var estimatedRowCount: Int? { sheet.dimensionLastRow.map { max(0, $0 - (layout.header == true ? 1 : 0)) } }
     public var bytesRead: Int { sheet.compressedBytesRead }
 
     private let sheet: SheetRowParser
