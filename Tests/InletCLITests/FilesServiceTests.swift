@@ -113,6 +113,38 @@ struct FilesServiceTests {
         #expect(nulled["status"] == "COMPLETED" && nulled["recordsImported"] == 25002, "\(nulled)")
     }
 
+    /// A service killed during an import: restarted, it says the import FAILED and why, instead of
+    /// leaving it IMPORTING forever; the table holds nothing of it.
+    @Test func anImportCutByAKilledServiceIsFailedAtRestart() async throws {
+        let first = try await ServiceProcess.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-upload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("many.csv").path
+        var text = "id,label,amount\n"
+        for row in 1...400_000 { text += "\(row),label \(row),\(row).25\n" }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let uploaded = try await Self.upload(first, path)
+        let id = try #require(uploaded.json["id"]?.stringValue, "\(uploaded)")
+        #expect(try await first.call("PUT", "/api/v1/files/\(id)/schema", token: Self.manage, body: ["targetTableName": "many"]).status == 200)
+        #expect(try await first.call("POST", "/api/v1/files/\(id)/import", token: Self.manage).status == 202)
+        try await Task.sleep(for: .milliseconds(300))
+        let before = try await first.call("GET", "/api/v1/files/\(id)/status", token: Self.manage).json
+        await first.kill()
+        let restarted = try await ServiceProcess.start(directory: first.directory)
+        defer { Task { await restarted.stop() } }
+        let status = try await restarted.call("GET", "/api/v1/files/\(id)/status", token: Self.manage).json
+        if before["status"] == "IMPORTING" {
+            #expect(status["status"] == "FAILED", "\(status)")
+            #expect(status["errors"]?[0]?["message"]?.stringValue?.contains("the service stopped during the import") == true, "\(status)")
+        } else {
+            Issue.record("the import ended within 300 ms, before the kill: \(before)")
+        }
+        // It can be imported again.
+        #expect(try await restarted.call("POST", "/api/v1/files/\(id)/import", token: Self.manage).status == 202)
+        #expect(try await Self.finished(restarted, id)["status"] == "COMPLETED")
+    }
+
     @Test func anUploadOverTheCapIs413AndLeavesNothing() async throws {
         let service = try await ServiceProcess.start(arguments: ["--max-upload-size", "1MB"])
         defer { Task { await service.stop() } }
