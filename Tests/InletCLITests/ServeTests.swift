@@ -487,7 +487,7 @@ struct ServeTests {
         let id = try #require(try await first.call("POST", "/api/v1/syncs/connections/\(connection)/trigger", token: Self.manage).json["id"]?.stringValue)
         try await Self.waitForCommits(first)
         await first.stop(removing: false)
-        #expect(first.exitStatus == 0, "\(first.log.suffix(5))")
+        #expect(first.exitStatus == 0, "\(first.log.suffix(5))\n\(first.stackDump)")
         let restarted = try await ServiceProcess.start(directory: first.directory, arguments: ["--commit-records", "100"])
         let stopped = try await restarted.call("GET", "/api/v1/syncs/\(id)", token: Self.manage).json
         #expect(stopped["status"] == "CANCELLED", "\(stopped)")

@@ -93,8 +93,20 @@ final class ServiceProcess: @unchecked Sendable {
         if process.isRunning {
             process.terminate()
             await waitForExit()
+            if process.isRunning { stackDump = await Self.threads(of: process.processIdentifier) }
         }
         if removing { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// The threads' stacks of a service that did not exit when told to (gdb's), for the failure message.
+    private(set) var stackDump = ""
+
+    private static func threads(of pid: Int32) async -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
+              let dump = try? await FinishedProcess.run("/usr/bin/gdb", ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"]) else {
+            return "(no gdb to show the service's threads)"
+        }
+        return String(dump.output.suffix(20_000))
     }
 
     /// How the process ended (nil while it runs).
