@@ -121,9 +121,13 @@ struct FilesServiceTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("many.csv").path
-        var text = "id,label,amount\n"
-        for row in 1...400_000 { text += "\(row),label \(row),\(row).25\n" }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        // Written by Python on a thread of its own: building it here would hold a cooperative
+        // thread for seconds, and the suite's timing-sensitive tests share them.
+        try await ReferencePython.run(["-c", """
+            with open('\(path)', 'w') as out:
+                out.write('id,label,amount\\n')
+                out.writelines(f'{row},label {row},{row}.25\\n' for row in range(1, 400001))
+            """])
         let uploaded = try await Self.upload(first, path)
         let id = try #require(uploaded.json["id"]?.stringValue, "\(uploaded)")
         #expect(try await first.call("PUT", "/api/v1/files/\(id)/schema", token: Self.manage, body: ["targetTableName": "many"]).status == 200)

@@ -172,14 +172,18 @@ struct SampleTests {
     }
 
     @Test func theSampleReachesPastTheFilesHead() throws {
-        var text = "id,value\n"
-        for row in 1...200_000 { text += row <= 100_000 ? "\(row),\(row)\n" : "\(row),\(row).5\n" }
+        // 50,000 rows of 50 bytes (past the 2 MiB a spread sample needs); decimals from row 25,001,
+        // past the 20,480-row head.
+        let padding = String(repeating: "x", count: 36)
+        var text = "id,value,padding\n"
+        text.reserveCapacity(2_600_000)
+        for row in 1...50_000 { text += row <= 25_000 ? "\(row),\(row),\(padding)\n" : "\(row),\(row).5,\(padding)\n" }
         let path = try file(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let preview = try FilePreview.make(path: path)
         #expect(preview.columns[1].type == .decimal(precision: 18, scale: 1), "\(preview.columns[1])")
         #expect(preview.sampledRows > FilePreview.defaultSampleRows)
-        #expect(preview.totalRows == 200_000 && preview.totalRowsExact)
+        #expect(preview.totalRows == 50_000 && preview.totalRowsExact)
     }
 
     @Test func aChosenDateFormatSettlesAnAmbiguousColumn() throws {
