@@ -131,7 +131,7 @@ let package = Package(
         // columns typed by inference, as a connector of its own.
         .target(
             name: "InletFiles",
-            dependencies: ["InletJSON", "InletProtocol", "InletParquet", "InletZlib", "CSnappy", "CZlib", "CZstd"],
+            dependencies: ["InletJSON", "InletProtocol", "InletInterpolation", "InletParquet", "InletZlib", "CSnappy", "CZlib", "CZstd"],
             swiftSettings: upcomingFeatures
         ),
 

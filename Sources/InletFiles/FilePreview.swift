@@ -24,7 +24,7 @@ public struct FilePreview: Sendable {
                             columnTypes: [String: ColumnType] = [:], dateFormats: [String: DateFormat] = [:],
                             sampleRows: Int = defaultSampleRows, previewRows: Int = defaultPreviewRows) throws(FileImportError) -> FilePreview {
         let detected = try DetectedFormat.detect(path: path, given: options.format)
-        let reader = try TabularFile.open(path: path, options: options)
+        let reader = try TabularFile.open(path: path, options: options, detected: detected)
         let inference = try FileInference.infer(reader, nullValues: nullValues, columnTypes: columnTypes, dateFormats: dateFormats,
                                                 sampleRows: sampleRows, keepRows: previewRows)
         let (total, exact) = try RowCount.count(path: path, reader: reader, sampled: inference.sampledRows, exhausted: inference.exhausted)

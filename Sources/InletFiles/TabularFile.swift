@@ -3,7 +3,11 @@ import Foundation
 /// Opens a file with the reader of its format.
 public enum TabularFile {
     public static func open(path: String, options: FileReadOptions = FileReadOptions()) throws(FileImportError) -> any TabularReader {
-        let detected = try DetectedFormat.detect(path: path, given: options.format)
+        try open(path: path, options: options, detected: try DetectedFormat.detect(path: path, given: options.format))
+    }
+
+    /// The reader of a format already detected.
+    static func open(path: String, options: FileReadOptions, detected: DetectedFormat) throws(FileImportError) -> any TabularReader {
         if let mismatch = detected.mismatch, detected.format == .csv, options.format == nil {
             // A spreadsheet export that is really HTML or XML: say so rather than read markup as rows.
             if mismatch.contains("HTML") || mismatch.contains("XML") { throw FileImportError("\(path): \(mismatch)") }

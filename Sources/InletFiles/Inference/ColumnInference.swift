@@ -44,7 +44,7 @@ struct ColumnInference: Sendable {
         switch cell {
         case .null: return
         case .text(let text):
-            if text.isEmpty || nullValues.contains(text) { return }
+            if text.isEmpty || (!nullValues.isEmpty && nullValues.contains(text)) { return }
             observeText(text)
         case .string(let text):
             typedKinds.insert(.string)

@@ -30,7 +30,7 @@ public struct ColumnPlan: Sendable, Equatable {
         switch cell {
         case .null: return .null
         case .text(let text):
-            if text.isEmpty || nullValues.contains(text) { return .null }
+            if text.isEmpty || (!nullValues.isEmpty && nullValues.contains(text)) { return .null }
             return value(ofText: text)
         case .string(let text):
             if type == .string || type == .json { return .string(text) }

@@ -1,3 +1,5 @@
+import InletInterpolation
+
 /// How a column writes its dates: the order of year, month and day and the separator between them,
 /// always with a four-digit year (two-digit years are too ambiguous to guess).
 public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
@@ -78,38 +80,17 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Proleptic Gregorian calendar arithmetic.
+/// Dates as file imports read and write them, on the project's proleptic Gregorian calendar.
 public enum CivilDate {
     /// Days since 1970-01-01, or nil for an impossible date (month 13, Feb 30, Feb 29 of a common year).
     public static func days(year: Int, month: Int, day: Int) -> Int32? {
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        let adjustedYear = month <= 2 ? year - 1 : year
-        let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
-        let yearOfEra = adjustedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return Int32(exactly: era * 146_097 + dayOfEra - 719_468)
+        guard (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: month, year: year) else { return nil }
+        return Int32(exactly: CivilCalendar.dayNumber(year: year, month: month, day: day))
     }
 
     /// The year, month and day of a count of days since 1970-01-01.
     public static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        CivilCalendar.civil(fromDayNumber: Int(days))
     }
 
     /// `YYYY-MM-DD`.

@@ -1,3 +1,4 @@
+import Foundation
 import InletJSON
 import InletParquet
 
@@ -157,18 +158,7 @@ public final class ParquetRowsReader: TabularReader {
     }
 
     static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var text = ""
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            let value = chunk.enumerated().reduce(0) { $0 | Int($1.element) << (16 - 8 * $1.offset) }
-            for position in 0..<4 {
-                text.append(position <= chunk.count ? alphabet[value >> (18 - 6 * position) & 63] : "=")
-            }
-            index += 3
-        }
-        return text
+        Data(bytes).base64EncodedString()
     }
 
     /// A nested value as JSON: lists as arrays, structs as objects, maps as objects (keys as text).

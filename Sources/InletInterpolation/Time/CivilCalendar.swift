@@ -1,7 +1,7 @@
 /// Proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01), after Howard
-/// Hinnant's `days_from_civil` / `civil_from_days`.
-enum CivilCalendar {
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+/// Hinnant's `days_from_civil` / `civil_from_days`. File imports use it too.
+public enum CivilCalendar {
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let adjustedYear = month <= 2 ? year - 1 : year
         let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
         let yearOfEra = adjustedYear - era * 400
@@ -10,7 +10,7 @@ enum CivilCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(fromDayNumber dayNumber: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civil(fromDayNumber dayNumber: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = dayNumber + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -26,7 +26,7 @@ enum CivilCalendar {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
