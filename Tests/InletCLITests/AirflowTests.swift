@@ -240,7 +240,7 @@ struct AirflowTests {
         let jobID = try #require(created.json["job_id"]?.stringValue)
         let runID = try #require(try await JobsTests.job(first, jobID, until: ["RUNNING"])["last_run"]?["id"]?.stringValue)
         await first.stop(removing: false)
-        #expect(first.exitStatus == 0)
+        #expect(first.exitStatus == 0, "\(first.log.suffix(5))\n\(first.stackDump)")
         // Airflow comes up on that port; the restarted service hands the run over again.
         let airflow = try await Self.airflowStandIn([dags.path], port: airflowPort)
         defer { airflow.stop() }
