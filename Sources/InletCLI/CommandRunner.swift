@@ -26,6 +26,9 @@ public enum CommandRunner {
             if let client = command as? any ServiceClientCommand {
                 return await client.execute(in: environment)
             }
+            if let list = command as? ConnectorsCommand.List {
+                return list.execute(in: environment)
+            }
             if let decrypt = command as? DecryptCommand {
                 return decrypt.execute(in: environment)
             }

@@ -71,23 +71,40 @@ public struct PyPIConnectorInstaller: Sendable {
         return parts.count >= 2 ? String(parts[1]) : nil
     }
 
-    /// The manifest of a manifest-only wheel (a package's `manifest.yaml`, no `components.py`),
-    /// extracted with its `schemas/`; nil for a wheel with Python code of its own.
+    /// The manifest of a manifest-only wheel, extracted with the wheel's layout kept
+    /// (`<package>/manifest.yaml` beside `<package>/schemas/`), so that the manifest's
+    /// `./<package>/schemas/…` paths resolve as the CDK resolves them, from any working directory.
+    /// Nil for a wheel that is not manifest-only: see `isManifestOnly`.
     private func extractManifest(_ archive: WheelArchive, into directory: String) throws(ConnectorResolutionError) -> String? {
         let names = archive.members.map(\.name)
         guard let manifest = names.first(where: { $0.split(separator: "/").count == 2 && $0.hasSuffix("/manifest.yaml") }) else { return nil }
         let package = String(manifest.dropLast("manifest.yaml".count))
-        guard !names.contains(package + "components.py") else { return nil }
-        let target = directory + "/manifest.yaml"
+        let text = String(decoding: try archive.contents(of: manifest), as: UTF8.self)
+        guard Self.isManifestOnly(manifestText: text, packageMembers: names.filter { $0.hasPrefix(package) }.map { String($0.dropFirst(package.count)) }) else {
+            return nil
+        }
+        let target = directory + "/" + manifest
         if FileManager.default.fileExists(atPath: target) { return target }
-        for name in names where name == manifest || name.hasPrefix(package + "schemas/") && !name.hasSuffix("/") {
-            let path = directory + "/" + name.dropFirst(package.count)
+        for name in names where name.hasPrefix(package) && !name.hasSuffix("/") && !name.hasSuffix(".py") {
+            let path = directory + "/" + name
             try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: path, contents: Data(try archive.contents(of: name))) else {
                 throw .install(archive.path, "cannot write \(path)")
             }
         }
         return target
+    }
+
+    /// A wheel runs natively only when its manifest says everything: it has a `spec`, names no
+    /// custom Python component (`class_name:`), and the package ships no `components` module
+    /// (`components.py` or a `components/` package). Anything else needs the CDK in a virtualenv.
+    /// `packageMembers`: the paths inside the package folder.
+    static func isManifestOnly(manifestText: String, packageMembers: [String]) -> Bool {
+        let lines = manifestText.split(separator: "\n")
+        let hasSpec = lines.contains { $0.hasPrefix("spec:") }
+        let namesCustomCode = lines.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("class_name:") }
+        let shipsComponents = packageMembers.contains { $0 == "components.py" || $0.hasPrefix("components/") }
+        return hasSpec && !namesCustomCode && !shipsComponents
     }
 
     /// A virtualenv with the wheel installed (once); returns its console script.
@@ -129,7 +146,27 @@ public struct PyPIConnectorInstaller: Sendable {
         }
         guard process.terminationStatus == 0 else {
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let requirement = Self.unsatisfiableRequirement(inPipOutput: output) {
+                throw .install(what, "it depends on \(requirement.requirement)\(requirement.requiredBy.map { " (required by \($0))" } ?? ""), "
+                               + "a version PyPI does not publish, so this release cannot be installed; "
+                               + "pin a release that installs with NAME@VERSION")
+            }
             throw .install(what, "\(arguments.prefix(4).joined(separator: " ")) failed: \(output.split(separator: "\n").suffix(5).joined(separator: "\n"))")
         }
+    }
+
+    /// pip's "Could not find a version that satisfies the requirement smart-open[s3]==4.16.1 (from
+    /// airbyte-source-s3)": the requirement and the package that asks for it.
+    static func unsatisfiableRequirement(inPipOutput output: String) -> (requirement: String, requiredBy: String?)? {
+        let marker = "Could not find a version that satisfies the requirement "
+        guard let line = output.split(separator: "\n").first(where: { $0.contains(marker) }),
+              let start = line.range(of: marker)?.upperBound else { return nil }
+        let rest = line[start...]
+        let requirement = rest.prefix { $0 != " " }
+        var requiredBy: String?
+        if let from = rest.range(of: "(from "), let close = rest[from.upperBound...].firstIndex(of: ")") {
+            requiredBy = String(rest[from.upperBound..<close])
+        }
+        return (String(requirement), requiredBy)
     }
 }

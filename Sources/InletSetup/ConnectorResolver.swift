@@ -10,10 +10,11 @@ public protocol ConnectorResolver: Sendable {
 
 /// The connector kinds this build can run: a manifest given by path, or a connector by name.
 ///
-/// `--connector NAME[@VERSION]` looks, in order, for `manifests/NAME/manifest.yaml` (run natively),
-/// then `connectors/NAME.yaml` (a definition: `kind: process` with a `command`), under `$INLET_HOME`,
-/// the current directory and the directories above the `inlet` executable; else it fetches the PyPI
-/// package `airbyte-NAME` (pinned to VERSION when given): a manifest-only wheel runs natively, any
+/// `--connector NAME[@VERSION]` looks, in order, for `manifests/NAME/manifest.yaml` (Inlet's own,
+/// run natively), then `connectors/NAME.yaml` (a definition: `kind: process` with a `command`), under
+/// `$INLET_HOME`, the current directory and the directories above the `inlet` executable; else it
+/// fetches Airbyte's PyPI package (`PyPIConnectorNames`: `stripe` and `source-stripe` are both
+/// `airbyte-source-stripe`), pinned to VERSION when given: a manifest-only wheel runs natively, any
 /// other gets a cached virtualenv and runs as a process.
 public struct DefaultConnectorResolver: ConnectorResolver {
     public var installer: PyPIConnectorInstaller
@@ -40,7 +41,7 @@ public struct DefaultConnectorResolver: ConnectorResolver {
             if FileManager.default.fileExists(atPath: definition) { return try ConnectorDefinition.load(path: definition).connector() }
         }
         do {
-            switch try installer.install(name, version: version) {
+            switch try installer.install(PyPIConnectorNames.airbyteName(for: name), version: version) {
             case .manifest(let path): return try Self.manifestConnector(at: path)
             case .executable(let command): return ProcessConnector(name: requested, command: command)
             }
@@ -54,7 +55,10 @@ public struct DefaultConnectorResolver: ConnectorResolver {
             throw SetupError("manifest file \(manifestPath) does not exist or cannot be read")
         }
         do {
-            return DeclarativeConnector(manifest: try Manifest.load(path: manifestPath))
+            // Schema files are looked for in the working directory first, as the CDK does, then beside
+            // the manifest, so a connector by name runs from any directory.
+            let folder = URL(fileURLWithPath: manifestPath).deletingLastPathComponent().path
+            return DeclarativeConnector(manifest: try Manifest.load(path: manifestPath, baseDirectory: folder))
         } catch {
             throw SetupError("manifest file \(error)")
         }

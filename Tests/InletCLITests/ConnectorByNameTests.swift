@@ -84,4 +84,58 @@ struct ConnectorByNameTests {
         #expect(records.count == 7, "\(outcome.stdout.prefix(2000))")
         #expect(FileManager.default.fileExists(atPath: cache.path + "/inlet/connectors/venvs/airbyte-source-faker-7.2.1/.inlet-installed"))
     }
+
+    static var testCache: String {
+        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/inlet-tests").path
+    }
+
+    /// source-stripe's manifest names its schemas `./source_stripe/schemas/NAME.json`, which the CDK
+    /// reads from the Python package: they are found from any working directory.
+    @Test func sourceStripeFromPyPIFindsItsSchemasFromAnyDirectory() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-stripe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.json")
+        try Data(#"{"client_secret": "sk_test_x", "account_id": "acct_1", "start_date": "2024-01-01T00:00:00Z"}"#.utf8).write(to: config)
+        let outcome = try await run(["discover", "--connector", "source-stripe@5.14.1", "--config", config.path],
+                                    environment: ["XDG_CACHE_HOME": Self.testCache], directory: "/")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let catalog = try JSONParser.parse(Array(outcome.stdout.utf8))
+        let streams = catalog["catalog"]?["streams"]?.arrayValue ?? []
+        let events = streams.first { $0["name"]?.stringValue == "events" }
+        #expect(streams.count > 20 && events?["json_schema"]?["properties"]?["created"] != nil, "\(outcome.stdout.prefix(500))")
+    }
+
+    /// source-jira keeps custom components in a `components/` package and `class_name`s in its
+    /// manifest: it is not manifest-only and runs in its virtualenv through the process host.
+    @Test func sourceJiraWithAComponentsPackageRunsAsAProcess() async throws {
+        let outcome = try await run(["spec", "--connector", "source-jira@4.0.0"], environment: ["XDG_CACHE_HOME": Self.testCache])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains(#""title":"Jira Spec""#), "\(outcome.stdout.prefix(500))")
+        #expect(FileManager.default.fileExists(atPath: Self.testCache + "/inlet/connectors/venvs/airbyte-source-jira-4.0.0/.inlet-installed"))
+    }
+
+    /// airbyte-source-s3 4.16.1 pins a smart-open version that does not exist: one sentence says so,
+    /// not pip's resolver output.
+    @Test func aReleasePipCannotInstallIsExplainedInOneError() async throws {
+        let outcome = try await run(["spec", "--connector", "s3@4.16.1"], environment: ["XDG_CACHE_HOME": Self.testCache])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("connector airbyte-source-s3-4.16.1 cannot be installed: it depends on smart-open[s3]==4.16.1"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("a version PyPI does not publish") && !outcome.stderr.contains("ERROR:"), "\(outcome.stderr)")
+    }
+
+    /// A short name reaches Airbyte's package (`coda` → airbyte-source-coda), while Inlet's own
+    /// manifests come first and are listed with their kind and version.
+    @Test func shortNamesReachPyPIAndOurManifestsAreListed() async throws {
+        let outcome = try await run(["spec", "--connector", "coda@1.2.13"], environment: ["XDG_CACHE_HOME": Self.testCache])
+        #expect(outcome.status == 0 && outcome.stdout.contains(#""required":["auth_token"]"#), "\(outcome.stderr)")
+        let listed = try await run(["connectors", "list", "--json"], environment: ["XDG_CACHE_HOME": Self.testCache], directory: "/")
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = try listed.stdout.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+        let byName = Dictionary(rows.map { ($0["name"]?.stringValue ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byName["demo-items"]?["kind"]?.stringValue == "manifest")
+        #expect(byName["source-coda"]?["kind"]?.stringValue == "package" && byName["source-coda"]?["version"]?.stringValue == "1.2.13", "\(listed.stdout)")
+        let table = try await run(["connectors", "list"], environment: ["XDG_CACHE_HOME": Self.testCache])
+        #expect(table.stdout.hasPrefix("NAME") && table.stdout.contains("manifest (native)"), "\(table.stdout)")
+    }
 }

@@ -63,7 +63,7 @@ struct SchemaLoaderRuntime {
 enum SchemaFile {
     static func load(_ path: String, session: ReadSession) throws(DeclarativeError) -> JSONObject {
         guard let location = locate(path, baseDirectory: session.baseDirectory) else {
-            throw DeclarativeError.config("Cannot find the schema file \(path) (looked in the working directory and in \(session.baseDirectory))")
+            throw DeclarativeError.config("Cannot find the schema file \(path) (looked in the working directory, in \(session.baseDirectory) and in the folder above it)")
         }
         let document = try parse(location)
         guard case .object = document else {
@@ -79,7 +79,10 @@ enum SchemaFile {
         let manager = FileManager.default
         if path.hasPrefix("/") { return manager.fileExists(atPath: path) ? path : nil }
         let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-        for folder in [manager.currentDirectoryPath, baseDirectory] {
+        // The CDK reads `./source_x/schemas/users.json` as the file `schemas/users.json` of the Python
+        // package `source_x`: a manifest in its package's folder finds it in the folder above.
+        let packageParent = URL(fileURLWithPath: baseDirectory).deletingLastPathComponent().path
+        for folder in [manager.currentDirectoryPath, baseDirectory, packageParent] {
             let candidate = folder + "/" + relative
             if manager.fileExists(atPath: candidate) { return candidate }
         }
