@@ -521,6 +521,46 @@ struct CDKReferenceReadTests {
         try await expectSameRead(manifest, server: server, streams: ["items"], incremental: false)
     }
 
+    /// `REDUCE_PAGE_SIZE`: a page the API refuses at 100 (or 50) records is asked for again, the same
+    /// cursor with a smaller `limit`; the reduced size stays, or comes back after each page.
+    @Test(arguments: ["NEVER", "AFTER_SUCCESSFUL_PAGE"])
+    func aRefusedPageIsAskedForAgainWithFewerRecords(resetPolicy: String) async throws {
+        let server = try await LoopbackServer { request in
+            let limit = Int(request.query["limit"] ?? "") ?? 0
+            let start = Int(request.query["after"] ?? "0") ?? 0
+            guard limit <= 40 else { return .json(#"{"error": "response too large"}"#, status: 502) }
+            let ids = Array(start..<min(start + limit, 130))
+            let records = ids.map { "{\"id\": \($0)}" }.joined(separator: ", ")
+            let next = ids.count == limit && start + limit < 130 ? "\(start + limit)" : "null"
+            return .json("{\"data\": [\(records)], \"next\": \(next)}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        manifest.stream("items", path: "/items", requesterExtras: """
+            error_handler:
+              type: DefaultErrorHandler
+              response_filters:
+                - type: HttpResponseFilter
+                  http_codes: [502]
+                  action: REDUCE_PAGE_SIZE
+                  error_message: the page is too large
+            """, retrieverExtras: TestManifest.paginator(token: "after", pageSize: "limit", strategy: """
+            type: CursorPagination
+            page_size: 100
+            cursor_value: "{{ response.next }}"
+            stop_condition: "{{ response.next is none }}"
+            """) + """
+
+            page_size_reduction:
+              type: PageSizeReduction
+              backoff_seconds: 0
+              reset_policy: \(resetPolicy)
+            """)
+        try await expectSameRead(manifest, server: server, streams: ["items"], incremental: false)
+        let limits = server.requests.prefix(server.requests.count / 2).map { $0.query["limit"] ?? "" }
+        #expect(limits.prefix(3) == ["100", "50", "25"], "\(limits)")
+    }
+
     // MARK: - Comparing
 
     private func expectSameRead(_ manifest: TestManifest, server: LoopbackServer, config: JSONObject = [:], streams: [String],

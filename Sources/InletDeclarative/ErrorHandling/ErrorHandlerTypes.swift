@@ -8,6 +8,15 @@ enum ErrorHandlerTypes {
     static let backoffStrategies: [any ManifestComponent.Type] = [
         ConstantBackoffStrategy.self, ExponentialBackoffStrategy.self, WaitTimeFromHeader.self, WaitUntilTimeFromHeader.self,
     ]
+
+    /// Every response filter of an error handler, through composite handlers.
+    static func filters(of handler: (any ManifestComponent)?) -> [HttpResponseFilter] {
+        switch handler {
+        case let handler as DefaultErrorHandler: return handler.responseFilters
+        case let composite as CompositeErrorHandler: return composite.errorHandlers.flatMap { filters(of: $0) }
+        default: return []
+        }
+    }
 }
 
 /// A number of seconds written as a number or as a template.

@@ -13,6 +13,7 @@ public struct HttpResponseFilter: ManifestComponent {
         case ignore = "IGNORE"
         case rateLimited = "RATE_LIMITED"
         case resetPagination = "RESET_PAGINATION"
+        case reducePageSize = "REDUCE_PAGE_SIZE"
     }
 
     public let action: Action?
@@ -25,7 +26,7 @@ public struct HttpResponseFilter: ManifestComponent {
     public init(from node: ManifestNode) throws(ManifestError) {
         if let actionName = try node.string("action") {
             guard let action = Action(rawValue: actionName) else {
-                throw node.error("'action' must be one of SUCCESS, FAIL, RETRY, IGNORE, RATE_LIMITED, RESET_PAGINATION; found '\(actionName)'")
+                throw node.error("'action' must be one of SUCCESS, FAIL, RETRY, IGNORE, RATE_LIMITED, RESET_PAGINATION, REDUCE_PAGE_SIZE; found '\(actionName)'")
             }
             self.action = action
         } else {

@@ -13,6 +13,7 @@ public struct SimpleRetriever: ManifestComponent {
     public let decoder: (any ManifestComponent)?
     public let ignoreStreamSlicerParametersOnPaginatedRequests: Bool
     public let name: String?
+    public let pageSizeReduction: PageSizeReduction?
 
     public init(from node: ManifestNode) throws(ManifestError) {
         guard let requester = try node.component("requester", as: HttpRequester.self) else {
@@ -29,5 +30,6 @@ public struct SimpleRetriever: ManifestComponent {
         decoder = try node.component("decoder", among: DecoderTypes.all)
         ignoreStreamSlicerParametersOnPaginatedRequests = try node.bool("ignore_stream_slicer_parameters_on_paginated_requests") ?? false
         name = try node.string("name")
+        pageSizeReduction = try node.component("page_size_reduction", as: PageSizeReduction.self)
     }
 }

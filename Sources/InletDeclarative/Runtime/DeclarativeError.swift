@@ -8,6 +8,9 @@ public struct DeclarativeError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// For the developer.
     public var internalMessage: String?
+    /// The error handler resolved the response to `REDUCE_PAGE_SIZE`: the retriever requests the
+    /// same page again with fewer records, when it is set up to.
+    var asksForSmallerPage = false
 
     public init(_ failureType: FailureType, _ message: String, internalMessage: String? = nil) {
         self.failureType = failureType

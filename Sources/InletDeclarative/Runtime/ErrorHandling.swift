@@ -11,6 +11,7 @@ enum ResponseAction: String, Sendable {
     case ignore = "IGNORE"
     case rateLimited = "RATE_LIMITED"
     case resetPagination = "RESET_PAGINATION"
+    case reducePageSize = "REDUCE_PAGE_SIZE"
 }
 
 struct ErrorResolution: Sendable {
@@ -139,7 +140,7 @@ struct ErrorHandlerRuntime: Sendable {
             var last: ErrorResolution?
             for handler in handlers {
                 let resolution = try handler.interpret(outcome, session: session)
-                if [.success, .retry, .ignore, .resetPagination].contains(resolution.action) { return resolution }
+                if [.success, .retry, .ignore, .resetPagination, .reducePageSize].contains(resolution.action) { return resolution }
                 last = resolution
             }
             return last ?? DefaultErrorMapping.fallback(for: outcome)

@@ -14,6 +14,8 @@ struct PageContext {
     var lastRecord: LazyJSONObject?
     var lastToken: JSONValue?
     var slice: StreamSlice
+    /// The reduced page size the page was requested with (`REDUCE_PAGE_SIZE`), if any.
+    var pageSizeOverride: Int?
 }
 
 /// A paginator of the manifest, ready to page.
@@ -58,7 +60,9 @@ struct PaginatorRuntime: Sendable {
         }
     }
 
-    func pageSize(session: ReadSession) throws(DeclarativeError) -> Int? {
+    /// The page size requested: a reduced one when given, else the strategy's.
+    func pageSize(session: ReadSession, override: Int? = nil) throws(DeclarativeError) -> Int? {
+        if let override { return override }
         let context = session.context(hasToken: false)
         switch paginator?.paginationStrategy {
         case let cursor as CursorPagination: return try cursor.pageSize?.value(context, at: "page_size")
@@ -80,12 +84,12 @@ struct PaginatorRuntime: Sendable {
             context[.headers] = .jsonObject(headers)
             context[.lastRecord] = page.lastRecord.map { .jsonObject($0.object) } ?? JinjaValue.none
             context[.lastPageSize] = .int(Int64(page.selectedCount))
-            context.set("page_size", to: try pageSize(session: session).map { .int(Int64($0)) } ?? JinjaValue.none)
+            context.set("page_size", to: try pageSize(session: session, override: page.pageSizeOverride).map { .int(Int64($0)) } ?? JinjaValue.none)
             if let stop = cursor.stopCondition, try evaluate(stop, context, at: "stop_condition") { return nil }
             let token = try evaluate(cursor.cursorValue, context, at: "cursor_value")
             return ComponentTransformer.isTruthy(token) ? token : nil
         case let offset as OffsetIncrement:
-            let size = try pageSize(session: session)
+            let size = try pageSize(session: session, override: page.pageSizeOverride)
             if let size, page.extractedCount < size { return nil }
             if page.extractedCount == 0 { return nil }
             guard let last = page.lastToken else { return .int(Int64(page.extractedCount)) }
@@ -94,7 +98,7 @@ struct PaginatorRuntime: Sendable {
             }
             return .int(value + Int64(page.extractedCount))
         case let increment as PageIncrement:
-            let size = try pageSize(session: session)
+            let size = try pageSize(session: session, override: page.pageSizeOverride)
             if let size, page.extractedCount < size { return nil }
             if page.extractedCount == 0 { return nil }
             guard let last = page.lastToken else { return .int(Int64(increment.startFromPage + 1)) }
@@ -114,14 +118,14 @@ struct PaginatorRuntime: Sendable {
     }
 
     /// The page size and page token, where the options say.
-    func requestOptions(token: JSONValue?, session: ReadSession) throws(DeclarativeError) -> RequestOptions {
+    func requestOptions(token: JSONValue?, pageSizeOverride: Int? = nil, session: ReadSession) throws(DeclarativeError) -> RequestOptions {
         var options = RequestOptions()
         guard let paginator else { return options }
         let context = session.context(hasToken: false)
         if let token, let option = paginator.pageTokenOption as? RequestOption {
             try options.inject(option, value: token, context: context)
         }
-        if let option = paginator.pageSizeOption, let size = try pageSize(session: session), size != 0 {
+        if let option = paginator.pageSizeOption, let size = try pageSize(session: session, override: pageSizeOverride), size != 0 {
             try options.inject(option, value: .int(Int64(size)), context: context)
         }
         return options

@@ -64,6 +64,10 @@ struct RequesterRuntime: Sendable {
                 return outcome.response
             case .fail, .resetPagination:
                 throw failure(resolution, request: request, outcome: outcome, session: session)
+            case .reducePageSize:
+                var error = failure(resolution, request: request, outcome: outcome, session: session)
+                error.asksForSmallerPage = true
+                throw error
             case .retry, .rateLimited:
                 if resolution.action == .rateLimited {
                     await session.notify(.streamStatus(.running, for: StreamDescriptor(name: streamName), reasons: [AirbyteStreamStatusReason(type: .rateLimited)]))

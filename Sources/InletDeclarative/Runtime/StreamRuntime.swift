@@ -1,6 +1,7 @@
 import InletHTTP
 import InletInterpolation
 import InletJSON
+import InletProtocol
 
 /// A `DeclarativeStream` ready to read: its requester, paginator, record selector, partition router
 /// and cursor, built once per operation.
@@ -20,6 +21,8 @@ final class StreamRuntime: Sendable {
     /// The first page of each partition is the part of the parent record that `lazy_read_pointer`
     /// names, as the CDK's `LazySimpleRetriever` reads it on a stream's first sync.
     let readsParentLazily: Bool
+    /// How pages shrink when the API asks for smaller ones (`REDUCE_PAGE_SIZE`).
+    let pageSizeReduction: PageSizeReduction?
 
     /// `hasInputState`: the read starts from a saved state, so a parent is not read lazily.
     init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0, hasInputState: Bool = false) throws(DeclarativeError) {
@@ -48,6 +51,8 @@ final class StreamRuntime: Sendable {
         }
         requester = try RequesterRuntime(definition: requesterDefinition, streamName: definition.name, session: session)
         paginator = try PaginatorRuntime(paginatorDefinition)
+        pageSizeReduction = (definition.retriever as? SimpleRetriever)?.pageSizeReduction
+        try Self.checkPageSizeReduction(pageSizeReduction, requester: requesterDefinition, paginator: paginatorDefinition, streamName: definition.name)
         var schema: JSONObject?
         if recordSelector.schemaNormalization?.mode == .default {
             schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
@@ -140,23 +145,26 @@ final class StreamRuntime: Sendable {
     private func readPages(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)?,
                            stopAfter: ((LazyJSONObject) -> Bool)?, _ body: ([LazyJSONObject]) async throws -> Void) async throws {
         var token = paginator.initialToken
-        var response: HTTPResponse?
+        var page: FetchedPage
+        let reducer = pageSizeReduction.map {
+            PageSizeReducer($0, configuredPageSize: try? paginator.pageSize(session: session), streamName: name)
+        }
         if readsParentLazily, let childResponse = slice.extraFields["child_response"] {
             // The parent's embedded page stands for the first response; later pages are requested.
             token = nil
-            response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(from: childResponse))
+            page = FetchedPage(response: HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(from: childResponse)))
         } else {
-            response = try await fetchPage(token: token, slice: slice, session: session)
+            page = try await fetchPage(token: token, slice: slice, reducer: reducer, session: session)
         }
-        while let current = response, current.status < 400 {
+        while let current = page.response, current.status < 400 {
             let extracted = try selector.extract(current, slice: slice, nextPageToken: token, session: session)
             if stopAfter == nil, !paginator.nextTokenReadsSelectedRecords,
-               case .success(let nextToken?) = nextToken(after: current, extracted, selected: [], lastToken: token, slice: slice, session: session) {
-                async let upcoming = fetchPage(token: nextToken, slice: slice, session: session)
+               case .success(let nextToken?) = nextToken(after: page, extracted, selected: [], lastToken: token, slice: slice, session: session) {
+                async let upcoming = fetchPage(token: nextToken, slice: slice, reducer: reducer, session: session)
                 var records = try selector.refine(extracted, slice: slice, nextPageToken: token, session: session).records
                 if let accept { records.removeAll { !accept($0) } }
                 if !records.isEmpty { try await body(records) }
-                response = try await upcoming
+                page = try await upcoming
                 token = nextToken
                 continue
             }
@@ -166,41 +174,105 @@ final class StreamRuntime: Sendable {
                 if !records.isEmpty { try await body(records) }
                 return
             }
-            let next = nextToken(after: current, extracted, selected: records, lastToken: token, slice: slice, session: session)
+            let next = nextToken(after: page, extracted, selected: records, lastToken: token, slice: slice, session: session)
             guard case .success(let nextToken?) = next else {
                 // The last page, or a token that fails: this page's records still go out first.
                 if !records.isEmpty { try await body(records) }
                 _ = try next.get()
                 return
             }
-            async let upcoming = fetchPage(token: nextToken, slice: slice, session: session)
+            async let upcoming = fetchPage(token: nextToken, slice: slice, reducer: reducer, session: session)
             if !records.isEmpty { try await body(records) }
-            response = try await upcoming
+            page = try await upcoming
             token = nextToken
         }
     }
 
-    private func nextToken(after response: HTTPResponse, _ page: ExtractedPage, selected: [LazyJSONObject], lastToken: JSONValue?,
+    private func nextToken(after fetched: FetchedPage, _ page: ExtractedPage, selected: [LazyJSONObject], lastToken: JSONValue?,
                            slice: StreamSlice, session: ReadSession) -> Result<JSONValue?, DeclarativeError> {
         Result { () throws(DeclarativeError) in
-            try paginator.nextToken(after: PageContext(
+            guard let response = fetched.response else { return nil }
+            return try paginator.nextToken(after: PageContext(
                 response: response, decoded: page.remainder, selectedCount: selected.count,
-                extractedCount: page.extractedCount, lastRecord: selected.last, lastToken: lastToken, slice: slice),
+                extractedCount: page.extractedCount, lastRecord: selected.last, lastToken: lastToken, slice: slice,
+                pageSizeOverride: fetched.pageSizeOverride),
                 session: session)
         }
     }
 
-    /// Sends the request for the page `token` names (the first page for `nil`).
-    private func fetchPage(token: JSONValue?, slice: StreamSlice, session: ReadSession) async throws -> HTTPResponse? {
-        try Task.checkCancellation()
-        var options = try paginator.requestOptions(token: token, session: session)
-        // A job's downloads carry none of the slice's request options, as the CDK's download retriever.
-        if asyncJob == nil, token == nil || !ignoreSlicerOptionsOnLaterPages {
-            try options.combine(with: try slicerOptions(for: slice, session: session))
+    /// A page's response (nil when the error handler ignored it) and the reduced page size it was
+    /// requested with.
+    private struct FetchedPage: Sendable {
+        var response: HTTPResponse?
+        var pageSizeOverride: Int?
+    }
+
+    /// Sends the request for the page `token` names (the first page for `nil`); when the API asks
+    /// for smaller pages, requests the same page again with fewer records, as `reducer` allows.
+    private func fetchPage(token: JSONValue?, slice: StreamSlice, reducer: PageSizeReducer?, session: ReadSession) async throws -> FetchedPage {
+        while true {
+            try Task.checkCancellation()
+            let pageSizeOverride = await reducer?.pageSizeOverride
+            var options = try paginator.requestOptions(token: token, pageSizeOverride: pageSizeOverride, session: session)
+            // A job's downloads carry none of the slice's request options, as the CDK's download retriever.
+            if asyncJob == nil, token == nil || !ignoreSlicerOptionsOnLaterPages {
+                try options.combine(with: try slicerOptions(for: slice, session: session))
+            }
+            let outcome: Result<HTTPResponse?, DeclarativeError>
+            do {
+                outcome = .success(try await requester.send(
+                    slice: slice, nextPageToken: token, pathOverride: paginator.pathOverride(token: token),
+                    extra: options, session: session))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success(let response):
+                await reducer?.pageSucceeded()
+                return FetchedPage(response: response, pageSizeOverride: pageSizeOverride)
+            case .failure(let error):
+                guard error.asksForSmallerPage else { throw error }
+                try await waitForSmallerPage(reducer, rejection: error.message, session: session)
+            }
         }
-        return try await requester.send(
-            slice: slice, nextPageToken: token, pathOverride: paginator.pathOverride(token: token),
-            extra: options, session: session)
+    }
+
+    /// Shrinks the page size after a `REDUCE_PAGE_SIZE` response and waits before the page goes again.
+    private func waitForSmallerPage(_ reducer: PageSizeReducer?, rejection: String, session: ReadSession) async throws {
+        guard let reducer else {
+            throw DeclarativeError.config("Stream \(name) resolves an API response to the REDUCE_PAGE_SIZE action but is not set up to send a smaller page. Add `page_size_reduction` to the stream's retriever, or remove the REDUCE_PAGE_SIZE action from its error handler.")
+        }
+        let wait = try await reducer.reduce(rejection: rejection)
+        let size = await reducer.pageSizeOverride
+        await session.log(.info, "Stream \(name): the API asked for a smaller page; requesting it again with \(size.map(String.init) ?? "as many") records in \(wait) s.")
+        do { try await session.sleep(wait) } catch {
+            throw DeclarativeError(.transientError, "The read was cancelled while waiting to request a smaller page.")
+        }
+    }
+
+    /// What the CDK refuses when it builds a stream with `page_size_reduction` or the
+    /// `REDUCE_PAGE_SIZE` action: a reduction that cannot be sent, or that would skip records.
+    private static func checkPageSizeReduction(_ reduction: PageSizeReduction?, requester: HttpRequester,
+                                               paginator: (any ManifestComponent)?, streamName: String) throws(DeclarativeError) {
+        let usesAction = ErrorHandlerTypes.filters(of: requester.errorHandler).contains { $0.action == .reducePageSize }
+        guard reduction != nil else {
+            if usesAction {
+                throw DeclarativeError.config("Stream \(streamName) has a response filter with the REDUCE_PAGE_SIZE action but the retriever does not define `page_size_reduction`. Add a `page_size_reduction` block to the retriever.")
+            }
+            return
+        }
+        guard let paginator = paginator as? DefaultPaginator else {
+            throw DeclarativeError.config("`page_size_reduction` requires a DefaultPaginator on stream \(streamName) so that the connector can send a smaller page size.")
+        }
+        guard paginator.pageSizeOption != nil else {
+            throw DeclarativeError.config("`page_size_reduction` requires `page_size_option` on the paginator of stream \(streamName): without it the connector cannot tell the API to send a smaller page.")
+        }
+        if paginator.pageTokenOption is RequestPath {
+            throw DeclarativeError.config("`page_size_reduction` cannot be used on stream \(streamName), whose next page is a URL from the API: that URL already carries the page size.")
+        }
+        if paginator.paginationStrategy is PageIncrement {
+            throw DeclarativeError.config("`page_size_reduction` cannot be used with PageIncrement on stream \(streamName): a smaller page moves every later page boundary and would skip records.")
+        }
     }
 
     /// What the partition router and the cursor add to a request for this slice.
