@@ -76,13 +76,18 @@ struct LoopbackStreamTests {
         #expect(output.states.last == ["updated": "2024-01-08"])
     }
 
-    @Test func aFullRefreshReadOfAnIncrementalStreamEndsWithTheNoCursorState() async throws {
+    /// A full refresh starts from the start date whatever the saved state, and still reports the
+    /// cursor it reached (compared with the CDK in `CDKReferenceReadTests`).
+    @Test func aFullRefreshReadOfAnIncrementalStreamIgnoresTheSavedStateAndReportsItsCursor() async throws {
         let server = try await windowServer()
         defer { Task { await server.shutdown() } }
         var manifest = TestManifest(baseURL: server.baseURL)
         manifest.stream("events", path: "/events", streamExtras: cursor)
-        let output = await (try ManifestRun(manifest.yaml)).read(config: ["start_date": "2024-01-01"], streams: ["events"])
-        #expect(output.states == [["__ab_no_cursor_state_message": true]])
+        let state = AirbyteStateMessage(type: .stream, stream: AirbyteStreamState(
+            streamDescriptor: StreamDescriptor(name: "events"), streamState: ["updated": "2024-01-08"]))
+        let output = await (try ManifestRun(manifest.yaml)).read(config: ["start_date": "2024-01-01"], streams: ["events"], state: [state])
+        #expect(server.requests.first?.query["since"] == "2024-01-01")
+        #expect(output.states.last == ["updated": "2024-01-07"], "\(output.states)")
     }
 
     @Test func substreamsReadOnePartitionPerParentRecordWithPerPartitionState() async throws {

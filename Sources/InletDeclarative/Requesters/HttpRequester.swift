@@ -29,7 +29,8 @@ public struct HttpRequester: ManifestComponent {
     public let requestHeaders: InterpolatedMappingField?
     public let body: Body?
     public let errorHandler: (any ManifestComponent)?
-    public let useCache: Bool
+    /// Nil when the manifest does not say: parent streams are then cached, others not.
+    public let useCache: Bool?
     public let connectTimeoutInSeconds: Double?
     public let readTimeoutInSeconds: Double?
     /// The stream name, from `$parameters.name`, for messages.
@@ -50,7 +51,7 @@ public struct HttpRequester: ManifestComponent {
         requestHeaders = try node.interpolatedMapping("request_headers")
         body = try Self.decodeBody(node)
         errorHandler = try node.component("error_handler", among: ErrorHandlerTypes.handlers)
-        useCache = try node.bool("use_cache") ?? false
+        useCache = try node.bool("use_cache")
         connectTimeoutInSeconds = try node.number("connect_timeout_in_seconds")
         readTimeoutInSeconds = try node.number("read_timeout_in_seconds")
         name = try node.string("name")

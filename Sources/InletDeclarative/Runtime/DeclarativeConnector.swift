@@ -209,6 +209,9 @@ public struct DeclarativeConnector: Connector {
             }
             let stream = try streamRuntime(named: name, in: streams, state: state, session: session)
             let incremental = configured.syncMode == .incremental && stream.supportsIncremental
+            // A full refresh starts from nothing, yet a stream with a cursor still reports where it
+            // got to, as the CDK's concurrent streams do whatever the configured sync mode.
+            let reportsCursor = stream.supportsIncremental
             let sync = StreamSync(stream: stream, session: session, state: incremental ? state : [:])
             var running = false
             do {
@@ -225,17 +228,17 @@ public struct DeclarativeConnector: Connector {
                     for index in messages.indices { counter.process(&messages[index]) }
                     try await emit(messages)
                 }, checkpoint: { value in
-                    guard incremental else { return }
+                    guard reportsCursor else { return }
                     try await send(Self.stateMessage(descriptor, value))
                 })
             } catch let error as DeclarativeError {
                 try await send(error.connectorError(stream: descriptor, secrets: secrets).traceMessage())
                 try await send(.streamStatus(.incomplete, for: descriptor))
-                try await send(Self.stateMessage(descriptor, incremental ? sync.currentState : ["__ab_no_cursor_state_message": true]))
+                try await send(Self.stateMessage(descriptor, reportsCursor ? sync.currentState : ["__ab_no_cursor_state_message": true]))
                 return error
             }
             try await send(.streamStatus(.complete, for: descriptor))
-            try await send(Self.stateMessage(descriptor, incremental ? sync.currentState : ["__ab_no_cursor_state_message": true]))
+            try await send(Self.stateMessage(descriptor, reportsCursor ? sync.currentState : ["__ab_no_cursor_state_message": true]))
             return nil
         } catch let error as DeclarativeError {
             try? await send(error.connectorError(stream: descriptor, secrets: secrets).traceMessage())

@@ -27,6 +27,10 @@ final class ReadSession: Sendable {
     /// Authenticators that hold tokens, shared by every stream that authenticates the same way, so
     /// one refresh serves all streams and a rotated refresh token is never used twice.
     private let sharedAuthenticators = Mutex<[String: any AuthenticatorRuntime]>([:])
+    /// Parent streams' responses, kept for the rest of the read.
+    let responseCache = ResponseCache()
+    /// The streams other streams partition by, whose requests go through `responseCache`.
+    let parentStreamNames: Set<String>
 
     init(
         manifest: Manifest,
@@ -47,6 +51,7 @@ final class ReadSession: Sendable {
         self.runtime = runtime
         self.secrets = secrets
         self.baseDirectory = manifest.baseDirectory
+        parentStreamNames = ResponseCache.parentStreamNames(of: manifest.source.streams)
         self.notify = notify
         self.sleep = sleep
     }

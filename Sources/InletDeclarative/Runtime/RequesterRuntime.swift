@@ -10,10 +10,13 @@ struct RequesterRuntime: Sendable {
     let authenticator: any AuthenticatorRuntime
     let errorHandler: ErrorHandlerRuntime
     let streamName: String
+    /// Whether answers come from, and go to, the read's response cache.
+    let usesCache: Bool
 
     init(definition: HttpRequester, streamName: String, session: ReadSession) throws(DeclarativeError) {
         self.definition = definition
         self.streamName = streamName
+        usesCache = definition.useCache ?? session.parentStreamNames.contains(streamName)
         authenticator = try Authenticators.runtime(for: definition.authenticator, urlBase: definition.urlBase, session: session)
         errorHandler = ErrorHandlerRuntime(definition.errorHandler)
     }
@@ -24,12 +27,32 @@ struct RequesterRuntime: Sendable {
     /// Sends the request for one page. `nil` when the error handler said to ignore a failed request.
     func send(slice: StreamSlice, nextPageToken: JSONValue?, pathOverride: String?, extra: RequestOptions,
               session: ReadSession) async throws(DeclarativeError) -> HTTPResponse? {
+        guard usesCache else {
+            return try await sendWithRetries(slice: slice, nextPageToken: nextPageToken, pathOverride: pathOverride, extra: extra, session: session)
+        }
+        let context = session.context(slice: slice, nextPageToken: nextPageToken)
+        let probe = try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
+        if let cached = session.responseCache.response(for: probe) { return cached }
+        await session.responseCache.claim(probe)
+        do {
+            let response = try await sendWithRetries(slice: slice, nextPageToken: nextPageToken, pathOverride: pathOverride, extra: extra, session: session)
+            session.responseCache.release(probe)
+            return response
+        } catch {
+            session.responseCache.release(probe)
+            throw error
+        }
+    }
+
+    private func sendWithRetries(slice: StreamSlice, nextPageToken: JSONValue?, pathOverride: String?, extra: RequestOptions,
+                                 session: ReadSession) async throws(DeclarativeError) -> HTTPResponse? {
         let context = session.context(slice: slice, nextPageToken: nextPageToken)
         let started = SystemClock.microsecondsSinceEpoch()
         var attempt = 0
         while true {
             attempt += 1
             let request = try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
+            if usesCache, let cached = session.responseCache.response(for: request) { return cached }
             if let budget = session.budget {
                 do {
                     // Real waits, not the retry sleep tests shorten: a budget exists to space requests out.
@@ -57,6 +80,7 @@ struct RequesterRuntime: Sendable {
             let resolution = try errorHandler.interpret(outcome, session: session)
             switch resolution.action {
             case .success:
+                if usesCache, let response = outcome.response { session.responseCache.store(response, for: request) }
                 return outcome.response
             case .ignore:
                 await session.log(.info, resolution.message.flatMap { $0.isEmpty ? nil : $0 }
