@@ -69,9 +69,7 @@ struct GitHubManifestTests {
         defer { Task { await api.shutdown() } }
         let manifest = try VendorManifestRead("github")
         let check = await (try ManifestRun(manifest.yaml)).check(config: Self.config(api, token: "ghp_revoked"))
-        let status = check.messages.compactMap { message -> AirbyteConnectionStatus? in
-            if case .connectionStatus(let status) = message.content { return status } else { return nil }
-        }.first
+        let status = check.connectionStatus
         #expect(status?.status == .failed)
         #expect(status?.message?.contains("GitHub refused the token (401 Bad credentials)") == true, "\(String(describing: status?.message))")
         #expect(status?.message?.contains("ghp_revoked") == false)

@@ -16,18 +16,16 @@ final class GitHubMockAPI: Sendable {
         var rateLimitsSent: Set<String> = []
     }
 
-    private let data: NIOLockedValueBox<Data>
-    let server: LoopbackServer
+    private let mock: VendorMockServer<Data>
+    private var data: NIOLockedValueBox<Data> { mock.state }
+    var server: LoopbackServer { mock.server }
 
-    private init(data: NIOLockedValueBox<Data>, server: LoopbackServer) {
-        self.data = data
-        self.server = server
+    private init(mock: VendorMockServer<Data>) {
+        self.mock = mock
     }
 
     static func start() async throws -> GitHubMockAPI {
-        let data = NIOLockedValueBox(Data(items: generate(changed: false)))
-        let server = try await LoopbackServer { request in Answers(data: data).answer(request) }
-        return GitHubMockAPI(data: data, server: server)
+        GitHubMockAPI(mock: try await VendorMockServer(Data(items: generate(changed: false))) { data, request in Answers(data: data).answer(request) })
     }
 
     func shutdown() async { await server.shutdown() }

@@ -78,9 +78,7 @@ struct StripeManifestTests {
         defer { Task { await api.shutdown() } }
         let yaml = try VendorManifestRead("stripe").yaml
         let check = await (try ManifestRun(yaml)).check(config: Self.config(api, key: "sk_test_revoked"))
-        let status = check.messages.compactMap { message -> AirbyteConnectionStatus? in
-            if case .connectionStatus(let status) = message.content { return status } else { return nil }
-        }.first
+        let status = check.connectionStatus
         #expect(status?.status == .failed && status?.message?.contains("Stripe refused the secret key (401)") == true, "\(String(describing: status?.message))")
         #expect(status?.message?.contains("sk_test_revoked") == false)
 

@@ -27,24 +27,22 @@ final class StripeMockAPI: Sendable {
         ("balance_transactions", "txn", "balance_transaction", "", 140, 2 * 86_400),
     ]
 
-    struct Data: Sendable {
+    struct Data: Sendable, RateLimitedOnce {
         var objects: [String: [JSONObject]] = [:]
         var events: [JSONObject] = []
         var rateLimitNext = false
     }
 
-    private let data: NIOLockedValueBox<Data>
-    let server: LoopbackServer
+    private let mock: VendorMockServer<Data>
+    private var data: NIOLockedValueBox<Data> { mock.state }
+    var server: LoopbackServer { mock.server }
 
-    private init(data: NIOLockedValueBox<Data>, server: LoopbackServer) {
-        self.data = data
-        self.server = server
+    private init(mock: VendorMockServer<Data>) {
+        self.mock = mock
     }
 
     static func start() async throws -> StripeMockAPI {
-        let data = NIOLockedValueBox(generate())
-        let server = try await LoopbackServer { request in StripeAnswers(data: data).answer(request) }
-        return StripeMockAPI(data: data, server: server)
+        StripeMockAPI(mock: try await VendorMockServer(generate()) { data, request in StripeAnswers(data: data).answer(request) })
     }
 
     func shutdown() async { await server.shutdown() }
@@ -116,10 +114,7 @@ private struct StripeAnswers {
         guard request.header("Authorization") == "Bearer \(StripeMockAPI.secretKey)" else {
             return .json(#"{"error": {"type": "invalid_request_error", "message": "Invalid API Key provided: sk_test_****wxyz"}}"#, status: 401)
         }
-        let limited = data.withLockedValue { data -> Bool in
-            defer { data.rateLimitNext = false }
-            return data.rateLimitNext
-        }
+        let limited = data.takeRateLimit()
         if limited {
             return .json(#"{"error": {"type": "rate_limit_error", "code": "rate_limit", "message": "Too many requests made to the API too quickly"}}"#, status: 429)
         }

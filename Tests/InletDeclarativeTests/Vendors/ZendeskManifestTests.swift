@@ -55,9 +55,7 @@ struct ZendeskManifestTests {
         defer { Task { await api.shutdown() } }
         let yaml = try VendorManifestRead("zendesk").yaml
         let check = await (try ManifestRun(yaml)).check(config: Self.config(api, token: "zd_wrong"))
-        let status = check.messages.compactMap { message -> AirbyteConnectionStatus? in
-            if case .connectionStatus(let status) = message.content { return status } else { return nil }
-        }.first
+        let status = check.connectionStatus
         #expect(status?.status == .failed && status?.message?.contains("Zendesk could not authenticate (401)") == true, "\(String(describing: status?.message))")
         api.rateLimitNextRequest()
         let run = try ManifestRun(yaml)

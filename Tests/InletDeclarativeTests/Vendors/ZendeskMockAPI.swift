@@ -10,24 +10,22 @@ final class ZendeskMockAPI: Sendable {
     static let email = "agent@acme.test", apiToken = "zd_api_token_0123", accessToken = "zd_oauth_token_4567"
     static let epoch = 1_704_067_200
 
-    struct Data: Sendable {
+    struct Data: Sendable, RateLimitedOnce {
         var collections: [String: [JSONObject]] = [:]
         var comments: [Int64: [JSONObject]] = [:]
         var rateLimitNext = false
     }
 
-    private let data: NIOLockedValueBox<Data>
-    let server: LoopbackServer
+    private let mock: VendorMockServer<Data>
+    private var data: NIOLockedValueBox<Data> { mock.state }
+    var server: LoopbackServer { mock.server }
 
-    private init(data: NIOLockedValueBox<Data>, server: LoopbackServer) {
-        self.data = data
-        self.server = server
+    private init(mock: VendorMockServer<Data>) {
+        self.mock = mock
     }
 
     static func start() async throws -> ZendeskMockAPI {
-        let data = NIOLockedValueBox(generate())
-        let server = try await LoopbackServer { request in ZendeskAnswers(data: data).answer(request) }
-        return ZendeskMockAPI(data: data, server: server)
+        ZendeskMockAPI(mock: try await VendorMockServer(generate()) { data, request in ZendeskAnswers(data: data).answer(request) })
     }
 
     func shutdown() async { await server.shutdown() }
@@ -105,10 +103,7 @@ private struct ZendeskAnswers {
         guard request.header("Authorization") == basic || request.header("Authorization") == "Bearer \(ZendeskMockAPI.accessToken)" else {
             return .json(#"{"error": "Couldn't authenticate you"}"#, status: 401)
         }
-        let limited = data.withLockedValue { data -> Bool in
-            defer { data.rateLimitNext = false }
-            return data.rateLimitNext
-        }
+        let limited = data.takeRateLimit()
         if limited { return .json(#"{"error": "APIRateLimitExceeded"}"#, status: 429, headers: [("Retry-After", "1")]) }
         let parts = request.path.split(separator: "/").map(String.init)  // api, v2, …
         guard parts.count >= 3, parts[0] == "api", parts[1] == "v2" else { return .json(#"{"error": "InvalidEndpoint"}"#, status: 404) }
