@@ -18,7 +18,11 @@ final class LoopbackServer: Sendable {
             guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
             var result: [String: String] = [:]
             for pair in query.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                // Form encoding: `+` is a space (a plus sign comes as %2B).
+                let parts = pair.split(separator: "=", maxSplits: 1).map {
+                    let text = $0.replacingOccurrences(of: "+", with: " ")
+                    return text.removingPercentEncoding ?? text
+                }
                 result[parts[0]] = parts.count > 1 ? parts[1] : ""
             }
             return result
