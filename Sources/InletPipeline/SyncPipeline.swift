@@ -17,9 +17,15 @@ public struct SyncOptions: Sendable {
     public var stagingDirectory: String?
     /// Where staged batches go once committed: `archive/<run_id>/`; nil deletes them.
     public var archiveDirectory: String?
+    /// Keeps a config the connector replaced (a CONTROL CONNECTOR_CONFIG message, such as a rotated
+    /// refresh token) before the sync goes on; a failure to keep it fails the sync, since the old
+    /// refresh token may no longer work.
+    public var keepConnectorConfig: (@Sendable (JSONObject) throws -> Void)?
 
     public init(connection: String, runID: String, commitRecords: Int = 100_000, commitInterval: Duration = .seconds(30),
-                stagingDirectory: String? = nil, archiveDirectory: String? = nil) {
+                stagingDirectory: String? = nil, archiveDirectory: String? = nil,
+                keepConnectorConfig: (@Sendable (JSONObject) throws -> Void)? = nil) {
+        self.keepConnectorConfig = keepConnectorConfig
         self.connection = connection
         self.runID = runID
         self.commitRecords = commitRecords
@@ -264,6 +270,11 @@ public final class SyncPipeline: @unchecked Sendable {
             buffered += 1
         case .state(let state):
             pending.append(PendingState(message: state, marks: streams.mapValues(\.counts.received)))
+        case .control(let control):
+            guard control.type == .connectorConfig, let config = control.connectorConfig, let keep = options.keepConnectorConfig else { return }
+            do { try keep(config) } catch {
+                throw failure("the connector replaced its config (a rotated token), and the new config cannot be kept: \(error)")
+            }
         default:
             break
         }

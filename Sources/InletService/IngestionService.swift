@@ -136,6 +136,14 @@ public final class IngestionService: Sendable {
         return source
     }
 
+    /// Keeps a config the connector replaced during a sync (a rotated refresh token), sealed as any
+    /// source config is, so the next sync starts with the token that still works.
+    func keepReplacedConfig(_ config: JSONObject, tenant: String, sourceID: String, specification: JSONValue) throws(ServiceError) {
+        var source = try source(tenant: tenant, id: sourceID)
+        source.sealedConfig = try SourceSecrets(specification: specification, keyStore: keyStore).sealed(config)
+        try store.save(source)
+    }
+
     public func deleteSource(tenant: String, id: String) throws(ServiceError) {
         _ = try source(tenant: tenant, id: id)
         let users = try store.connections(tenant: tenant, sourceID: id)

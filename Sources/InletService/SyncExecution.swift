@@ -75,10 +75,14 @@ struct SyncExecution: Sendable {
             let specification = try await service.specification(of: connector)
             let config = try SourceSecrets(specification: specification, keyStore: service.keyStore).opened(source.sealedConfig)
             let secrets = AirbyteSecrets.values(in: .object(config), specification: specification)
-            work = SyncWork(tenant: tenant, syncID: sync.id, jobID: connection.jobID, connection: connection, connector: connector, config: config,
+            var prepared = SyncWork(tenant: tenant, syncID: sync.id, jobID: connection.jobID, connection: connection, connector: connector, config: config,
                             secrets: secrets, configuration: service.configuration, keyStore: service.keyStore) { [store, syncID = sync.id] lines in
                 try? store.appendLog(syncID: syncID, lines: lines)
             }
+            prepared.keepConnectorConfig = { [service, sourceID = source.id] replaced in
+                try service.keepReplacedConfig(replaced, tenant: tenant, sourceID: sourceID, specification: specification)
+            }
+            work = prepared
         } catch {
             throw SyncFailure(reason: FailureReason(type: "system_error", origin: .service, message: error.message))
         }
@@ -117,6 +121,9 @@ public struct SyncWork: Sendable {
     public var sourceFile: String?
     /// Records buffered before a commit, when not the service's setting (imports buffer less).
     public var commitRecords: Int?
+    /// Keeps a config the connector replaced mid-sync (a rotated refresh token) where the source's
+    /// config lives, before the sync goes on.
+    public var keepConnectorConfig: (@Sendable (JSONObject) throws -> Void)?
 
     public init(tenant: String, syncID: String, jobID: String?, connection: ConnectionRecord, connector: any Connector, config: JSONObject,
                 secrets: [String], configuration: ServiceConfiguration, keyStore: KeyStore, log: @escaping @Sendable ([String]) -> Void) {
@@ -183,7 +190,8 @@ public struct SyncWork: Sendable {
         let options = SyncOptions(connection: "service tenant \(tenant) connection \(connection.id)", runID: syncID,
                                   commitRecords: commitRecords ?? configuration.commitRecords, commitInterval: .seconds(30),
                                   stagingDirectory: sourceFile == nil ? staging : nil,
-                                  archiveDirectory: connection.archiveStaging && sourceFile == nil ? setup.localDirectory + "/archive/" + syncID : nil)
+                                  archiveDirectory: connection.archiveStaging && sourceFile == nil ? setup.localDirectory + "/archive/" + syncID : nil,
+                                  keepConnectorConfig: keepConnectorConfig)
         let logged = LoggedConnector(wrapped: connector, secrets: secrets, log: log)
         let destination = IcebergDestination(catalog: setup.catalog, namespace: connection.targetSchema,
                                              mapping: JSONSchemaMapping(nestedAsJSON: false), workers: 2)

@@ -9,7 +9,7 @@ import Testing
 struct LoopbackAuthTests {
     /// A token endpoint that issues `token-N` for the N-th refresh, expiring at once, and rotates the
     /// refresh token (`r0` → `r1` → …), refusing any refresh token other than the latest.
-    private func oauthServer() async throws -> LoopbackServer {
+    static func oauthServer() async throws -> LoopbackServer {
         let issued = NIOLockedValueBox(0)
         return try await LoopbackServer { request in
             if request.path == "/oauth/token" {
@@ -31,7 +31,7 @@ struct LoopbackAuthTests {
         }
     }
 
-    private func oauthManifest(_ server: LoopbackServer, updater: Bool) -> String {
+    static func oauthManifest(_ server: LoopbackServer, updater: Bool) -> String {
         var manifest = TestManifest(baseURL: server.baseURL)
         let authenticator = """
         authenticator:
@@ -50,13 +50,13 @@ struct LoopbackAuthTests {
         return manifest.yaml
     }
 
-    private let config: JSONObject = ["credentials": ["client_id": "cid", "client_secret": "secret-xyz", "refresh_token": "r0"]]
+    static let oauthConfig: JSONObject = ["credentials": ["client_id": "cid", "client_secret": "secret-xyz", "refresh_token": "r0"]]
 
     @Test func anExpiredTokenIsRefreshedBeforeTheNextRequest() async throws {
-        let server = try await oauthServer()
+        let server = try await Self.oauthServer()
         defer { Task { await server.shutdown() } }
-        let run = try ManifestRun(oauthManifest(server, updater: true))
-        let output = await run.read(config: config, streams: ["first"])
+        let run = try ManifestRun(Self.oauthManifest(server, updater: true))
+        let output = await run.read(config: Self.oauthConfig, streams: ["first"])
         #expect(output.error == nil)
         let apiRequests = server.requests.filter { $0.path == "/first" }
         #expect(apiRequests.count == 3)
@@ -65,13 +65,13 @@ struct LoopbackAuthTests {
     }
 
     @Test func aRotatedRefreshTokenIsUsedNextAndReportedInAControlMessage() async throws {
-        let server = try await oauthServer()
+        let server = try await Self.oauthServer()
         defer { Task { await server.shutdown() } }
-        let run = try ManifestRun(oauthManifest(server, updater: true))
+        let run = try ManifestRun(Self.oauthManifest(server, updater: true))
         // Two streams, read at once, share one authenticator: each refresh uses the token the last
         // one rotated (the server refuses any other), and requests that find the token expired while
         // a refresh is under way wait for it instead of spending the same refresh token twice.
-        let output = await run.read(config: config, streams: ["first", "second"])
+        let output = await run.read(config: Self.oauthConfig, streams: ["first", "second"])
         #expect(output.error == nil)
         #expect(output.records.count == 6)
         let refreshes = server.requests.filter { $0.path == "/oauth/token" }.count
@@ -84,20 +84,20 @@ struct LoopbackAuthTests {
 
     @Test func withoutTheUpdaterARotatedRefreshTokenIsStillKeptForTheRun() async throws {
         // The CDK would send the spent refresh token again and fail; Inlet keeps the new one in memory.
-        let server = try await oauthServer()
+        let server = try await Self.oauthServer()
         defer { Task { await server.shutdown() } }
-        let run = try ManifestRun(oauthManifest(server, updater: false))
-        let output = await run.read(config: config, streams: ["first"])
+        let run = try ManifestRun(Self.oauthManifest(server, updater: false))
+        let output = await run.read(config: Self.oauthConfig, streams: ["first"])
         #expect(output.error == nil)
         #expect(output.records.count == 3)
         #expect(output.controls.isEmpty, "without an updater there is no config to persist")
     }
 
     @Test func aRejectedRefreshIsAConfigErrorWithoutSecrets() async throws {
-        let server = try await oauthServer()
+        let server = try await Self.oauthServer()
         defer { Task { await server.shutdown() } }
-        let run = try ManifestRun(oauthManifest(server, updater: true))
-        var badConfig = config
+        let run = try ManifestRun(Self.oauthManifest(server, updater: true))
+        var badConfig = Self.oauthConfig
         badConfig["credentials"] = ["client_id": "cid", "client_secret": "secret-xyz", "refresh_token": "stale"]
         let output = await run.read(config: badConfig, streams: ["first"])
         let failure = try #require(output.errors.first)

@@ -9,10 +9,13 @@ protocol ConnectorCommand {
     func messages(from connector: any Connector) throws(CLIError) -> AirbyteMessageStream
     /// Whether STATE messages get the CDK's per-stream record counts.
     var countsRecordsInState: Bool { get }
+    /// The `--config` file, rewritten when the connector replaces its config (a rotated token).
+    var configFile: String? { get }
 }
 
 extension ConnectorCommand {
     var countsRecordsInState: Bool { false }
+    var configFile: String? { nil }
 
     /// Runs the command and returns the process exit status, following the Airbyte CDK: 0 when the
     /// operation ran (a `check` that reports FAILED included), 1 after a TRACE ERROR.
@@ -33,6 +36,12 @@ extension ConnectorCommand {
             while let batch = try await iterator.nextBatch() {
                 for var message in batch {
                     if countsRecordsInState { counter.process(&message) }
+                    if case .control(let control) = message.content, control.type == .connectorConfig,
+                       let path = configFile, let config = control.connectorConfig {
+                        do { try ConfigFile.replace(atPath: path, with: config) } catch {
+                            environment.standardError.write(line: "inlet: the connector replaced its config (a rotated token), and \(error)")
+                        }
+                    }
                     output.write(message)
                 }
                 output.flush()

@@ -11,6 +11,8 @@ struct DiscoverCommand: ParsableCommand, ConnectorCommand {
     @Option(name: .long, help: "Path to the JSON config file.")
     var config: String
 
+    var configFile: String? { config }
+
     @OptionGroup var connectorOptions: ConnectorSelectionOptions
     var connectorSelection: ConnectorSelection { connectorOptions.selection }
 

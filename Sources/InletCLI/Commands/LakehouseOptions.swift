@@ -69,6 +69,14 @@ struct LakehouseOptions: ParsableArguments {
         var sourceFile: String?
         /// Records buffered before a commit when `--commit-records` does not say.
         var defaultCommitRecords = 100_000
+        /// The `--config` file, rewritten when the connector replaces its config (a rotated token).
+        var configFile: String?
+    }
+
+    /// Rewrites the `--config` file with a config the connector replaced.
+    static func configKeeper(_ path: String?) -> (@Sendable (JSONObject) throws -> Void)? {
+        guard let path else { return nil }
+        return { config in try ConfigFile.replace(atPath: path, with: config) }
     }
 
     static func writeMode(_ name: String?) throws(CLIError) -> WriteMode? {
@@ -114,7 +122,8 @@ struct LakehouseOptions: ParsableArguments {
                                   runID: runID, commitRecords: max(1, commitRecords ?? plan.defaultCommitRecords),
                                   commitInterval: .seconds(max(1, commitSeconds)),
                                   stagingDirectory: plan.sourceFile == nil ? warehouseDirectory + "/staging/" + runID : nil,
-                                  archiveDirectory: archiveStaging && plan.sourceFile == nil ? warehouseDirectory + "/archive/" + runID : nil)
+                                  archiveDirectory: archiveStaging && plan.sourceFile == nil ? warehouseDirectory + "/archive/" + runID : nil,
+                                  keepConnectorConfig: Self.configKeeper(plan.configFile))
         let display = ProgressDisplay(output: environment.standardError)
         let pipeline = SyncPipeline(connector: connector, destination: target, stateStore: KillBeforeStateSave.wrapping(stateStore), options: options,
                                     progress: { display.show($0) })

@@ -11,6 +11,8 @@ struct ReadCommand: ParsableCommand, ConnectorCommand {
     @Option(name: .long, help: "Path to the JSON config file.")
     var config: String
 
+    var configFile: String? { config }
+
     @Option(name: .long, help: "Path to the configured catalog (JSON).")
     var catalog: String
 

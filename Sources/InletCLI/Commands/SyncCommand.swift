@@ -66,7 +66,7 @@ struct SyncCommand: ParsableCommand {
         let configured = try await configuredStreams(connector: connector, config: configObject)
         return try await lakehouse.land(connector: connector, config: configObject, destinationKind: destination, environment: environment,
                                         plan: LakehouseOptions.Plan(streams: configured, writeMode: writeMode, mergeKeys: mergeKeys,
-                                                                    transformations: transformations))
+                                                                    transformations: transformations, configFile: config))
     }
 
     /// The streams to sync: the catalog file's, or the discovered ones (all, or those named).
