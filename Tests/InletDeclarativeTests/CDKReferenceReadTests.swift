@@ -573,6 +573,65 @@ struct CDKReferenceReadTests {
         #expect(limits.prefix(3) == ["100", "50", "25"], "\(limits)")
     }
 
+    /// QueryProperties: the properties come from an endpoint and go in chunks of two (plus `id`, always);
+    /// each page is asked for once per chunk and the chunks' records are merged by `id`.
+    @Test(arguments: [true, false])
+    func propertiesFromAnEndpointAreAskedForInChunksAndMerged(chunked: Bool) async throws {
+        let server = try await LoopbackServer { request in
+            if request.path == "/properties" {
+                return .json(#"{"results": [{"name": "alpha"}, {"name": "beta"}, {"name": "gamma"}, {"name": "delta"}, {"name": "epsilon"}]}"#)
+            }
+            let properties = (request.query["properties"] ?? "").split(separator: ",").map(String.init)
+            let page = Int(request.query["page"] ?? "1") ?? 1
+            let records = (0..<3).map { index -> String in
+                let id = (page - 1) * 3 + index
+                let members = properties.map { "\"\($0)\": \($0 == "id" ? "\(id)" : "\"\($0)-\(id)\"")" }
+                return "{" + (members + ["\"nested\": {\"\(properties.last ?? "")\": 1}"]).joined(separator: ", ") + "}"
+            }
+            return .json("{\"data\": [\(records.joined(separator: ", "))], \"next\": \(page < 2 ? "\(page + 1)" : "null")}")
+        }
+        defer { Task { await server.shutdown() } }
+        var manifest = TestManifest(baseURL: server.baseURL)
+        let chunking = chunked ? """
+
+                  property_chunking:
+                    type: PropertyChunking
+                    property_limit_type: property_count
+                    property_limit: 2
+                    record_merge_strategy:
+                      type: GroupByKeyMergeStrategy
+                      key: id
+            """ : ""
+        manifest.stream("items", path: "/items", requesterExtras: """
+            request_parameters:
+              properties:
+                type: QueryProperties
+                always_include_properties: [id]
+                property_list:
+                  type: PropertiesFromEndpoint
+                  property_field_path: [name]
+                  retriever:
+                    type: SimpleRetriever
+                    requester:
+                      type: HttpRequester
+                      url_base: \(server.baseURL)
+                      path: /properties
+                    record_selector:
+                      type: RecordSelector
+                      extractor:
+                        type: DpathExtractor
+                        field_path: [results]
+            """ + chunking, retrieverExtras: TestManifest.paginator(token: "page", strategy: """
+            type: CursorPagination
+            cursor_value: "{{ response.next }}"
+            stop_condition: "{{ response.next is none }}"
+            """))
+        try await expectSameRead(manifest, server: server, streams: ["items"], incremental: false)
+        let output = await (try ManifestRun(manifest.yaml)).read(streams: ["items"])
+        #expect(output.records.count == 6)
+        #expect(output.records.allSatisfy { $0.count == 7 }, "\(output.records.first ?? [:])")
+    }
+
     // MARK: - Comparing
 
     private func expectSameRead(_ manifest: TestManifest, server: LoopbackServer, config: JSONObject = [:], streams: [String],

@@ -54,6 +54,6 @@ enum ManifestComponentTypes {
         "WaitUntilTimeFromHeader", "XmlDecoder", "CartesianProductStreamSlicer", "GroupingPartitionRouter",
         "DynamicDeclarativeStream", "ConfigComponentsResolver", "ConfigComponentResolver", "ParametrizedComponentsResolver",
         "HttpComponentsResolver", "ComponentMappingDefinition", "StreamConfig", "StreamParametersDefinition",
-        "PageSizeReduction",
+        "PageSizeReduction", "QueryProperties", "PropertiesFromEndpoint", "PropertyChunking", "GroupByKeyMergeStrategy",
     ]
 }

@@ -147,10 +147,12 @@ public struct ManifestNode: Sendable {
     }
 
     /// A mapping of templates, or a single template that renders one (`request_parameters: "{{ … }}"`).
-    public func interpolatedMapping(_ key: String) throws(ManifestError) -> InterpolatedMappingField? {
+    /// `excluding`: a member left out (a component among the values, such as QueryProperties).
+    public func interpolatedMapping(_ key: String, excluding excluded: String? = nil) throws(ManifestError) -> InterpolatedMappingField? {
         guard let child = value[key], !child.isNull else { return nil }
         switch child {
-        case .object(let object):
+        case .object(var object):
+            if let excluded { object[excluded] = nil }
             return .mapping(try compile(key) { () throws(InterpolationError) in try InterpolatedMapping(object, parameters: parameters, cache: context.templates) })
         case .string(let text):
             return .template(try compile(key) { () throws(InterpolationError) in try InterpolatedString(text, parameters: parameters, cache: context.templates) })

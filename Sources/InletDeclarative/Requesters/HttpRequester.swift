@@ -26,6 +26,8 @@ public struct HttpRequester: ManifestComponent {
     public let httpMethod: Method
     public let authenticator: (any ManifestComponent)?
     public let requestParameters: InterpolatedMappingField?
+    /// The request parameter whose value is a `QueryProperties`, and that component.
+    public let queryProperties: (parameter: String, properties: QueryProperties)?
     public let requestHeaders: InterpolatedMappingField?
     public let body: Body?
     public let errorHandler: (any ManifestComponent)?
@@ -47,7 +49,18 @@ public struct HttpRequester: ManifestComponent {
         guard let httpMethod = Method(rawValue: method) else { throw node.error("'http_method' must be GET or POST, found '\(method)'") }
         self.httpMethod = httpMethod
         authenticator = try node.component("authenticator", among: AuthenticatorTypes.all)
-        requestParameters = try node.interpolatedMapping("request_parameters")
+        if case .object(let parameters)? = node.value["request_parameters"],
+           let key = parameters.first(where: { $0.value["type"]?.stringValue == QueryProperties.typeName })?.key,
+           let properties = try node.member("request_parameters")?.component(key, as: QueryProperties.self) {
+            guard parameters.filter({ $0.value["type"]?.stringValue == QueryProperties.typeName }).count == 1 else {
+                throw node.error("request_parameters only supports defining one QueryProperties field")
+            }
+            queryProperties = (key, properties)
+            requestParameters = try node.interpolatedMapping("request_parameters", excluding: key)
+        } else {
+            queryProperties = nil
+            requestParameters = try node.interpolatedMapping("request_parameters")
+        }
         requestHeaders = try node.interpolatedMapping("request_headers")
         body = try Self.decodeBody(node)
         errorHandler = try node.component("error_handler", among: ErrorHandlerTypes.handlers)

@@ -23,6 +23,8 @@ final class StreamRuntime: Sendable {
     let readsParentLazily: Bool
     /// How pages shrink when the API asks for smaller ones (`REDUCE_PAGE_SIZE`).
     let pageSizeReduction: PageSizeReduction?
+    /// The properties each request asks for, chunk by chunk.
+    let queryProperties: QueryPropertiesRuntime?
 
     /// `hasInputState`: the read starts from a saved state, so a parent is not read lazily.
     init(_ definition: DeclarativeStream, session: ReadSession, depth: Int = 0, hasInputState: Bool = false) throws(DeclarativeError) {
@@ -52,6 +54,10 @@ final class StreamRuntime: Sendable {
         requester = try RequesterRuntime(definition: requesterDefinition, streamName: definition.name, session: session)
         paginator = try PaginatorRuntime(paginatorDefinition)
         pageSizeReduction = (definition.retriever as? SimpleRetriever)?.pageSizeReduction
+        queryProperties = requesterDefinition.queryProperties.map { QueryPropertiesRuntime(parameter: $0.parameter, definition: $0.properties) }
+        if queryProperties != nil, pageSizeReduction != nil {
+            throw DeclarativeError.config("`page_size_reduction` cannot be used together with query properties on stream \(definition.name): records of earlier property chunks are already out when a chunk asks for a smaller page.")
+        }
         try Self.checkPageSizeReduction(pageSizeReduction, requester: requesterDefinition, paginator: paginatorDefinition, streamName: definition.name)
         var schema: JSONObject?
         if recordSelector.schemaNormalization?.mode == .default {
@@ -144,6 +150,10 @@ final class StreamRuntime: Sendable {
     /// The pages of one slice (of one download, for an async job).
     private func readPages(_ slice: StreamSlice, session: ReadSession, accept: ((LazyJSONObject) -> Bool)?,
                            stopAfter: ((LazyJSONObject) -> Bool)?, _ body: ([LazyJSONObject]) async throws -> Void) async throws {
+        if let queryProperties {
+            try await readPagesInPropertyChunks(slice, queryProperties: queryProperties, session: session, accept: accept, body)
+            return
+        }
         var token = paginator.initialToken
         var page: FetchedPage
         let reducer = pageSizeReduction.map {
@@ -200,6 +210,58 @@ final class StreamRuntime: Sendable {
         }
     }
 
+    /// The pages of one slice when requests ask for properties: each page is requested once per
+    /// chunk of properties, and the chunks' records with the same merge key are merged into one, as
+    /// the CDK's retriever does; the next page follows from the last chunk's response.
+    private func readPagesInPropertyChunks(_ slice: StreamSlice, queryProperties: QueryPropertiesRuntime, session: ReadSession,
+                                           accept: ((LazyJSONObject) -> Bool)?, _ body: ([LazyJSONObject]) async throws -> Void) async throws {
+        let chunks = try await queryProperties.chunks(session: session)
+        var token = paginator.initialToken
+        while true {
+            var records: [LazyJSONObject] = []
+            var merged: [String: JSONObject] = [:], mergeOrder: [String] = []
+            var last: (page: FetchedPage, extracted: ExtractedPage, slice: StreamSlice)?
+            for chunk in chunks {
+                var chunkSlice = slice
+                chunkSlice.extraFields["query_properties"] = .array(chunk.map(JSONValue.string))
+                var parameter = RequestOptions()
+                parameter.parameters[queryProperties.parameter] = .string(chunk.joined(separator: ","))
+                let page = try await fetchPage(token: token, slice: chunkSlice, reducer: nil, session: session, extra: parameter)
+                guard let response = page.response, response.status < 400 else { return }
+                let extracted = try selector.extract(response, slice: chunkSlice, nextPageToken: token, session: session)
+                for record in try selector.refine(extracted, slice: chunkSlice, nextPageToken: token, session: session).records {
+                    guard let key = queryProperties.mergeKey(of: record.object) else {
+                        records.append(record)
+                        continue
+                    }
+                    if merged[key] == nil { mergeOrder.append(key) }
+                    merged[key] = Self.deepMerged(merged[key] ?? [:], record.object)
+                }
+                last = (page, extracted, chunkSlice)
+            }
+            records += mergeOrder.compactMap { merged[$0].map(LazyJSONObject.init) }
+            if let accept { records.removeAll { !accept($0) } }
+            guard let last else { return }
+            let next = nextToken(after: last.page, last.extracted, selected: records, lastToken: token, slice: last.slice, session: session)
+            if !records.isEmpty { try await body(records) }
+            guard let nextToken = try next.get() else { return }
+            token = nextToken
+        }
+    }
+
+    /// The CDK's `_deep_merge`: nested objects merge member by member, anything else is replaced.
+    static func deepMerged(_ target: JSONObject, _ source: JSONObject) -> JSONObject {
+        var result = target
+        for (key, value) in source {
+            if case .object(let existing)? = result[key], case .object(let incoming) = value {
+                result[key] = .object(deepMerged(existing, incoming))
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
     /// A page's response (nil when the error handler ignored it) and the reduced page size it was
     /// requested with.
     private struct FetchedPage: Sendable {
@@ -209,7 +271,8 @@ final class StreamRuntime: Sendable {
 
     /// Sends the request for the page `token` names (the first page for `nil`); when the API asks
     /// for smaller pages, requests the same page again with fewer records, as `reducer` allows.
-    private func fetchPage(token: JSONValue?, slice: StreamSlice, reducer: PageSizeReducer?, session: ReadSession) async throws -> FetchedPage {
+    private func fetchPage(token: JSONValue?, slice: StreamSlice, reducer: PageSizeReducer?, session: ReadSession,
+                           extra: RequestOptions = RequestOptions()) async throws -> FetchedPage {
         while true {
             try Task.checkCancellation()
             let pageSizeOverride = await reducer?.pageSizeOverride
@@ -218,6 +281,7 @@ final class StreamRuntime: Sendable {
             if asyncJob == nil, token == nil || !ignoreSlicerOptionsOnLaterPages {
                 try options.combine(with: try slicerOptions(for: slice, session: session))
             }
+            try options.combine(with: extra)
             let outcome: Result<HTTPResponse?, DeclarativeError>
             do {
                 outcome = .success(try await requester.send(
