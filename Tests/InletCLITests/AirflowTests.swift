@@ -373,7 +373,7 @@ struct AirflowStandaloneTests {
             return (response.status, (try? JSONParser.parse(response.body)) ?? .null)
         }
         do {
-            _ = try await AirflowTests.waitFor("Airflow to start", timeout: .seconds(180)) { () async throws -> Bool? in
+            _ = try await AirflowTests.waitFor("Airflow to start", timeout: .seconds(360)) { () async throws -> Bool? in
                 (try? await http.send(HTTPRequest(url: airflowURL + "/api/v2/monitor/health")))?.status == 200 ? true : nil
             }
             // A run-once job: the service writes the DAG file and hands the run over as soon as Airflow parsed it.

@@ -67,12 +67,15 @@ struct ComponentTransformer {
     }
 
     /// One component (a stream a dynamic definition made) with its types and parameters propagated.
-    static func propagated(_ component: JSONObject) -> JSONObject {
-        propagate(parentField: "", component: component, tree: nil, parentParameters: [:]).0
+    /// `parentParametersWin`: a parent's parameter replaces a child's of the same name, as the CDK
+    /// propagates a dynamic stream (`use_parent_parameters`), whose mapping sets the parameters at the
+    /// top of a template already propagated once.
+    static func propagated(_ component: JSONObject, parentParametersWin: Bool = false) -> JSONObject {
+        propagate(parentField: "", component: component, tree: nil, parentParameters: [:], parentWins: parentParametersWin).0
     }
 
     private static func propagate(
-        parentField: String, component original: JSONObject, tree: SourceTree?, parentParameters: JSONObject
+        parentField: String, component original: JSONObject, tree: SourceTree?, parentParameters: JSONObject, parentWins: Bool = false
     ) -> (JSONObject, SourceTree?) {
         var component = original
         var sources = tree?.members ?? [:]
@@ -83,7 +86,7 @@ struct ComponentTransformer {
 
         var parameters = parentParameters
         if let own = component.removeValue(forKey: "$parameters")?.objectValue {
-            for (key, value) in own { parameters[key] = value }
+            for (key, value) in own where !(parentWins && parentParameters[key] != nil) { parameters[key] = value }
         }
 
         // JSON schemas are not components: `type: object`, or a `type` that is a union or a mapping.
@@ -98,7 +101,8 @@ struct ComponentTransformer {
             var changed = false
             for (key, value) in component {
                 guard case .object(let nested) = value, nested["type"]?.stringValue != nil else { continue }
-                let (propagated, nestedTree) = propagate(parentField: parentField, component: nested, tree: sources[key], parentParameters: parameters)
+                let (propagated, nestedTree) = propagate(parentField: parentField, component: nested, tree: sources[key], parentParameters: parameters,
+                                                         parentWins: parentWins)
                 component[key] = .object(propagated)
                 if let nestedTree { sources[key] = nestedTree }
                 changed = true
@@ -127,7 +131,7 @@ struct ComponentTransformer {
                 var childParameters = parameters
                 childParameters.removeValue(forKey: field)
                 let (propagated, nestedTree) = propagate(parentField: childIdentifier, component: nested, tree: sources[field],
-                                                         parentParameters: childParameters)
+                                                         parentParameters: childParameters, parentWins: parentWins)
                 component[field] = .object(propagated)
                 if let nestedTree { sources[field] = nestedTree }
             case .array(let elements):
@@ -139,7 +143,7 @@ struct ComponentTransformer {
                     guard case .object(let nested) = element else { continue }
                     let elementTree = elementTrees.indices.contains(index) ? elementTrees[index] : nil
                     let (propagated, nestedTree) = propagate(parentField: childIdentifier, component: nested, tree: elementTree,
-                                                             parentParameters: childParameters)
+                                                             parentParameters: childParameters, parentWins: parentWins)
                     newElements[index] = .object(propagated)
                     if let nestedTree, elementTrees.indices.contains(index) { elementTrees[index] = nestedTree }
                 }

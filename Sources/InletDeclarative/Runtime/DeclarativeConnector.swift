@@ -76,7 +76,17 @@ public struct DeclarativeConnector: Connector {
         if case .array(let configured)? = session.config["__check_stream_names"], !configured.isEmpty {
             names = configured.compactMap(\.stringValue)
         }
-        let streams = try await allStreams(session: session)
+        // As the CDK: the streams named are built alone when they are all static ones; dynamic
+        // streams are resolved only when needed, and a failure to resolve them fails the check.
+        let staticNames = Set(source.streams.compactMap(Self.streamName))
+        let streams: [any ManifestComponent]
+        if check.dynamicStreamsCheckConfigs.isEmpty && names.allSatisfy(staticNames.contains) {
+            streams = source.streams
+        } else {
+            do { streams = try await allStreams(session: session) } catch let error as DeclarativeError {
+                return (false, "Encountered an error while discovering streams. Error: \(error.message)")
+            }
+        }
         let available = Set(streams.compactMap(Self.streamName))
         for name in names {
             guard available.contains(name) else {

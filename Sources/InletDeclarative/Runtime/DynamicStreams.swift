@@ -33,7 +33,7 @@ enum DynamicStreams {
             for values in valueSets {
                 var stream = try filled(template, mappings: mappings, values: values, checksConditions: resolverType != "ParametrizedComponentsResolver",
                                         session: session, at: place)
-                stream = ComponentTransformer.propagated(stream)
+                stream = ComponentTransformer.propagated(stream, parentParametersWin: definition["use_parent_parameters"]?.boolValue ?? true)
                 if stream["type"] == nil { stream["type"] = "DeclarativeStream" }
                 guard case .string(let name)? = stream["name"] else {
                     throw DeclarativeError.config("\(place): a dynamic stream's name must be a string, got \(PythonValueText.str(stream["name"] ?? .null))")
