@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// (401 "Bad credentials"), `per_page`/`page` with a `Link` header, `since` on issues, comments and
 /// commits, `created=>=` on workflow runs, the star+json media type, and the primary and secondary
 /// rate limits once per read.
-final class GitHubMockAPI: Sendable {
+final class GitHubMockAPI: VendorMock {
     static let token = "ghp_mock_token_0123456789"
     static let organization = "octo"
     static let repositories = ["octo/alpha", "octo/beta", "solo/gamma"]
@@ -16,9 +16,7 @@ final class GitHubMockAPI: Sendable {
         var rateLimitsSent: Set<String> = []
     }
 
-    private let mock: VendorMockServer<Data>
-    private var data: NIOLockedValueBox<Data> { mock.state }
-    var server: LoopbackServer { mock.server }
+    let mock: VendorMockServer<Data>
 
     private init(mock: VendorMockServer<Data>) {
         self.mock = mock
@@ -28,7 +26,6 @@ final class GitHubMockAPI: Sendable {
         GitHubMockAPI(mock: try await VendorMockServer(Data(items: generate(changed: false))) { data, request in Answers(data: data).answer(request) })
     }
 
-    func shutdown() async { await server.shutdown() }
 
     /// The rate limits are answered again on the next read.
     func resetRateLimits() { data.withLockedValue { $0.rateLimitsSent = [] } }

@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// tokens or OAuth (`/oauth/v1/token`), `/crm/v3/properties/{object}`, the search API (POST, filters
 /// on the last-modified property in milliseconds, ascending sort, `after` paging and its 10,000-result
 /// cap, only the asked-for properties returned), owners and pipelines.
-final class HubSpotMockAPI: Sendable {
+final class HubSpotMockAPI: VendorMock {
     static let privateAppToken = "pat-na1-mock-0123", clientID = "hs-client", clientSecret = "hs-secret", refreshToken = "hs-refresh-4567"
     static let accessToken = "hs-oauth-access-89"
     /// 2024-01-01T00:00:00Z, in milliseconds.
@@ -25,9 +25,7 @@ final class HubSpotMockAPI: Sendable {
         var rateLimitNext = false
     }
 
-    private let mock: VendorMockServer<Data>
-    private var data: NIOLockedValueBox<Data> { mock.state }
-    var server: LoopbackServer { mock.server }
+    let mock: VendorMockServer<Data>
 
     private init(mock: VendorMockServer<Data>) {
         self.mock = mock
@@ -37,7 +35,6 @@ final class HubSpotMockAPI: Sendable {
         HubSpotMockAPI(mock: try await VendorMockServer(generate()) { data, request in HubSpotAnswers(data: data).answer(request) })
     }
 
-    func shutdown() async { await server.shutdown() }
     func records(_ object: String) -> [JSONObject] { data.withLockedValue { $0.records[object] ?? [] } }
     func rateLimitNextRequest() { data.withLockedValue { $0.rateLimitNext = true } }
 

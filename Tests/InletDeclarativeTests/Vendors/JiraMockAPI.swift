@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// bearer token, `startAt`/`maxResults` pages with `total` and `isLast`, the enhanced JQL search
 /// (`/rest/api/3/search/jql`, `nextPageToken`, minute-precision `updated >=`), kanban boards that
 /// refuse sprints with a 400, and a 429 with `Retry-After` when asked for.
-final class JiraMockAPI: Sendable {
+final class JiraMockAPI: VendorMock {
     static let email = "dev@acme.test", apiToken = "jira_api_token_0123", accessToken = "jira_oauth_4567"
     static let projects = ["CORE", "WEB", "OPS"]
     /// 2024-01-01T00:00:00Z.
@@ -21,9 +21,7 @@ final class JiraMockAPI: Sendable {
         var rateLimitNext = false
     }
 
-    private let mock: VendorMockServer<Data>
-    private var data: NIOLockedValueBox<Data> { mock.state }
-    var server: LoopbackServer { mock.server }
+    let mock: VendorMockServer<Data>
 
     private init(mock: VendorMockServer<Data>) {
         self.mock = mock
@@ -33,7 +31,6 @@ final class JiraMockAPI: Sendable {
         JiraMockAPI(mock: try await VendorMockServer(generate()) { data, request in JiraAnswers(data: data).answer(request) })
     }
 
-    func shutdown() async { await server.shutdown() }
     func rateLimitNextRequest() { data.withLockedValue { $0.rateLimitNext = true } }
     var issues: [JSONObject] { data.withLockedValue { $0.issues } }
     var users: [JSONObject] { data.withLockedValue { $0.users } }

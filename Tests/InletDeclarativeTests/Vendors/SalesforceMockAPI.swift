@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// `expires_in`), the global describe (`/sobjects`), each object's describe, and SOQL through
 /// `queryAll` with `Sforce-Query-Options: batchSize` pages followed by `nextRecordsUrl`; a field the
 /// object does not have is a 400 INVALID_FIELD, as Salesforce answers.
-final class SalesforceMockAPI: Sendable {
+final class SalesforceMockAPI: VendorMock {
     static let clientID = "sf-consumer-key", clientSecret = "sf-consumer-secret", refreshToken = "sf-refresh-0123"
     static let accessToken = "00DMOCK!session-4567"
     /// Object, its own fields, how many records, whether it is queryable.
@@ -27,9 +27,7 @@ final class SalesforceMockAPI: Sendable {
         var rateLimitNext = false
     }
 
-    private let mock: VendorMockServer<Data>
-    private var data: NIOLockedValueBox<Data> { mock.state }
-    var server: LoopbackServer { mock.server }
+    let mock: VendorMockServer<Data>
 
     private init(mock: VendorMockServer<Data>) {
         self.mock = mock
@@ -39,7 +37,6 @@ final class SalesforceMockAPI: Sendable {
         SalesforceMockAPI(mock: try await VendorMockServer(generate()) { data, request in SalesforceAnswers(data: data).answer(request) })
     }
 
-    func shutdown() async { await server.shutdown() }
     func records(_ object: String) -> [JSONObject] { data.withLockedValue { $0.records[object] ?? [] } }
 
     /// Salesforce's timestamps: `2024-01-05T10:00:00.000+0000`.

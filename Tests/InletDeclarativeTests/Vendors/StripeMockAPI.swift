@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// (401 with Stripe's error object), lists newest first with `limit`, `starting_after` and
 /// `has_more`, `created[gte|lte|gt|lt]` filters, `/v1/events` with a `type` that may end in `*`,
 /// `status=all` for subscriptions, and a 429 when asked for.
-final class StripeMockAPI: Sendable {
+final class StripeMockAPI: VendorMock {
     static let secretKey = "sk_test_mock_51Hx0123456789"
     /// 2024-01-01T00:00:00Z.
     static let epoch = 1_704_067_200
@@ -33,9 +33,7 @@ final class StripeMockAPI: Sendable {
         var rateLimitNext = false
     }
 
-    private let mock: VendorMockServer<Data>
-    private var data: NIOLockedValueBox<Data> { mock.state }
-    var server: LoopbackServer { mock.server }
+    let mock: VendorMockServer<Data>
 
     private init(mock: VendorMockServer<Data>) {
         self.mock = mock
@@ -45,7 +43,6 @@ final class StripeMockAPI: Sendable {
         StripeMockAPI(mock: try await VendorMockServer(generate()) { data, request in StripeAnswers(data: data).answer(request) })
     }
 
-    func shutdown() async { await server.shutdown() }
 
     func objects(_ path: String) -> [JSONObject] { data.withLockedValue { $0.objects[path] ?? [] } }
     var events: [JSONObject] { data.withLockedValue { $0.events } }

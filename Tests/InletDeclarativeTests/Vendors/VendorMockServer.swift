@@ -13,6 +13,18 @@ final class VendorMockServer<State: Sendable>: Sendable {
     }
 }
 
+/// A vendor's mock API: its data and server, and the test's view of them.
+protocol VendorMock: Sendable {
+    associatedtype State: Sendable
+    var mock: VendorMockServer<State> { get }
+}
+
+extension VendorMock {
+    var server: LoopbackServer { mock.server }
+    var data: NIOLockedValueBox<State> { mock.state }
+    func shutdown() async { await server.shutdown() }
+}
+
 /// Mock data that can answer the next request with a rate limit.
 protocol RateLimitedOnce {
     var rateLimitNext: Bool { get set }

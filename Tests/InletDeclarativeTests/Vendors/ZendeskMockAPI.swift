@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// API-token basic auth (`email/token:TOKEN`) or OAuth bearer, the incremental cursor-based exports
 /// (`start_time` first, then `cursor` alone, until `end_of_stream`), `page[size]`/`page[after]`
 /// cursor pagination with `meta.has_more`, and a 429 with `Retry-After` when asked for.
-final class ZendeskMockAPI: Sendable {
+final class ZendeskMockAPI: VendorMock {
     static let email = "agent@acme.test", apiToken = "zd_api_token_0123", accessToken = "zd_oauth_token_4567"
     static let epoch = 1_704_067_200
 
@@ -16,9 +16,7 @@ final class ZendeskMockAPI: Sendable {
         var rateLimitNext = false
     }
 
-    private let mock: VendorMockServer<Data>
-    private var data: NIOLockedValueBox<Data> { mock.state }
-    var server: LoopbackServer { mock.server }
+    let mock: VendorMockServer<Data>
 
     private init(mock: VendorMockServer<Data>) {
         self.mock = mock
@@ -28,7 +26,6 @@ final class ZendeskMockAPI: Sendable {
         ZendeskMockAPI(mock: try await VendorMockServer(generate()) { data, request in ZendeskAnswers(data: data).answer(request) })
     }
 
-    func shutdown() async { await server.shutdown() }
     func collection(_ name: String) -> [JSONObject] { data.withLockedValue { $0.collections[name] ?? [] } }
     var commentCount: Int { data.withLockedValue { $0.comments.values.map(\.count).reduce(0, +) } }
     func rateLimitNextRequest() { data.withLockedValue { $0.rateLimitNext = true } }
