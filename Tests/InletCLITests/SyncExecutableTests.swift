@@ -22,13 +22,18 @@ struct SyncExecutableTests {
             try await onOwnThread { try DemoAPI(count: count, delay: delay) }
         }
 
-        init(count: Int, delay: Double) throws {
+        convenience init(count: Int, delay: Double) throws {
+            try self.init(script: SyncExecutableTests.repository.appendingPathComponent("demo/items_api.py").path, arguments: [String(count), String(delay)])
+        }
+
+        /// Another loopback API written in Python that prints its port.
+        init(script: String, arguments: [String] = []) throws {
             // The port comes through a file: the server keeps its end of a pipe open for good.
             let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-demo-port-\(UUID().uuidString)").path
             FileManager.default.createFile(atPath: portFile, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: portFile) }
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", SyncExecutableTests.repository.appendingPathComponent("demo/items_api.py").path, String(count), String(delay)]
+            process.arguments = ["python3", script] + arguments
             process.standardOutput = FileHandle(forWritingAtPath: portFile)
             try process.run()
             let deadline = Date().addingTimeInterval(10)
