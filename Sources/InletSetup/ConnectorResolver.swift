@@ -12,8 +12,8 @@ public protocol ConnectorResolver: Sendable {
 ///
 /// `--connector NAME[@VERSION]` looks, in order, for `manifests/NAME/manifest.yaml` (Inlet's own,
 /// run natively), then `connectors/NAME.yaml` (a definition: `kind: process` with a `command`), under
-/// `$INLET_HOME`, the current directory and the directories above the `inlet` executable; else it
-/// fetches Airbyte's PyPI package (`PyPIConnectorNames`: `stripe` and `source-stripe` are both
+/// `$INLET_HOME`, the current directory and the directories above the `inlet` executable; then Inlet's
+/// manifests built into the binary (`EmbeddedManifests`); else it fetches Airbyte's PyPI package (`PyPIConnectorNames`: `stripe` and `source-stripe` are both
 /// `airbyte-source-stripe`), pinned to VERSION when given: a manifest-only wheel runs natively, any
 /// other gets a cached virtualenv and runs as a process.
 public struct DefaultConnectorResolver: ConnectorResolver {
@@ -39,6 +39,15 @@ public struct DefaultConnectorResolver: ConnectorResolver {
             if version == nil, FileManager.default.fileExists(atPath: manifest) { return try Self.manifestConnector(at: manifest) }
             let definition = "\(root)/connectors/\(name).yaml"
             if FileManager.default.fileExists(atPath: definition) { return try ConnectorDefinition.load(path: definition).connector() }
+        }
+        if version == nil, let text = EmbeddedManifests.byName[name] {
+            do {
+                let manifest = try Manifest.load(yaml: text, file: "manifests/\(name)/manifest.yaml (built into inlet)",
+                                                 baseDirectory: FileManager.default.currentDirectoryPath)
+                return DeclarativeConnector(manifest: manifest)
+            } catch {
+                throw SetupError("manifest file \(error)")
+            }
         }
         do {
             switch try installer.install(PyPIConnectorNames.airbyteName(for: name), version: version) {
@@ -89,6 +98,9 @@ public struct DefaultConnectorResolver: ConnectorResolver {
     public static func availableConnectors(installer: PyPIConnectorInstaller = PyPIConnectorInstaller()) -> [Available] {
         var found: [String: Available] = [:]
         for package in installedPackages(in: installer.cacheDirectory) { found[package.name] = package }
+        for (name, text) in EmbeddedManifests.byName {
+            found[name] = Available(name: name, kind: "manifest", version: manifestVersion(inText: text))
+        }
         for root in searchRoots().reversed() {
             let manifests = (try? FileManager.default.contentsOfDirectory(atPath: root + "/manifests")) ?? []
             for name in manifests where FileManager.default.fileExists(atPath: "\(root)/manifests/\(name)/manifest.yaml") {
@@ -107,6 +119,10 @@ public struct DefaultConnectorResolver: ConnectorResolver {
     /// A manifest's top-level `version:` (read from its text: loading the manifest costs more).
     static func manifestVersion(at path: String) -> String? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return manifestVersion(inText: text)
+    }
+
+    static func manifestVersion(inText text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix("version:") {
             let value = line.dropFirst("version:".count).trimmingCharacters(in: .whitespaces)
             return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
@@ -135,7 +151,7 @@ public struct DefaultConnectorResolver: ConnectorResolver {
         var roots: [String] = []
         if let home = ProcessInfo.processInfo.environment["INLET_HOME"] { roots.append(home) }
         roots.append(FileManager.default.currentDirectoryPath)
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        var directory = URL(fileURLWithPath: RunningExecutable.path).deletingLastPathComponent()
         for _ in 0..<4 {
             let path = directory.path
             if FileManager.default.fileExists(atPath: path + "/manifests") || FileManager.default.fileExists(atPath: path + "/connectors") {

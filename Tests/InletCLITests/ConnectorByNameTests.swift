@@ -1,5 +1,6 @@
 import Foundation
 import InletJSON
+import InletTestSupport
 import Testing
 
 /// `--connector NAME`: a manifest of `manifests/`, a definition of `connectors/`, or a PyPI package
@@ -137,5 +138,41 @@ struct ConnectorByNameTests {
         #expect(byName["source-coda"]?["kind"]?.stringValue == "package" && byName["source-coda"]?["version"]?.stringValue == "1.2.13", "\(listed.stdout)")
         let table = try await run(["connectors", "list"], environment: ["XDG_CACHE_HOME": Self.testCache])
         #expect(table.stdout.hasPrefix("NAME") && table.stdout.contains("manifest (native)"), "\(table.stdout)")
+    }
+
+    /// An `inlet` installed away from the repository still runs Inlet's own connectors, from the
+    /// copies built into it: nothing is fetched from PyPI.
+    @Test func anInstalledBinaryRunsOurOwnManifestsFromItsBuiltInCopies() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-installed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let installed = directory.appendingPathComponent("bin/inlet")
+        try FileManager.default.copyItem(at: ExecutableTests.executable, to: installed)
+        let cache = directory.appendingPathComponent("cache").path
+        for name in ["github", "stripe", "hubspot", "jira", "zendesk", "salesforce"] {
+            let outcome = try await FinishedProcess.run(installed.path, ["spec", "--connector", name], environment: ["XDG_CACHE_HOME": cache, "PATH": "/usr/bin:/bin"],
+                                                        directory: "/")
+            #expect(outcome.status == 0, "\(name): \(outcome.output.suffix(500))")
+            let line = outcome.output.split(separator: "\n").first { $0.hasPrefix(#"{"type":"SPEC""#) } ?? ""
+            let spec = try JSONParser.parse(Array(line.utf8))
+            let title = spec["spec"]?["connectionSpecification"]?["title"]?.stringValue
+            #expect(["GitHub", "Stripe", "HubSpot", "Jira Cloud", "Zendesk Support", "Salesforce"].contains(title ?? ""), "\(name): \(title ?? "no spec")")
+        }
+        #expect(!FileManager.default.fileExists(atPath: cache + "/inlet/connectors/wheels"))
+        let listed = try await FinishedProcess.run(installed.path, ["connectors", "list"], environment: ["XDG_CACHE_HOME": cache], directory: "/")
+        #expect(listed.output.contains("salesforce") && listed.output.contains("manifest (native)"), "\(listed.output)")
+    }
+
+    /// The built-in copies are the files of `manifests/` (`manifests/embed_manifests.py` writes them).
+    @Test func theBuiltInManifestsAreTheFilesOfTheRepository() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let generated = try String(contentsOf: repository.appendingPathComponent("Sources/InletSetup/EmbeddedManifests.swift"), encoding: .utf8)
+        let names = try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("manifests").path)
+            .filter { FileManager.default.fileExists(atPath: repository.appendingPathComponent("manifests/\($0)/manifest.yaml").path) }
+        #expect(names.count >= 7)
+        for name in names {
+            let text = try String(contentsOf: repository.appendingPathComponent("manifests/\(name)/manifest.yaml"), encoding: .utf8)
+            #expect(generated.contains("\"\(name)\": #\"\"\"\n\(text)\"\"\"#"), "manifests/\(name) changed: run manifests/embed_manifests.py")
+        }
     }
 }

@@ -149,7 +149,7 @@ struct ServeCommand: ParsableCommand {
                 throw CLIError("--airflow-config \(airflowConfig) cannot be read as JSON: \(error)")
             }
         }
-        let inlet = URL(fileURLWithPath: CommandLine.arguments.first ?? "inlet").resolvingSymlinksInPath().path
+        let inlet = RunningExecutable.path
         return AirflowOrchestrator(settings: try AirflowSettings.load(url: airflowURL, dagsFolder: airflowDagsFolder, config: config,
                                                                       inletCommand: inlet, serviceURL: serviceURL))
     }
