@@ -59,7 +59,9 @@ public final class IngestionService: Sendable {
 
     /// The connector types sources can use.
     public func connectorTypes() -> [DefaultConnectorResolver.Available] {
-        DefaultConnectorResolver.availableConnectors()
+        let available = DefaultConnectorResolver.availableConnectors()
+        guard let allowed = configuration.allowedConnectorTypes else { return available }
+        return available.filter { allowed.contains($0.name) }
     }
 
     func connector(_ type: String) throws(ServiceError) -> any Connector {

@@ -25,6 +25,8 @@ public struct ServiceConfiguration: Sendable {
     public var workerTimeout: Duration = .seconds(300)
     /// The largest file an upload may carry.
     public var maximumUploadBytes: Int64 = 1 << 30
+    /// The connector types sources may use; nil: every one this installation runs.
+    public var allowedConnectorTypes: Set<String>?
     /// The service's URL as clients reach it (its jobs' `flow_url` start with it); nil: paths only.
     public var publicURL: String?
 

@@ -24,12 +24,13 @@ struct FilesServiceTests {
     }
 
     static func finished(_ service: ServiceProcess, _ id: String) async throws -> JSONValue {
-        for _ in 0..<300 {
+        // Up to two minutes: a full suite on two cores runs many imports and reads at once.
+        for _ in 0..<1200 {
             let status = try await service.call("GET", "/api/v1/files/\(id)/status", token: manage).json
             if status["status"] != "IMPORTING" { return status }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("the import of \(id) did not end within 30 s")
+        Issue.record("the import of \(id) did not end within 120 s")
         return .null
     }
 

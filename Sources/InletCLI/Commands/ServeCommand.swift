@@ -58,6 +58,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-upload-size"), help: "The largest file POST /api/v1/files/upload accepts: bytes, or with KB, MB, GB (powers of 1024; default 1GB).")
     var maxUploadSize = "1GB"
 
+    @Option(name: .customLong("connector-types"), help: "Only these connector types (comma-separated) for sources; default: every connector this installation runs (inlet connectors list).")
+    var connectorTypes: String?
+
     @Option(name: .customLong("datahub-url"), help: "DataHub's GMS (e.g. http://datahub-gms:8080): jobs' tables get their domain, tags and owner there; without it they go to <data-dir>/datahub/mcps.json in DataHub's file format. The token comes from $DATAHUB_GMS_TOKEN.")
     var dataHubURL: String?
 
@@ -114,6 +117,7 @@ struct ServeCommand: ParsableCommand {
             throw CLIError("--max-upload-size \(maxUploadSize): expected a size such as 1073741824, 500MB or 2GB")
         }
         configuration.maximumUploadBytes = uploadBytes
+        configuration.allowedConnectorTypes = connectorTypes.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let metrics = ServiceMetrics()
         let serviceURL = ServiceURL(configuration.publicURL ?? "http://\(host):\(port)")

@@ -47,6 +47,8 @@ final class ServiceProcess: @unchecked Sendable {
         process.arguments = ["serve", "--port", "0", "--auth-config", auth.path, "--data-dir", directory.appendingPathComponent("data").path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["INLET_HOME"] = home.path
+        // Connector types are the test's own, not the PyPI packages a user's cache holds.
+        environment["XDG_CACHE_HOME"] = directory.appendingPathComponent("cache").path
         process.environment = environment
         let pipe = Pipe()
         process.standardError = pipe
