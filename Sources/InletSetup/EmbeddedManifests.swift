@@ -2731,7 +2731,8 @@ streams:
     $parameters: {name: satisfaction_ratings}
     schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/satisfaction_ratings"}}
 
-  # Every ticket's comments (full refresh: one request per ticket).
+  # Comments from the ticket events export (`include=comment_events`): each event that carries a
+  # comment gives it, with its ticket and time; later syncs read only the events since the state.
   - type: DeclarativeStream
     name: ticket_comments
     primary_key: [id]
@@ -2740,29 +2741,59 @@ streams:
       type: SimpleRetriever
       requester:
         $ref: "#/definitions/requester"
-        path: "/tickets/{{ stream_partition['ticket_id'] }}/comments"
+        path: /incremental/ticket_events.json
+        request_parameters:
+          include: comment_events
+      ignore_stream_slicer_parameters_on_paginated_requests: true
       paginator:
-        $ref: "#/definitions/cursor_paginator"
+        type: DefaultPaginator
+        page_token_option:
+          type: RequestPath
+        pagination_strategy:
+          type: CursorPagination
+          cursor_value: "{{ response.get('next_page') }}"
+          stop_condition: "{{ response.get('end_of_stream') or not response.get('next_page') }}"
       record_selector:
         type: RecordSelector
         extractor:
           type: DpathExtractor
-          field_path: [comments]
-      partition_router:
-        type: SubstreamPartitionRouter
-        parent_stream_configs:
-          - type: ParentStreamConfig
-            stream:
-              $ref: "#/definitions/tickets_stream"
-            parent_key: id
-            partition_field: ticket_id
+          field_path: [ticket_events]
+        record_filter:
+          type: RecordFilter
+          condition: "{{ record.get('child_events', []) | selectattr('event_type', 'equalto', 'Comment') | list | length > 0 }}"
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: created_at
+      datetime_format: "%s"
+      cursor_datetime_formats: ["%Y-%m-%dT%H:%M:%SZ", "%s"]
+      start_datetime:
+        $ref: "#/definitions/start_datetime"
+      start_time_option:
+        type: RequestOption
+        inject_into: request_parameter
+        field_name: start_time
     transformations:
       - type: AddFields
         fields:
           - type: AddedFieldDefinition
-            path: [ticket_id]
-            value: "{{ stream_partition['ticket_id'] }}"
+            path: [comment]
+            value: "{{ record['child_events'] | selectattr('event_type', 'equalto', 'Comment') | first }}"
+      - type: AddFields
+        fields:
+          - type: AddedFieldDefinition
+            path: [comment, ticket_id]
+            value: "{{ record['ticket_id'] }}"
             value_type: integer
+          - type: AddedFieldDefinition
+            path: [comment, created_at]
+            value: "{{ record['created_at'] }}"
+          - type: AddedFieldDefinition
+            path: [comment, event_id]
+            value: "{{ record['id'] }}"
+            value_type: integer
+      - type: DpathFlattenFields
+        field_path: [comment]
+        replace_record: true
 
 spec:
   type: Spec
@@ -3022,6 +3053,8 @@ schemas:
       metadata: {"type": ["null", "object"], "additionalProperties": true}
       created_at: {"type": ["null", "string"], "format": "date-time"}
       ticket_id: {"type": ["null", "integer"]}
+      event_id: {"type": ["null", "integer"]}
+      event_type: {"type": ["null", "string"]}
 """#,
     ]
 }

@@ -161,6 +161,11 @@ private struct HubSpotAnswers {
         return .json(String(decoding: JSONWriter.bytes(from: .object(body)), as: UTF8.self))
     }
 
+    static func milliseconds(_ text: String) -> Int64 { HubSpotAnswersClock.milliseconds(text) }
+}
+
+/// The mocks' ISO timestamps (all in 2024) as milliseconds since 1970.
+enum HubSpotAnswersClock {
     /// `2024-01-01T00:00:00.000Z` → milliseconds since 1970.
     static func milliseconds(_ text: String) -> Int64 {
         let parts = text.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int64($0) }

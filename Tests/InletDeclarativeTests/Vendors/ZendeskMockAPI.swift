@@ -108,6 +108,9 @@ private struct ZendeskAnswers {
         if parts[2] == "incremental", parts.count == 5, parts[4] == "cursor.json" {
             return export(parts[3], query: query)
         }
+        if parts[2] == "incremental", parts.count == 4, parts[3] == "ticket_events.json" {
+            return ticketEvents(query: query, host: request.header("Host") ?? "127.0.0.1")
+        }
         if parts[2] == "tickets", parts.count == 5, parts[4] == "comments" {
             let ticket = Int64(parts[3]) ?? 0
             let (exists, comments) = data.withLockedValue { data in
@@ -145,6 +148,48 @@ private struct ZendeskAnswers {
         let body: JSONValue = [.init(stringLiteral: name): .array(page.map(JSONValue.object)), "after_cursor": .string(next),
                                "before_cursor": .null, "end_of_stream": .bool(offset + page.count >= changed.count)]
         return .json(String(decoding: JSONWriter.bytes(from: body), as: UTF8.self))
+    }
+
+    /// The time-based ticket events export: events from `start_time` (Unix seconds), 100 a page here,
+    /// `next_page` starting after the page's last event, `end_of_stream` on the last; a comment's
+    /// event carries it as a child event with `include=comment_events`.
+    private func ticketEvents(query: [String: String], host: String) -> LoopbackServer.Response {
+        guard let start = query["start_time"].flatMap({ Int($0) }) else {
+            return .json(#"{"error": "InvalidValue", "description": "start_time is required"}"#, status: 400)
+        }
+        let withComments = query["include"]?.split(separator: ",").contains("comment_events") == true
+        let (tickets, comments) = data.withLockedValue { ($0.collections["tickets"] ?? [], $0.comments) }
+        var events: [(time: Int, event: JSONObject)] = []
+        for ticket in tickets {
+            let id = ticket["id"]?.intValue ?? 0
+            for comment in comments[id] ?? [] {
+                let time = Self.seconds(comment["created_at"]?.stringValue ?? "")
+                var child = comment
+                child["event_type"] = "Comment"
+                var children: [JSONValue] = [.object(["id": .int((comment["id"]?.intValue ?? 0) + 1_000_000), "event_type": "Change", "field_name": "status", "value": "open"])]
+                if withComments { children.insert(.object(child), at: 0) }
+                events.append((time, ["id": .int((comment["id"]?.intValue ?? 0) + 5_000_000), "ticket_id": .int(id), "timestamp": .int(Int64(time)),
+                                      "created_at": .string(ZendeskMockAPI.iso(time)), "updater_id": 1000, "event_type": "Audit",
+                                      "via": ["channel": "web"], "child_events": .array(children)]))
+            }
+            // An event without a comment: a status change.
+            let changed = Self.seconds(ticket["updated_at"]?.stringValue ?? "")
+            events.append((changed, ["id": .int(id + 9_000_000), "ticket_id": .int(id), "timestamp": .int(Int64(changed)), "created_at": .string(ZendeskMockAPI.iso(changed)),
+                                     "event_type": "Audit", "child_events": [["id": .int(id + 9_500_000), "event_type": "Change", "field_name": "status"]]]))
+        }
+        events.sort { ($0.time, $0.event["id"]?.intValue ?? 0) < ($1.time, $1.event["id"]?.intValue ?? 0) }
+        let page = Array(events.filter { $0.time >= start }.prefix(100))
+        let remaining = events.filter { $0.time >= start }.count - page.count
+        let endTime = (page.last?.time ?? start) + 1
+        let body: JSONValue = ["ticket_events": .array(page.map { .object($0.event) }), "count": .int(Int64(page.count)), "end_time": .int(Int64(endTime)),
+                               "end_of_stream": .bool(remaining == 0),
+                               "next_page": .string("http://\(host)/api/v2/incremental/ticket_events.json?start_time=\(endTime)&include=comment_events")]
+        return .json(String(decoding: JSONWriter.bytes(from: body), as: UTF8.self))
+    }
+
+    /// `2024-01-05T10:00:00Z` → Unix seconds (the mock's dates are in 2024).
+    static func seconds(_ iso: String) -> Int {
+        Int(HubSpotAnswersClock.milliseconds(iso) / 1000)
     }
 
     private func cursorPage(_ name: String, _ items: [JSONObject], query: [String: String]) -> LoopbackServer.Response {
