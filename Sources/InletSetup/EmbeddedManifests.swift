@@ -944,11 +944,48 @@ definitions:
       step: "P{{ config.get('search_window_days') or 30 }}D"
       cursor_granularity: PT0.001S
 
+  contacts: {$ref: "#/definitions/crm_object", name: contacts, $parameters: {object: contacts, modified_property: lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
+  deals: {$ref: "#/definitions/crm_object", name: deals, $parameters: {object: deals, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
+  tickets: {$ref: "#/definitions/crm_object", name: tickets, $parameters: {object: tickets, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
+
+  # Associations of one object type to another, read in batches of 100 of the first type's ids
+  # (v4 batch read: `{"inputs": [{"id": …}, …]}`); each record is one object and what it is associated with.
+  associations:
+    type: DeclarativeStream
+    primary_key: [from_id]
+    schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/associations"}}
+    retriever:
+      type: SimpleRetriever
+      requester:
+        $ref: "#/definitions/requester"
+        path: "/crm/v4/associations/{{ parameters['from'] }}/{{ parameters['to'] }}/batch/read"
+        http_method: POST
+        request_body_json:
+          inputs: "[{% for id in stream_partition['from_id'] %}{'id': '{{ id }}'}{% if not loop.last %}, {% endif %}{% endfor %}]"
+      record_selector:
+        type: RecordSelector
+        extractor:
+          type: DpathExtractor
+          field_path: [results]
+    transformations:
+      - type: AddFields
+        fields:
+          - type: AddedFieldDefinition
+            path: [from_id]
+            value: "{{ record['from']['id'] }}"
+            value_type: string
+          - type: AddedFieldDefinition
+            path: [from_type]
+            value: "{{ parameters['from'] }}"
+          - type: AddedFieldDefinition
+            path: [to_type]
+            value: "{{ parameters['to'] }}"
+
 streams:
-  - {$ref: "#/definitions/crm_object", name: contacts, $parameters: {object: contacts, modified_property: lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
+  - $ref: "#/definitions/contacts"
   - {$ref: "#/definitions/crm_object", name: companies, $parameters: {object: companies, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
-  - {$ref: "#/definitions/crm_object", name: deals, $parameters: {object: deals, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
-  - {$ref: "#/definitions/crm_object", name: tickets, $parameters: {object: tickets, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
+  - $ref: "#/definitions/deals"
+  - $ref: "#/definitions/tickets"
   - {$ref: "#/definitions/crm_object", name: line_items, $parameters: {object: line_items, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
   - {$ref: "#/definitions/crm_object", name: products, $parameters: {object: products, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
   - {$ref: "#/definitions/crm_object", name: engagements_calls, $parameters: {object: calls, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
@@ -1012,6 +1049,55 @@ streams:
             path: [object_type]
             value: "{{ stream_partition['object_type'] }}"
 
+  - $ref: "#/definitions/associations"
+    name: associations_contacts_companies
+    $parameters: {from: contacts, to: companies}
+    retriever:
+      $ref: "#/definitions/associations/retriever"
+      partition_router:
+        type: GroupingPartitionRouter
+        group_size: 100
+        underlying_partition_router:
+          type: SubstreamPartitionRouter
+          parent_stream_configs:
+            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/contacts"}, parent_key: id, partition_field: from_id}
+  - $ref: "#/definitions/associations"
+    name: associations_deals_contacts
+    $parameters: {from: deals, to: contacts}
+    retriever:
+      $ref: "#/definitions/associations/retriever"
+      partition_router:
+        type: GroupingPartitionRouter
+        group_size: 100
+        underlying_partition_router:
+          type: SubstreamPartitionRouter
+          parent_stream_configs:
+            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/deals"}, parent_key: id, partition_field: from_id}
+  - $ref: "#/definitions/associations"
+    name: associations_deals_companies
+    $parameters: {from: deals, to: companies}
+    retriever:
+      $ref: "#/definitions/associations/retriever"
+      partition_router:
+        type: GroupingPartitionRouter
+        group_size: 100
+        underlying_partition_router:
+          type: SubstreamPartitionRouter
+          parent_stream_configs:
+            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/deals"}, parent_key: id, partition_field: from_id}
+  - $ref: "#/definitions/associations"
+    name: associations_tickets_contacts
+    $parameters: {from: tickets, to: contacts}
+    retriever:
+      $ref: "#/definitions/associations/retriever"
+      partition_router:
+        type: GroupingPartitionRouter
+        group_size: 100
+        underlying_partition_router:
+          type: SubstreamPartitionRouter
+          parent_stream_configs:
+            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/tickets"}, parent_key: id, partition_field: from_id}
+
 spec:
   type: Spec
   documentation_url: https://developers.hubspot.com/docs/api/crm
@@ -1069,6 +1155,16 @@ spec:
         order: 5
 
 schemas:
+  associations:
+    $schema: "http://json-schema.org/draft-07/schema#"
+    type: object
+    additionalProperties: true
+    properties:
+      from_id: {"type": ["null", "string"]}
+      from_type: {"type": ["null", "string"]}
+      to_type: {"type": ["null", "string"]}
+      from: {"type": ["null", "object"], "additionalProperties": true, "properties": {"id": {"type": ["null", "string"]}}}
+      to: {"type": ["null", "array"], "items": {"type": ["null", "object"], "additionalProperties": true, "properties": {"toObjectId": {"type": ["null", "integer"]}, "associationTypes": {"type": ["null", "array"], "items": {"type": ["null", "object"], "additionalProperties": true}}}}}
   crm_object:
     $schema: "http://json-schema.org/draft-07/schema#"
     type: object

@@ -25,7 +25,8 @@ struct HubSpotManifestTests {
         let api = try await HubSpotMockAPI.start()
         defer { Task { await api.shutdown() } }
         let manifest = try VendorManifestRead("hubspot")
-        let streams = Self.objectStreams.keys.sorted() + ["owners", "pipelines"]
+        let associations = [("contacts", "companies"), ("deals", "contacts"), ("deals", "companies"), ("tickets", "contacts")]
+        let streams = Self.objectStreams.keys.sorted() + ["owners", "pipelines"] + associations.map { "associations_\($0.0)_\($0.1)" }
         let output = try await manifest.readLikeTheCDK(server: api.server, config: Self.config(api, oauth: oauth), streams: streams, incremental: false)
         for (stream, object) in Self.objectStreams {
             let read = output.records(of: stream)
@@ -35,6 +36,13 @@ struct HubSpotManifestTests {
             #expect(read.allSatisfy { $0["properties"]?.objectValue?.count == expected }, "\(stream): \(read.first?["properties"]?.objectValue?.count ?? 0) of \(expected) properties")
         }
         #expect(output.records(of: "owners").count == 130 && output.records(of: "pipelines").count == 4)
+        for (from, to) in associations {
+            let read = output.records(of: "associations_\(from)_\(to)")
+            let expected = api.records(from).filter { !(HubSpotMockAPI.associated(from: from, to: to, id: $0["id"]?.stringValue ?? "") ?? []).isEmpty }
+            #expect(read.compactMap { $0["from_id"]?.stringValue }.sorted() == expected.compactMap { $0["id"]?.stringValue }.sorted(), "\(from) → \(to)")
+        }
+        // contacts come in batches of 100 ids: 230 contacts are three requests.
+        #expect(api.server.requests.filter { $0.path == "/crm/v4/associations/contacts/companies/batch/read" }.count == 6)
         if !oauth { try await manifest.expectRecordsMatchTheirSchemas(output, config: Self.config(api)) }
     }
 

@@ -61,6 +61,21 @@ final class HubSpotMockAPI: VendorMock {
                 "updatedAt": .string(iso(milliseconds: modified)), "archived": false]
     }
 
+    /// The ids an object is associated with: contacts with a company (not every tenth), deals with
+    /// two contacts and a company, tickets with a contact.
+    static func associated(from: String, to: String, id: String) -> [Int64]? {
+        guard let fromIndex = objects.firstIndex(where: { $0.name == from }), let toIndex = objects.firstIndex(where: { $0.name == to }),
+              let number = Int64(id).map({ $0 - Int64(fromIndex) * 100_000 }) else { return nil }
+        let base = Int64(toIndex) * 100_000, count = Int64(objects[toIndex].count)
+        switch (from, to) {
+        case ("contacts", "companies"): return number % 10 == 0 ? [] : [base + (number - 1) % count + 1]
+        case ("deals", "contacts"): return [base + number, base + number + 1]
+        case ("deals", "companies"): return [base + number % count + 1]
+        case ("tickets", "contacts"): return [base + number]
+        default: return []
+        }
+    }
+
     /// Months later: two contacts and a deal change.
     func applyChanges() {
         data.withLockedValue { data in
@@ -107,6 +122,9 @@ private struct HubSpotAnswers {
            let object = HubSpotMockAPI.objects.first(where: { $0.name == parts[3] }) {
             return search(object, body: request.body)
         }
+        if parts.count == 7, parts[0...2] == ["crm", "v4", "associations"], parts[5...6] == ["batch", "read"], request.method == "POST" {
+            return associations(from: parts[3], to: parts[4], body: request.body)
+        }
         if request.path == "/crm/v3/owners" {
             let owners: [JSONObject] = (1...130).map { ["id": .string("\($0)"), "email": .string("owner\($0)@acme.test"), "firstName": "Ann",
                                                        "lastName": .string("Owner \($0)"), "userId": .int(Int64(9000 + $0)), "archived": false,
@@ -122,6 +140,22 @@ private struct HubSpotAnswers {
             return .json(String(decoding: JSONWriter.bytes(from: ["results": .array(pipelines.map(JSONValue.object))]), as: UTF8.self))
         }
         return .json(#"{"status": "error", "message": "Resource not found", "category": "OBJECT_NOT_FOUND"}"#, status: 404)
+    }
+
+    /// The v4 batch read: for each input id with associations, `{from: {id}, to: [{toObjectId, associationTypes}]}`.
+    private func associations(from: String, to: String, body: String) -> LoopbackServer.Response {
+        guard let inputs = (try? JSONParser.parse(Array(body.utf8)))?["inputs"]?.arrayValue else {
+            return .json(#"{"status": "error", "message": "Invalid input JSON", "category": "VALIDATION_ERROR"}"#, status: 400)
+        }
+        guard inputs.count <= 1000 else {
+            return .json(#"{"status": "error", "message": "Too many inputs: at most 1000", "category": "VALIDATION_ERROR"}"#, status: 400)
+        }
+        let results: [JSONValue] = inputs.compactMap { input in
+            guard let id = input["id"]?.stringValue, let targets = HubSpotMockAPI.associated(from: from, to: to, id: id), !targets.isEmpty else { return nil }
+            return ["from": ["id": .string(id)],
+                    "to": .array(targets.map { ["toObjectId": .int($0), "associationTypes": [["category": "HUBSPOT_DEFINED", "typeId": 1, "label": .null]]] })]
+        }
+        return .json(String(decoding: JSONWriter.bytes(from: ["status": "COMPLETE", "results": .array(results)]), as: UTF8.self))
     }
 
     private func search(_ object: (name: String, modified: String, count: Int, properties: Int), body: String) -> LoopbackServer.Response {
