@@ -948,6 +948,27 @@ definitions:
   deals: {$ref: "#/definitions/crm_object", name: deals, $parameters: {object: deals, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
   tickets: {$ref: "#/definitions/crm_object", name: tickets, $parameters: {object: tickets, modified_property: hs_lastmodifieddate}, schema_loader: {type: InlineSchemaLoader, schema: {$ref: "#/schemas/crm_object"}}}
 
+  # An object type's ids, 100 at a time.
+  contacts_in_hundreds:
+    type: GroupingPartitionRouter
+    group_size: 100
+    underlying_partition_router:
+      type: SubstreamPartitionRouter
+      parent_stream_configs:
+        - {type: ParentStreamConfig, stream: {$ref: "#/definitions/contacts"}, parent_key: id, partition_field: from_id}
+  deals_in_hundreds:
+    $ref: "#/definitions/contacts_in_hundreds"
+    underlying_partition_router:
+      type: SubstreamPartitionRouter
+      parent_stream_configs:
+        - {type: ParentStreamConfig, stream: {$ref: "#/definitions/deals"}, parent_key: id, partition_field: from_id}
+  tickets_in_hundreds:
+    $ref: "#/definitions/contacts_in_hundreds"
+    underlying_partition_router:
+      type: SubstreamPartitionRouter
+      parent_stream_configs:
+        - {type: ParentStreamConfig, stream: {$ref: "#/definitions/tickets"}, parent_key: id, partition_field: from_id}
+
   # Associations of one object type to another, read in batches of 100 of the first type's ids
   # (v4 batch read: `{"inputs": [{"id": …}, …]}`); each record is one object and what it is associated with.
   associations:
@@ -1055,48 +1076,28 @@ streams:
     retriever:
       $ref: "#/definitions/associations/retriever"
       partition_router:
-        type: GroupingPartitionRouter
-        group_size: 100
-        underlying_partition_router:
-          type: SubstreamPartitionRouter
-          parent_stream_configs:
-            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/contacts"}, parent_key: id, partition_field: from_id}
+        $ref: "#/definitions/contacts_in_hundreds"
   - $ref: "#/definitions/associations"
     name: associations_deals_contacts
     $parameters: {from: deals, to: contacts}
     retriever:
       $ref: "#/definitions/associations/retriever"
       partition_router:
-        type: GroupingPartitionRouter
-        group_size: 100
-        underlying_partition_router:
-          type: SubstreamPartitionRouter
-          parent_stream_configs:
-            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/deals"}, parent_key: id, partition_field: from_id}
+        $ref: "#/definitions/deals_in_hundreds"
   - $ref: "#/definitions/associations"
     name: associations_deals_companies
     $parameters: {from: deals, to: companies}
     retriever:
       $ref: "#/definitions/associations/retriever"
       partition_router:
-        type: GroupingPartitionRouter
-        group_size: 100
-        underlying_partition_router:
-          type: SubstreamPartitionRouter
-          parent_stream_configs:
-            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/deals"}, parent_key: id, partition_field: from_id}
+        $ref: "#/definitions/deals_in_hundreds"
   - $ref: "#/definitions/associations"
     name: associations_tickets_contacts
     $parameters: {from: tickets, to: contacts}
     retriever:
       $ref: "#/definitions/associations/retriever"
       partition_router:
-        type: GroupingPartitionRouter
-        group_size: 100
-        underlying_partition_router:
-          type: SubstreamPartitionRouter
-          parent_stream_configs:
-            - {type: ParentStreamConfig, stream: {$ref: "#/definitions/tickets"}, parent_key: id, partition_field: from_id}
+        $ref: "#/definitions/tickets_in_hundreds"
 
 spec:
   type: Spec
