@@ -162,13 +162,13 @@ private struct HubSpotAnswers {
         guard let query = try? JSONParser.parse(Array(body.utf8)), let filters = query["filterGroups"]?[0]?["filters"]?.arrayValue else {
             return .json(#"{"status": "error", "message": "Invalid input JSON", "category": "VALIDATION_ERROR"}"#, status: 400)
         }
-        let after = Int(query["after"].map(PythonValueString.text) ?? "0") ?? 0
+        let after = Int(query["after"].map(JSONQueryText.text) ?? "0") ?? 0
         guard after < 10_000 else {
             return .json(#"{"status": "error", "message": "Cannot page beyond the first 10000 records", "category": "VALIDATION_ERROR"}"#, status: 400)
         }
         var found = data.withLockedValue { $0.records[object.name] ?? [] }
         for filter in filters {
-            guard filter["propertyName"]?.stringValue == object.modified, let bound = filter["value"].map(PythonValueString.text).flatMap({ Int64($0) }) else {
+            guard filter["propertyName"]?.stringValue == object.modified, let bound = filter["value"].map(JSONQueryText.text).flatMap({ Int64($0) }) else {
                 return .json(#"{"status": "error", "message": "unknown filter", "category": "VALIDATION_ERROR"}"#, status: 400)
             }
             let below = filter["operator"]?.stringValue == "LTE"
@@ -195,26 +195,11 @@ private struct HubSpotAnswers {
         return .json(String(decoding: JSONWriter.bytes(from: .object(body)), as: UTF8.self))
     }
 
-    static func milliseconds(_ text: String) -> Int64 { HubSpotAnswersClock.milliseconds(text) }
-}
-
-/// The mocks' ISO timestamps (all in 2024) as milliseconds since 1970.
-enum HubSpotAnswersClock {
-    /// `2024-01-01T00:00:00.000Z` → milliseconds since 1970.
-    static func milliseconds(_ text: String) -> Int64 {
-        let parts = text.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int64($0) }
-        guard parts.count >= 6 else { return 0 }
-        let lengths: [Int64] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        var days = (parts[0] - 2024) * 366  // the mock's data stays in 2024
-        for month in 0..<Int(parts[1] - 1) { days += lengths[month] }
-        days += parts[2] - 1
-        let seconds = days * 86_400 + parts[3] * 3600 + parts[4] * 60 + parts[5]
-        return HubSpotMockAPI.epochMilliseconds + seconds * 1000 + (parts.count > 6 ? parts[6] : 0)
-    }
+    static func milliseconds(_ text: String) -> Int64 { MockClock.milliseconds(text) }
 }
 
 /// A JSON value as the text a query would hold: a string's own text, a number's digits.
-enum PythonValueString {
+enum JSONQueryText {
     static func text(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): return text

@@ -47,3 +47,18 @@ extension ManifestRun.Output {
         }.first
     }
 }
+
+/// The mocks' ISO timestamps (all in 2024) as milliseconds since 1970.
+enum MockClock {
+    /// `2024-01-01T00:00:00.000Z` → milliseconds since 1970.
+    static func milliseconds(_ text: String) -> Int64 {
+        let parts = text.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int64($0) }
+        guard parts.count >= 6 else { return 0 }
+        let lengths: [Int64] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        var days = (parts[0] - 2024) * 366  // the mock's data stays in 2024
+        for month in 0..<Int(parts[1] - 1) { days += lengths[month] }
+        days += parts[2] - 1
+        let seconds = days * 86_400 + parts[3] * 3600 + parts[4] * 60 + parts[5]
+        return HubSpotMockAPI.epochMilliseconds + seconds * 1000 + (parts.count > 6 ? parts[6] : 0)
+    }
+}

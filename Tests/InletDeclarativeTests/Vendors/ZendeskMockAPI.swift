@@ -189,7 +189,7 @@ private struct ZendeskAnswers {
 
     /// `2024-01-05T10:00:00Z` → Unix seconds (the mock's dates are in 2024).
     static func seconds(_ iso: String) -> Int {
-        Int(HubSpotAnswersClock.milliseconds(iso) / 1000)
+        Int(MockClock.milliseconds(iso) / 1000)
     }
 
     private func cursorPage(_ name: String, _ items: [JSONObject], query: [String: String]) -> LoopbackServer.Response {
