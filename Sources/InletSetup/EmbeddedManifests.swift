@@ -1774,10 +1774,49 @@ definitions:
   object_stream:
     type: DeclarativeStream
     primary_key: [Id]
+    # Each field of the object's describe, typed: Salesforce's types mapped to Airbyte's.
     schema_loader:
-      type: InlineSchemaLoader
-      schema:
-        $ref: "#/schemas/sobject_record"
+      type: DynamicSchemaLoader
+      retriever:
+        type: SimpleRetriever
+        requester:
+          $ref: "#/definitions/requester"
+          path: "/services/data/v62.0/sobjects/{{ parameters['object'] }}/describe"
+        record_selector:
+          type: RecordSelector
+          extractor:
+            type: DpathExtractor
+            field_path: []
+      schema_type_identifier:
+        type: SchemaTypeIdentifier
+        schema_pointer: [fields]
+        key_pointer: [name]
+        type_pointer: [type]
+        types_mapping:
+          - {type: TypesMap, current_type: id, target_type: string}
+          - {type: TypesMap, current_type: reference, target_type: string}
+          - {type: TypesMap, current_type: textarea, target_type: string}
+          - {type: TypesMap, current_type: picklist, target_type: string}
+          - {type: TypesMap, current_type: multipicklist, target_type: string}
+          - {type: TypesMap, current_type: combobox, target_type: string}
+          - {type: TypesMap, current_type: email, target_type: string}
+          - {type: TypesMap, current_type: phone, target_type: string}
+          - {type: TypesMap, current_type: url, target_type: string}
+          - {type: TypesMap, current_type: encryptedstring, target_type: string}
+          - {type: TypesMap, current_type: base64, target_type: string}
+          - {type: TypesMap, current_type: anyType, target_type: string}
+          # Salesforce writes times as 2024-01-05T10:00:00.000+0000 (no colon in the offset), not RFC 3339.
+          - {type: TypesMap, current_type: datetime, target_type: string}
+          - {type: TypesMap, current_type: time, target_type: string}
+          - {type: TypesMap, current_type: int, target_type: integer}
+          - {type: TypesMap, current_type: long, target_type: integer}
+          - {type: TypesMap, current_type: double, target_type: number}
+          - {type: TypesMap, current_type: currency, target_type: number}
+          - {type: TypesMap, current_type: percent, target_type: number}
+          - {type: TypesMap, current_type: address, target_type: object}
+          - {type: TypesMap, current_type: location, target_type: object}
+          - {type: TypesMap, current_type: complexvalue, target_type: object}
+          - {type: TypesMap, current_type: json, target_type: object}
     retriever:
       type: SimpleRetriever
       requester:
@@ -1917,16 +1956,6 @@ spec:
       login_url: {title: Login URL, description: Only for a login other than login.salesforce.com or test.salesforce.com., type: string, order: 10}
 
 schemas:
-  sobject_record:
-    $schema: "http://json-schema.org/draft-07/schema#"
-    type: object
-    additionalProperties: true
-    properties:
-      Id: {type: ["null", string]}
-      SystemModstamp: {type: ["null", string]}
-      IsDeleted: {type: ["null", boolean]}
-      CreatedDate: {type: ["null", string]}
-      LastModifiedDate: {type: ["null", string]}
   sobjects:
     $schema: "http://json-schema.org/draft-07/schema#"
     type: object

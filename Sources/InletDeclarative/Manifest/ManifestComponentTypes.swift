@@ -55,5 +55,6 @@ enum ManifestComponentTypes {
         "DynamicDeclarativeStream", "ConfigComponentsResolver", "ConfigComponentResolver", "ParametrizedComponentsResolver",
         "HttpComponentsResolver", "ComponentMappingDefinition", "StreamConfig", "StreamParametersDefinition",
         "PageSizeReduction", "QueryProperties", "PropertiesFromEndpoint", "PropertyChunking", "GroupByKeyMergeStrategy",
+        "DynamicSchemaLoader", "SchemaTypeIdentifier", "TypesMap",
     ]
 }

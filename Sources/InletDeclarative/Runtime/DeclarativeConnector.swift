@@ -131,14 +131,14 @@ public struct DeclarativeConnector: Connector {
                 case let delegating as StateDelegatingStream: definition = delegating.incrementalStream
                 default: continue
                 }
-                streams.append(try catalogEntry(definition, name: Self.streamName(component) ?? definition.name, session: session))
+                streams.append(try await catalogEntry(definition, name: Self.streamName(component) ?? definition.name, session: session))
             }
             try await emit([AirbyteMessage(.catalog(AirbyteCatalog(streams: streams)))])
         }
     }
 
-    private func catalogEntry(_ definition: DeclarativeStream, name: String, session: ReadSession) throws(DeclarativeError) -> AirbyteStream {
-        let schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
+    private func catalogEntry(_ definition: DeclarativeStream, name: String, session: ReadSession) async throws -> AirbyteStream {
+        let schema = try await SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
         let primaryKey = definition.primaryKey.flatMap { $0.isEmpty ? nil : $0 }
         let cursorField: InterpolatedString? = switch definition.incrementalSync {
         case let datetime as DatetimeBasedCursor: datetime.cursorField

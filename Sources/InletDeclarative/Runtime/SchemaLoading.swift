@@ -15,15 +15,42 @@ struct SchemaLoaderRuntime {
         self.parameters = parameters
     }
 
-    func schema(session: ReadSession) throws(DeclarativeError) -> JSONObject {
-        guard !loaders.isEmpty else {
-            let name = parameters["name"]?.stringValue ?? streamName
-            return (try? SchemaFile.load("./\(name).json", session: session)) ?? [:]
-        }
-        // Several loaders merge their `properties`, the first loader's other keys winning.
-        var merged: JSONObject?
+    /// The schema, asking an API for it when a loader is a `DynamicSchemaLoader`.
+    func schema(session: ReadSession) async throws -> JSONObject {
+        guard !loaders.isEmpty else { return defaultSchema(session: session) }
+        var schemas: [JSONObject] = []
         for loader in loaders {
-            let schema = try load(loader, session: session)
+            if let dynamic = loader as? DynamicSchemaLoader {
+                schemas.append(try await DynamicSchemaReading.schema(dynamic, session: session))
+            } else {
+                schemas.append(try load(loader, session: session))
+            }
+        }
+        return Self.merged(schemas)
+    }
+
+    /// The schema from what the manifest and its files say, without a request.
+    func schemaWithoutRequests(session: ReadSession) throws(DeclarativeError) -> JSONObject {
+        guard !loaders.isEmpty else { return defaultSchema(session: session) }
+        var schemas: [JSONObject] = []
+        for loader in loaders {
+            if loader is DynamicSchemaLoader {
+                throw DeclarativeError.config("Stream \(streamName): schema normalization with a DynamicSchemaLoader is not supported by Inlet yet.")
+            }
+            schemas.append(try load(loader, session: session))
+        }
+        return Self.merged(schemas)
+    }
+
+    private func defaultSchema(session: ReadSession) -> JSONObject {
+        let name = parameters["name"]?.stringValue ?? streamName
+        return (try? SchemaFile.load("./\(name).json", session: session)) ?? [:]
+    }
+
+    /// Several loaders merge their `properties`, the first loader's other keys winning.
+    private static func merged(_ schemas: [JSONObject]) -> JSONObject {
+        var merged: JSONObject?
+        for schema in schemas {
             guard var result = merged else {
                 merged = schema
                 continue
@@ -178,6 +205,80 @@ enum SchemaFile {
             let parsed = try SchemaFile.parse(path)
             files[file] = parsed
             return parsed
+        }
+    }
+}
+
+/// A `DynamicSchemaLoader`'s schema, as the CDK builds it: from the first record its retriever reads.
+enum DynamicSchemaReading {
+    private struct FirstRecord: Error { let record: JSONObject }
+
+    /// The CDK's `AIRBYTE_DATA_TYPES`.
+    static let airbyteTypes: [String: JSONObject] = [
+        "string": ["type": ["null", "string"]],
+        "boolean": ["type": ["null", "boolean"]],
+        "date": ["type": ["null", "string"], "format": "date"],
+        "timestamp_without_timezone": ["type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_without_timezone"],
+        "timestamp_with_timezone": ["type": ["null", "string"], "format": "date-time"],
+        "time_without_timezone": ["type": ["null", "string"], "format": "time", "airbyte_type": "time_without_timezone"],
+        "time_with_timezone": ["type": ["null", "string"], "format": "time", "airbyte_type": "time_with_timezone"],
+        "integer": ["type": ["null", "integer"]],
+        "number": ["type": ["null", "number"]],
+        "array": ["type": ["null", "array"]],
+        "object": ["type": ["null", "object"]],
+    ]
+
+    static func schema(_ loader: DynamicSchemaLoader, session: ReadSession) async throws -> JSONObject {
+        var first: JSONObject?
+        do {
+            try await StreamRuntime(loader.stream, session: session).forEachRecord(session: session) { record, _ in
+                throw FirstRecord(record: record.object)
+            }
+        } catch let found as FirstRecord {
+            first = found.record
+        }
+        let identifier = loader.schemaTypeIdentifier
+        let context = session.context(hasToken: false)
+        func path(_ templates: [InterpolatedString], _ place: String) throws(DeclarativeError) -> [String] {
+            var parts: [String] = []
+            for template in templates { parts.append(PythonValueText.str(try evaluate(template, context, at: place))) }
+            return parts
+        }
+        let schemaPath = try path(identifier.schemaPointer, "schema_type_identifier.schema_pointer")
+        let keyPath = try path(identifier.keyPointer, "schema_type_identifier.key_pointer")
+        let typePath = try identifier.typePointer.map { pointer throws(DeclarativeError) in try path(pointer, "schema_type_identifier.type_pointer") }
+        let definitions = first.flatMap { schemaPath.isEmpty ? .object($0) : Dpath.get(.object($0), schemaPath) }?.arrayValue ?? []
+        var properties = JSONObject()
+        for definition in definitions {
+            guard case .string(let key)? = Dpath.get(definition, keyPath) else {
+                throw DeclarativeError.system("Expected key to be a string. Got \(PythonValueText.str(Dpath.get(definition, keyPath) ?? .null))")
+            }
+            let raw = typePath.flatMap { Dpath.get(definition, $0) } ?? "string"
+            properties[key] = .object(try airbyteType(of: try mapped(raw, definition: definition, mappings: identifier.typesMapping, session: session)))
+        }
+        return ["$schema": "https://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": true, "properties": .object(properties)]
+    }
+
+    /// The first mapping whose `current_type` is the field's type and whose condition holds.
+    private static func mapped(_ type: JSONValue, definition: JSONValue, mappings: [TypesMap], session: ReadSession) throws(DeclarativeError) -> JSONValue {
+        for mapping in mappings where mapping.currentType == type {
+            var context = session.context(hasToken: false)
+            context.set("raw_schema", to: JinjaValue(definition))
+            if let condition = mapping.condition, !(try evaluate(condition, context, at: "types_mapping.condition")) { continue }
+            return mapping.targetType
+        }
+        return type
+    }
+
+    private static func airbyteType(of type: JSONValue) throws(DeclarativeError) -> JSONObject {
+        switch type {
+        case .string(let name):
+            guard let known = airbyteTypes[name] else { throw DeclarativeError.system("Invalid Airbyte data type: \(name)") }
+            return known
+        case .array(let names) where names.count == 2 && names.allSatisfy({ $0.stringValue != nil }):
+            return ["oneOf": [.object(try airbyteType(of: names[0])), .object(try airbyteType(of: names[1]))]]
+        default:
+            throw DeclarativeError.system("Invalid data type. Available string or two items list of string. Got \(PythonValueText.str(type)).")
         }
     }
 }

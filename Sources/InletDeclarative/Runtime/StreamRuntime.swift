@@ -61,7 +61,7 @@ final class StreamRuntime: Sendable {
         try Self.checkPageSizeReduction(pageSizeReduction, requester: requesterDefinition, paginator: paginatorDefinition, streamName: definition.name)
         var schema: JSONObject?
         if recordSelector.schemaNormalization?.mode == .default {
-            schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
+            schema = try SchemaLoaderRuntime(stream: definition, parameters: [:]).schemaWithoutRequests(session: session)
         }
         let streamNode = definition.path.value(in: session.manifest.resolved) ?? session.manifest.resolved
         selector = try RecordSelectorRuntime(selector: recordSelector, transformations: definition.transformations,
@@ -108,8 +108,8 @@ final class StreamRuntime: Sendable {
 
     var supportsIncremental: Bool { cursor != nil || countCursor != nil }
 
-    func schema(session: ReadSession) throws(DeclarativeError) -> JSONObject {
-        try SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
+    func schema(session: ReadSession) async throws -> JSONObject {
+        try await SchemaLoaderRuntime(stream: definition, parameters: [:]).schema(session: session)
     }
 
     /// Reads every record of the stream, as a parent stream is read for its children: from scratch,

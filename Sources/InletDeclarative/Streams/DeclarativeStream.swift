@@ -19,7 +19,7 @@ public struct DeclarativeStream: ManifestComponent {
         retriever = try node.requiredComponent("retriever", among: [SimpleRetriever.self, AsyncRetriever.self])
         incrementalSync = try node.component("incremental_sync", among: [DatetimeBasedCursor.self, IncrementingCountCursor.self])
         primaryKey = try PrimaryKey.decode(node, key: "primary_key")
-        let loaderTypes: [any ManifestComponent.Type] = [InlineSchemaLoader.self, JsonFileSchemaLoader.self]
+        let loaderTypes: [any ManifestComponent.Type] = [InlineSchemaLoader.self, JsonFileSchemaLoader.self, DynamicSchemaLoader.self]
         if let loaders = node.member("schema_loader") {
             if case .array = loaders.value {
                 schemaLoaders = try node.components("schema_loader", among: loaderTypes) ?? []

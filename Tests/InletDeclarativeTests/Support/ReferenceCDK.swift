@@ -32,6 +32,39 @@ enum ReferenceCDK {
         }
     }
 
+    /// The CDK's `discover` of the manifest: its catalog's streams by name.
+    static func discover(_ manifest: String, config: JSONObject) async throws -> [String: AirbyteStream] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { () throws -> [String: AirbyteStream] in
+                    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-cdk-\(UUID().uuidString)")
+                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                    defer { try? FileManager.default.removeItem(at: directory) }
+                    try Data(manifest.utf8).write(to: directory.appendingPathComponent("manifest.yaml"))
+                    try Data(JSONWriter.bytes(from: .object(config))).write(to: directory.appendingPathComponent("config.json"))
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: executable)
+                    process.arguments = ["discover", "--config", directory.appendingPathComponent("config.json").path,
+                                         "--manifest-path", directory.appendingPathComponent("manifest.yaml").path]
+                    process.currentDirectoryURL = directory
+                    let output = Pipe()
+                    process.standardOutput = output
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    let stdout = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    var streams: [String: AirbyteStream] = [:]
+                    for line in stdout.split(separator: UInt8(ascii: "\n")) where line.first == UInt8(ascii: "{") {
+                        if case .catalog(let catalog) = try AirbyteMessage.parse(line: ArraySlice(line)).content {
+                            for stream in catalog.streams { streams[stream.name] = stream }
+                        }
+                    }
+                    return streams
+                })
+            }.start()
+        }
+    }
+
     private static func readWaiting(_ manifest: String, config: JSONObject, streams: [String], incremental: Bool,
                                     state: [AirbyteStateMessage], mayFail: Bool) throws -> ManifestRun.Output {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-cdk-\(UUID().uuidString)")

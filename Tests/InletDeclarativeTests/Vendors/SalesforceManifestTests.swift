@@ -26,6 +26,19 @@ struct SalesforceManifestTests {
             if case .catalog(let catalog) = message.content { return catalog.streams.map(\.name) } else { return nil }
         }.first ?? []
         #expect(names.sorted() == ["Account", "Contact", "Lead", "Opportunity", "sobjects"], "\(names)")
+        // Each object's schema is its describe's fields, typed.
+        let catalog = discovered.messages.compactMap { message -> AirbyteCatalog? in
+            if case .catalog(let catalog) = message.content { return catalog } else { return nil }
+        }.first
+        let reference = try await ReferenceCDK.discover(manifest.yaml, config: Self.config(api))
+        #expect(reference.count == 5)
+        for stream in catalog?.streams ?? [] {
+            #expect(CDKComparison.canonical([.object(stream.jsonSchema)]) == CDKComparison.canonical([.object(reference[stream.name]?.jsonSchema ?? [:])]),
+                    "\(stream.name)'s schema differs from the CDK's")
+        }
+        let opportunity = catalog?.streams.first { $0.name == "Opportunity" }?.jsonSchema["properties"]?.objectValue ?? [:]
+        #expect(opportunity["Amount"] == ["type": ["null", "number"]] && opportunity["CloseDate"] == ["type": ["null", "string"], "format": "date"]
+                && opportunity["IsDeleted"] == ["type": ["null", "boolean"]] && opportunity.count == 10, "\(opportunity)")
         let streams = ["Account", "Contact", "Lead", "Opportunity"]
         let output = try await manifest.readLikeTheCDK(server: api.server, config: Self.config(api), streams: streams, incremental: false)
         for stream in streams {

@@ -18,6 +18,10 @@ final class SalesforceMockAPI: VendorMock {
         ("FeedItemLocked", ["Body"], 3, false),
     ]
     static let systemFields = ["Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp"]
+    /// The describe's types (Salesforce's field types); the others are `string`.
+    static let fieldTypes = ["Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "LastModifiedDate": "datetime", "SystemModstamp": "datetime",
+                             "AnnualRevenue": "currency", "Amount": "currency", "CloseDate": "date", "AccountId": "reference", "Email": "email",
+                             "Industry": "picklist", "StageName": "picklist", "Status": "picklist", "Body": "textarea"]
     /// 2024-01-01T00:00:00Z.
     static let epoch = 1_704_067_200
 
@@ -49,7 +53,11 @@ final class SalesforceMockAPI: VendorMock {
                                   "Id": .string(id), "IsDeleted": false, "CreatedDate": .string(timestamp(epoch + number * 40_000)),
                                   "LastModifiedDate": .string(timestamp(modified)), "SystemModstamp": .string(timestamp(modified))]
         for field in object.fields {
-            record[field] = field == "AnnualRevenue" || field == "Amount" ? .double(Double(number) * 1000.5) : .string("\(field) \(number) v\(version)")
+            switch fieldTypes[field] {
+            case "currency": record[field] = .double(Double(number) * 1000.5)
+            case "date": record[field] = .string(String(timestamp(epoch + number * 86_400).prefix(10)))
+            default: record[field] = .string("\(field) \(number) v\(version)")
+            }
         }
         return record
     }
@@ -111,7 +119,9 @@ private struct SalesforceAnswers {
             guard let object = SalesforceMockAPI.objects.first(where: { $0.name == path[1] }) else {
                 return .json(#"[{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}]"#, status: 404)
             }
-            let fields: [JSONValue] = (SalesforceMockAPI.systemFields + object.fields).map { ["name": .string($0), "type": "string", "label": .string($0)] }
+            let fields: [JSONValue] = (SalesforceMockAPI.systemFields + object.fields).map {
+                ["name": .string($0), "type": .string(SalesforceMockAPI.fieldTypes[$0] ?? "string"), "label": .string($0)]
+            }
             return .json(String(decoding: JSONWriter.bytes(from: ["name": .string(object.name), "fields": .array(fields)]), as: UTF8.self))
         case ["queryAll"]:
             return query(request)
