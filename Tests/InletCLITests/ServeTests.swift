@@ -433,7 +433,8 @@ struct ServeTests {
 
     @Test(arguments: ["sqlite", "postgres"])
     func aServiceKilledMidSyncMarksItFailedAndTheNextSyncResumes(store: String) async throws {
-        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.05)
+        // Slow enough that the sync is still running when the test, on a loaded machine, gets to kill it.
+        let api = try await SyncExecutableTests.DemoAPI.start(count: 2000, delay: 0.2)
         defer { api.stop() }
         let (first, postgres) = try await Self.service(on: store, arguments: ["--commit-records", "100"])
         defer { postgres?.stop() }
