@@ -14,10 +14,7 @@ struct LoopbackAuthTests {
         return try await LoopbackServer { request in
             if request.path == "/oauth/token" {
                 return issued.withLockedValue { count -> LoopbackServer.Response in
-                    let form = Dictionary(uniqueKeysWithValues: request.body.split(separator: "&").map { pair -> (String, String) in
-                        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                        return (parts[0], parts.count > 1 ? parts[1] : "")
-                    })
+                    let form = request.form
                     guard form["refresh_token"] == "r\(count)", form["grant_type"] == "refresh_token", form["client_id"] == "cid" else {
                         return .json(#"{"error": "invalid_grant"}"#, status: 400)
                     }

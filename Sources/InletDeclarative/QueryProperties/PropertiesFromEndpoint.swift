@@ -20,10 +20,7 @@ public struct PropertiesFromEndpoint: ManifestComponent {
             }
         }
         propertyFieldPath = fieldPath
-        let retriever = try node.required("retriever")
-        let streamNode = ManifestNode(value: ["type": "DeclarativeStream", "name": .string("properties of \(node.parameters["name"]?.stringValue ?? "a stream")"),
-                                              "retriever": retriever.value, "schema_loader": ["type": "InlineSchemaLoader", "schema": [:]]],
-                                      path: node.path, sources: nil, context: node.context)
-        stream = try streamNode.decode(as: DeclarativeStream.self)
+        stream = try DeclarativeStream.reading(retriever: try node.required("retriever").value,
+                                               named: "properties of \(node.parameters["name"]?.stringValue ?? "a stream")", path: node.path, context: node.context)
     }
 }

@@ -102,15 +102,11 @@ enum DynamicStreams {
         guard let retriever = resolver["retriever"] else {
             throw DeclarativeError.config("\(place).components_resolver: an HttpComponentsResolver needs a 'retriever'")
         }
-        let streamNode: JSONObject = [
-            "type": "DeclarativeStream", "name": .string(name), "retriever": retriever,
-            "schema_loader": ["type": "InlineSchemaLoader", "schema": [:]],
-        ]
-        let node = ManifestNode(value: .object(ComponentTransformer.propagated(streamNode)), path: place.appending("components_resolver"),
-                                sources: nil, context: ManifestContext(file: manifest.file, baseDirectory: manifest.baseDirectory))
         let definition: DeclarativeStream
         do {
-            definition = try node.decode(as: DeclarativeStream.self)
+            definition = try DeclarativeStream.reading(retriever: retriever, named: name, path: place.appending("components_resolver"),
+                                                       context: ManifestContext(file: manifest.file, baseDirectory: manifest.baseDirectory),
+                                                       propagating: true)
         } catch {
             throw DeclarativeError.config("\(place).components_resolver: \(error)")
         }

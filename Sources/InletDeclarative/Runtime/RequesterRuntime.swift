@@ -27,32 +27,27 @@ struct RequesterRuntime: Sendable {
     /// Sends the request for one page. `nil` when the error handler said to ignore a failed request.
     func send(slice: StreamSlice, nextPageToken: JSONValue?, pathOverride: String?, extra: RequestOptions,
               session: ReadSession) async throws(DeclarativeError) -> HTTPResponse? {
-        guard usesCache else {
-            return try await sendWithRetries(slice: slice, nextPageToken: nextPageToken, pathOverride: pathOverride, extra: extra, session: session)
-        }
         let context = session.context(slice: slice, nextPageToken: nextPageToken)
-        let probe = try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
-        if let cached = session.responseCache.response(for: probe) { return cached }
-        await session.responseCache.claim(probe)
-        do {
-            let response = try await sendWithRetries(slice: slice, nextPageToken: nextPageToken, pathOverride: pathOverride, extra: extra, session: session)
-            session.responseCache.release(probe)
-            return response
-        } catch {
-            session.responseCache.release(probe)
-            throw error
+        let first = try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
+        guard usesCache, let key = ResponseCache.key(for: first) else {
+            return try await sendWithRetries(first, context: context, pathOverride: pathOverride, extra: extra, cacheKey: nil, session: session)
         }
+        if let cached = session.responseCache.response(forKey: key) { return cached }
+        await session.responseCache.claim(key)
+        defer { session.responseCache.release(key) }
+        // Another stream may have sent it while this one waited for the claim.
+        if let cached = session.responseCache.response(forKey: key) { return cached }
+        return try await sendWithRetries(first, context: context, pathOverride: pathOverride, extra: extra, cacheKey: key, session: session)
     }
 
-    private func sendWithRetries(slice: StreamSlice, nextPageToken: JSONValue?, pathOverride: String?, extra: RequestOptions,
-                                 session: ReadSession) async throws(DeclarativeError) -> HTTPResponse? {
-        let context = session.context(slice: slice, nextPageToken: nextPageToken)
+    /// Sends `first`, and rebuilt requests for the retries (a refreshed token goes into them).
+    private func sendWithRetries(_ first: HTTPRequest, context: InterpolationContext, pathOverride: String?, extra: RequestOptions,
+                                 cacheKey: String?, session: ReadSession) async throws(DeclarativeError) -> HTTPResponse? {
         let started = SystemClock.microsecondsSinceEpoch()
         var attempt = 0
         while true {
             attempt += 1
-            let request = try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
-            if usesCache, let cached = session.responseCache.response(for: request) { return cached }
+            let request = attempt == 1 ? first : try await build(context: context, pathOverride: pathOverride, extra: extra, session: session)
             if let budget = session.budget {
                 do {
                     // Real waits, not the retry sleep tests shorten: a budget exists to space requests out.
@@ -80,7 +75,7 @@ struct RequesterRuntime: Sendable {
             let resolution = try errorHandler.interpret(outcome, session: session)
             switch resolution.action {
             case .success:
-                if usesCache, let response = outcome.response { session.responseCache.store(response, for: request) }
+                if let cacheKey, let response = outcome.response { session.responseCache.store(response, forKey: cacheKey) }
                 return outcome.response
             case .ignore:
                 await session.log(.info, resolution.message.flatMap { $0.isEmpty ? nil : $0 }

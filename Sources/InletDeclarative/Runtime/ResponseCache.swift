@@ -10,10 +10,17 @@ final class ResponseCache: Sendable {
     /// Requests being sent, each with the tasks waiting for its answer.
     private let claims = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
 
-    /// Returns once this task is the only one sending `request`: streams that ask for the same
-    /// parent page at once send it once, and the others then find it cached.
-    func claim(_ request: HTTPRequest) async {
-        let key = Self.key(request)
+    /// What a response is kept under: method, URL, headers and body; nil for what is not kept
+    /// (anything but GET).
+    static func key(for request: HTTPRequest) -> String? {
+        guard request.method == "GET" else { return nil }
+        let headers = request.headers.map { "\($0.name.lowercased()):\($0.value)" }.sorted().joined(separator: "\n")
+        return "\(request.method) \(request.url)\n\(headers)\n\(request.body.map { String(decoding: $0, as: UTF8.self) } ?? "")"
+    }
+
+    /// Returns once this task is the only one sending the request of `key`: streams that ask for
+    /// the same parent page at once send it once, and the others then find it cached.
+    func claim(_ key: String) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let claimed = claims.withLock { claims -> Bool in
                 guard claims[key] != nil else {
@@ -28,8 +35,7 @@ final class ResponseCache: Sendable {
     }
 
     /// Hands the claim to the next waiting task, if any.
-    func release(_ request: HTTPRequest) {
-        let key = Self.key(request)
+    func release(_ key: String) {
         let next = claims.withLock { claims -> CheckedContinuation<Void, Never>? in
             guard var waiting = claims[key], !waiting.isEmpty else {
                 claims[key] = nil
@@ -42,19 +48,13 @@ final class ResponseCache: Sendable {
         next?.resume()
     }
 
-    func response(for request: HTTPRequest) -> HTTPResponse? {
-        guard request.method == "GET" else { return nil }
-        return responses.withLock { $0[Self.key(request)] }
+    func response(forKey key: String) -> HTTPResponse? {
+        responses.withLock { $0[key] }
     }
 
-    func store(_ response: HTTPResponse, for request: HTTPRequest) {
-        guard request.method == "GET", response.status == 200 else { return }
-        responses.withLock { $0[Self.key(request)] = response }
-    }
-
-    private static func key(_ request: HTTPRequest) -> String {
-        let headers = request.headers.map { "\($0.name.lowercased()):\($0.value)" }.sorted().joined(separator: "\n")
-        return "\(request.method) \(request.url)\n\(headers)\n\(request.body.map { String(decoding: $0, as: UTF8.self) } ?? "")"
+    func store(_ response: HTTPResponse, forKey key: String) {
+        guard response.status == 200 else { return }
+        responses.withLock { $0[key] = response }
     }
 
     /// The streams whose requests are cached: every stream another one partitions by, as the CDK

@@ -18,10 +18,7 @@ public struct DynamicSchemaLoader: ManifestComponent {
         for unsupported in ["schema_transformations", "schema_filter"] where node.member(unsupported) != nil {
             throw node.error("'\(unsupported)' of a DynamicSchemaLoader is not supported by Inlet yet")
         }
-        let retriever = try node.required("retriever")
-        let streamNode = ManifestNode(value: ["type": "DeclarativeStream", "name": .string("schema of \(node.parameters["name"]?.stringValue ?? "a stream")"),
-                                              "retriever": retriever.value, "schema_loader": ["type": "InlineSchemaLoader", "schema": [:]]],
-                                      path: node.path, sources: nil, context: node.context)
-        stream = try streamNode.decode(as: DeclarativeStream.self)
+        stream = try DeclarativeStream.reading(retriever: try node.required("retriever").value,
+                                               named: "schema of \(node.parameters["name"]?.stringValue ?? "a stream")", path: node.path, context: node.context)
     }
 }

@@ -35,3 +35,17 @@ public struct DeclarativeStream: ManifestComponent {
         location = node.location
     }
 }
+
+extension DeclarativeStream {
+    /// A retriever that is no stream's own (a components resolver's, a schema loader's, a property
+    /// list's) as a stream of its own, so it is read as streams are. `propagating`: the retriever comes
+    /// from a manifest node whose types and parameters have not been filled in yet.
+    static func reading(retriever: JSONValue, named name: String, path: ManifestPath, context: ManifestContext,
+                        propagating: Bool = false) throws(ManifestError) -> DeclarativeStream {
+        let stream: JSONObject = ["type": "DeclarativeStream", "name": .string(name), "retriever": retriever,
+                                  "schema_loader": ["type": "InlineSchemaLoader", "schema": [:]]]
+        let node = ManifestNode(value: .object(propagating ? ComponentTransformer.propagated(stream) : stream), path: path,
+                                sources: nil, context: context)
+        return try node.decode(as: DeclarativeStream.self)
+    }
+}

@@ -1,5 +1,6 @@
 import InletJSON
 import InletProtocol
+import Testing
 
 /// What a read by Inlet and a read by the CDK are compared on: the requests sent, the records and
 /// the final state of each stream, each made independent of order neither fixes.
@@ -47,5 +48,24 @@ enum CDKComparison {
             return String(decoding: writer.bytes, as: UTF8.self)
         }
         return values.map { text(sortedValue($0)) }
+    }
+
+    /// Reads `yaml` with Inlet, then with the CDK, from `server`, and expects the same requests,
+    /// records and final states.
+    static func expectSameRead(yaml: String, server: LoopbackServer, config: JSONObject = [:], streams: [String],
+                               incremental: Bool = true, state: [AirbyteStateMessage] = [],
+                               normalize: ([String]) -> [String] = { $0 }, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        let before = server.requests.count
+        let inlet = await (try ManifestRun(yaml)).read(config: config, streams: streams, incremental: incremental, state: state)
+        let between = server.requests.count
+        let reference = try await ReferenceCDK.read(yaml, config: config, streams: streams, incremental: incremental, state: state)
+        let requests = server.requests
+        #expect(inlet.error == nil, sourceLocation: sourceLocation)
+        #expect(reference.errors.isEmpty, "the CDK failed: \(reference.errors.map(\.message))", sourceLocation: sourceLocation)
+        #expect(!reference.records.isEmpty, "the scenario reads nothing", sourceLocation: sourceLocation)
+        #expect(normalize(normalized(requests[before..<between])) == normalize(normalized(requests[between...])), sourceLocation: sourceLocation)
+        #expect(canonical(inlet.records.map(JSONValue.object)).sorted() == canonical(reference.records.map(JSONValue.object)).sorted(),
+                sourceLocation: sourceLocation)
+        #expect(finalStates(inlet) == finalStates(reference), sourceLocation: sourceLocation)
     }
 }

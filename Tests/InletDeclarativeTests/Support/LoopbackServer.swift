@@ -16,8 +16,15 @@ final class LoopbackServer: Sendable {
         var path: String { String(uri.split(separator: "?", maxSplits: 1).first ?? "") }
         var query: [String: String] {
             guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+            return Self.formDecoded(query)
+        }
+
+        /// The body as an `application/x-www-form-urlencoded` form.
+        var form: [String: String] { Self.formDecoded(Substring(body)) }
+
+        private static func formDecoded(_ text: Substring) -> [String: String] {
             var result: [String: String] = [:]
-            for pair in query.split(separator: "&") {
+            for pair in text.split(separator: "&") {
                 // Form encoding: `+` is a space (a plus sign comes as %2B).
                 let parts = pair.split(separator: "=", maxSplits: 1).map {
                     let text = $0.replacingOccurrences(of: "+", with: " ")

@@ -1,4 +1,5 @@
 import Foundation
+import InletDeclarative
 import InletJSON
 import NIOConcurrencyHelpers
 
@@ -95,10 +96,7 @@ private struct HubSpotAnswers {
 
     func answer(_ request: LoopbackServer.Request) -> LoopbackServer.Response {
         if request.path == "/oauth/v1/token" {
-            let form = Dictionary(request.body.split(separator: "&").map { pair -> (String, String) in
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                return (parts[0], parts.count > 1 ? parts[1] : "")
-            }, uniquingKeysWith: { first, _ in first })
+            let form = request.form
             guard form["grant_type"] == "refresh_token", form["refresh_token"] == HubSpotMockAPI.refreshToken,
                   form["client_id"] == HubSpotMockAPI.clientID, form["client_secret"] == HubSpotMockAPI.clientSecret else {
                 return .json(#"{"status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"}"#, status: 400)
@@ -162,22 +160,22 @@ private struct HubSpotAnswers {
         guard let query = try? JSONParser.parse(Array(body.utf8)), let filters = query["filterGroups"]?[0]?["filters"]?.arrayValue else {
             return .json(#"{"status": "error", "message": "Invalid input JSON", "category": "VALIDATION_ERROR"}"#, status: 400)
         }
-        let after = Int(query["after"].map(JSONQueryText.text) ?? "0") ?? 0
+        let after = Int(query["after"].map(PythonValueText.str) ?? "0") ?? 0
         guard after < 10_000 else {
             return .json(#"{"status": "error", "message": "Cannot page beyond the first 10000 records", "category": "VALIDATION_ERROR"}"#, status: 400)
         }
         var found = data.withLockedValue { $0.records[object.name] ?? [] }
         for filter in filters {
-            guard filter["propertyName"]?.stringValue == object.modified, let bound = filter["value"].map(JSONQueryText.text).flatMap({ Int64($0) }) else {
+            guard filter["propertyName"]?.stringValue == object.modified, let bound = filter["value"].map(PythonValueText.str).flatMap({ Int64($0) }) else {
                 return .json(#"{"status": "error", "message": "unknown filter", "category": "VALIDATION_ERROR"}"#, status: 400)
             }
             let below = filter["operator"]?.stringValue == "LTE"
             found = found.filter { record in
-                let modified = Self.milliseconds(record["updatedAt"]?.stringValue ?? "")
+                let modified = MockClock.milliseconds(record["updatedAt"]?.stringValue ?? "")
                 return below ? modified <= bound : modified >= bound
             }
         }
-        found.sort { (Self.milliseconds($0["updatedAt"]?.stringValue ?? ""), $0["id"]?.stringValue ?? "") < (Self.milliseconds($1["updatedAt"]?.stringValue ?? ""), $1["id"]?.stringValue ?? "") }
+        found.sort { (MockClock.milliseconds($0["updatedAt"]?.stringValue ?? ""), $0["id"]?.stringValue ?? "") < (MockClock.milliseconds($1["updatedAt"]?.stringValue ?? ""), $1["id"]?.stringValue ?? "") }
         let asked = Set((query["properties"]?.arrayValue ?? []).compactMap(\.stringValue) + ["hs_object_id", "createdate", object.modified])
         let limit = min(query["limit"]?.intValue.map(Int.init) ?? 10, 200)
         let results = found.dropFirst(after).prefix(limit).map { record -> JSONObject in
@@ -193,18 +191,5 @@ private struct HubSpotAnswers {
         if let total { body["total"] = .int(Int64(total)) }
         if let next { body["paging"] = ["next": ["after": .string("\(next)"), "link": .string("?after=\(next)")]] }
         return .json(String(decoding: JSONWriter.bytes(from: .object(body)), as: UTF8.self))
-    }
-
-    static func milliseconds(_ text: String) -> Int64 { MockClock.milliseconds(text) }
-}
-
-/// A JSON value as the text a query would hold: a string's own text, a number's digits.
-enum JSONQueryText {
-    static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): return text
-        case .int(let number): return "\(number)"
-        default: return value.description
-        }
     }
 }

@@ -88,10 +88,7 @@ private struct SalesforceAnswers {
 
     func answer(_ request: LoopbackServer.Request) -> LoopbackServer.Response {
         if request.path == "/services/oauth2/token" {
-            let form = Dictionary(request.body.split(separator: "&").map { pair -> (String, String) in
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                return (parts[0], parts.count > 1 ? parts[1] : "")
-            }, uniquingKeysWith: { first, _ in first })
+            let form = request.form
             guard form["grant_type"] == "refresh_token", form["refresh_token"] == SalesforceMockAPI.refreshToken,
                   form["client_id"] == SalesforceMockAPI.clientID, form["client_secret"] == SalesforceMockAPI.clientSecret else {
                 return .json(#"{"error": "invalid_grant", "error_description": "expired access/refresh token"}"#, status: 400)
