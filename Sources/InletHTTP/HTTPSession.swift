@@ -9,7 +9,8 @@ import NIOPosix
 /// decompressed, and every request has connect and read timeouts. A connection that cannot be
 /// made (refused, host not found) fails the request at once, naming the cause: callers have retry
 /// policies of their own, and the client's own retries would only hide the cause until the connect
-/// timeout. Call `shutdown()` when done.
+/// timeout. Call `shutdown()` when done; a session dropped without it (its owner threw first)
+/// shuts its client down as it goes.
 public final class HTTPSession: Sendable {
     public struct Timeouts: Sendable {
         public var connect: Duration
@@ -98,6 +99,13 @@ public final class HTTPSession: Sendable {
 
     public func shutdown() async {
         try? await client.shutdown()
+    }
+
+    /// The client's connections close in the background; a client already shut down only answers
+    /// that it is. (A client left running leaks its connections, and debug builds of the client
+    /// stop the process for it.)
+    deinit {
+        client.shutdown { _ in }
     }
 
     /// The headers Python's `requests` sends on every request unless told otherwise (APIs such as

@@ -27,6 +27,19 @@ struct TransportFailureTests {
         #expect(failure?.detail.contains("connection refused by 127.0.0.1:\(port)") == true, "\(String(describing: failure))")
     }
 
+    /// A session its owner dropped without `shutdown` (it threw first) closes its client as it
+    /// goes: the client's debug build would stop the whole test process otherwise.
+    @Test func aSessionDroppedWithoutShutdownClosesItsClient() async throws {
+        let closed = ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        do {
+            let session = HTTPSession()
+            _ = try? await session.send(HTTPRequest(url: "http://127.0.0.1:\(closed.port)/items"))
+        }
+        // The client's shutdown finishes in the background; this process is still here after it.
+        try await Task.sleep(for: .seconds(1))
+    }
+
     @Test func aHostThatNeverAnswersTimesOut() async throws {
         let unanswered = try UnansweredPort()
         defer { withExtendedLifetime(unanswered) {} }
