@@ -40,6 +40,7 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        Self.closeTheRest(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -73,6 +74,35 @@ final class ChildProcess: @unchecked Sendable {
         close(standardOutput)
         close(standardError)
     }
+
+    /// Has the child close every descriptor from 3 up once its own three are in place: a connector
+    /// gets none of the host's files and sockets, nor the pipes of the host's other children
+    /// (Foundation's pipes are not close-on-exec), whose readers would otherwise wait for this
+    /// child's end before they saw theirs.
+    private static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
+        #if os(Linux)
+        if let closeFrom = closeFrom {
+            _ = closeFrom(&actions, 3)
+            return
+        }
+        #endif
+        // Without glibc's closefrom action (before 2.34): each descriptor open now.
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) }
+            ?? Array(3..<Int32(min(getdtablesize(), 1024)))
+        for descriptor in open where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+
+    #if os(Linux)
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not declare.
+    private static let closeFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+    #endif
 
     /// Signals the child's whole process group.
     func signalGroup(_ signal: Int32) {

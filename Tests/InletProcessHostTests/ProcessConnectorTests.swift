@@ -18,7 +18,16 @@ struct ProcessConnectorTests {
     config = json.load(open(args["--config"]))
     mode = oct(stat.S_IMODE(os.stat(args["--config"]).st_mode))
     if config.get("ignore_term"): signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if op == "check":
+    def is_open(fd):
+        try:
+            os.fstat(fd)
+            return True
+        except OSError:
+            return False
+    if op == "check" and "descriptors" in config:
+        inherited = [fd for fd in config["descriptors"] if is_open(fd)]
+        out({"type": "CONNECTION_STATUS", "connectionStatus": {"status": "SUCCEEDED", "message": "open: " + json.dumps(inherited)}})
+    elif op == "check":
         out({"type": "CONNECTION_STATUS", "connectionStatus": {"status": "SUCCEEDED", "message": mode + " " + os.path.dirname(args["--config"])}})
     elif op == "discover":
         out({"type": "CATALOG", "catalog": {"streams": [{"name": "items", "json_schema": {}, "supported_sync_modes": ["full_refresh"]}]}})
@@ -92,6 +101,21 @@ struct ProcessConnectorTests {
         // Stderr is read on a thread of its own, so its lines may come after stdout's last message.
         let lastMessage = messages.last { if case .log = $0.content { return false } else { return true } }
         #expect(lastMessage.map { if case .state = $0.content { return true } else { return false } } == true)
+    }
+
+    /// The child gets only its three standard streams: not the host's other files and pipes, even
+    /// those that are not close-on-exec (Foundation's pipes are not).
+    @Test func theChildInheritsNoOtherDescriptorOfTheHost() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let pipe = Pipe()
+        let descriptors = [pipe.fileHandleForReading.fileDescriptor, pipe.fileHandleForWriting.fileDescriptor]
+        #expect(descriptors.allSatisfy { fcntl($0, F_GETFD) & FD_CLOEXEC == 0 })
+        let status = try await fixture.connector.connectionStatus(config: ["descriptors": .array(descriptors.map { .int(Int64($0)) })])
+        #expect(status.message == "open: []", "\(String(describing: status.message))")
+        // The probe itself works: the standard streams are open in the child.
+        let standard = try await fixture.connector.connectionStatus(config: ["descriptors": [0, 1, 2]])
+        #expect(standard.message == "open: [0, 1, 2]", "\(String(describing: standard.message))")
     }
 
     @Test func aSixtyFourMebibyteRecordArrivesWhole() async throws {
