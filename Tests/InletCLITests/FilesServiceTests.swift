@@ -8,7 +8,8 @@ import Testing
 /// DuckDB), failures with row, column and value, size limits and tenant isolation.
 @Suite("File imports in the service", .serialized)
 struct FilesServiceTests {
-    static let manage = ServiceProcess.token(tenants: ["acme", "globex"])
+    /// Made afresh at each use: one made once would expire (ten minutes) in a long test run.
+    static var manage: String { ServiceProcess.token(tenants: ["acme", "globex"]) }
 
     /// `curl -F file=@PATH`: the answer's status and body.
     static func upload(_ service: ServiceProcess, _ path: String, tenant: String = "acme", fileName: String? = nil) async throws -> (status: Int, json: JSONValue) {

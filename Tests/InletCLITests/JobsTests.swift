@@ -7,7 +7,8 @@ import Testing
 /// endpoint, `/api/jobs`, schedules in the service, and `inlet jobs` against it.
 @Suite("ingestion jobs")
 struct JobsTests {
-    static let manage = ServiceProcess.token()
+    /// Made afresh at each use: one made once would expire (ten minutes) in a long test run.
+    static var manage: String { ServiceProcess.token() }
 
     static func ingestBody(_ api: SyncExecutableTests.DemoAPI, name: String = "demo items", schedule: JSONValue = .null,
                            extra: JSONObject = [:]) -> JSONValue {

@@ -8,7 +8,8 @@ import Testing
 /// as the source, tables read back with pyiceberg and DuckDB.
 @Suite("inlet serve")
 struct ServeTests {
-    static let manage = ServiceProcess.token()
+    /// Made afresh at each use: one made once would expire (ten minutes) in a long test run.
+    static var manage: String { ServiceProcess.token() }
     static let secretValue = "sk-live-do-not-leak-4242"
 
     static func sourceBody(_ api: SyncExecutableTests.DemoAPI, type: String = "demo-secret") -> JSONValue {

@@ -16,6 +16,8 @@ struct SyncExecutableTests {
     final class DemoAPI: @unchecked Sendable {
         let process = Process()
         let port: Int
+        /// The longest an API may live (the Airflow test, the longest user, takes under 20 minutes).
+        static let lifetime = 1800
 
         /// Starts the API and waits for its port on a thread of its own.
         static func start(count: Int, delay: Double) async throws -> DemoAPI {
@@ -32,18 +34,22 @@ struct SyncExecutableTests {
             let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-demo-port-\(UUID().uuidString)").path
             FileManager.default.createFile(atPath: portFile, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: portFile) }
+            // Under `timeout` in a group of its own, as ChildServer runs servers: one whose test
+            // process died goes after `lifetime`; and it writes to none of the test's own streams,
+            // which would keep `swift test` waiting for their end.
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script] + arguments
+            process.arguments = ["timeout", "-s", "KILL", String(Self.lifetime), "python3", script] + arguments
             process.standardOutput = FileHandle(forWritingAtPath: portFile)
+            process.standardError = FileHandle.nullDevice
             try process.run()
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             var port: Int?
             while port == nil && Date() < deadline {
                 port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
                 if port == nil { Thread.sleep(forTimeInterval: 0.02) }
             }
             guard let port else {
-                kill(process.processIdentifier, SIGKILL)
+                kill(-process.processIdentifier, SIGKILL)
                 throw CocoaError(.fileReadCorruptFile)
             }
             self.port = port
@@ -53,7 +59,7 @@ struct SyncExecutableTests {
         /// for: `stop` runs in tests' `defer`s on the cooperative pool, and two tests waiting there
         /// for `waitUntilExit` once held the whole pool (Foundation reaps the child by itself).
         func stop() {
-            kill(process.processIdentifier, SIGKILL)
+            kill(-process.processIdentifier, SIGKILL)
         }
     }
 
@@ -217,12 +223,20 @@ struct SyncExecutableTests {
     /// The demo into an `s3://` warehouse on moto, twice (the second resumes): both readers read the
     /// table from S3 and agree.
     @Test func aSyncIntoAnS3WarehouseIsReadBackFromS3() async throws {
-        let moto = try ChildServer.moto()
+        // The server's start and the bucket's creation wait on a thread of their own.
+        let moto = try await onOwnThread { () throws -> ChildServer in
+            let moto = try ChildServer.moto()
+            let client = S3Client(S3Client.Configuration(endpoint: URL(string: "http://127.0.0.1:\(moto.port)"),
+                                                         credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing")))
+            defer { client.shutdown() }
+            do { try client.createBucket("lake") } catch {
+                moto.stop()
+                throw error
+            }
+            return moto
+        }
         defer { moto.stop() }
         let endpoint = "http://127.0.0.1:\(moto.port)"
-        let client = S3Client(S3Client.Configuration(endpoint: URL(string: endpoint), credentials: S3Credentials(accessKeyID: "testing", secretAccessKey: "testing")))
-        defer { client.shutdown() }
-        try client.createBucket("lake")
         let api = try await DemoAPI.start(count: 1500, delay: 0)
         defer { api.stop() }
         let run = try Run(api: api)

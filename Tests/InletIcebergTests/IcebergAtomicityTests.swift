@@ -2,6 +2,7 @@ import Foundation
 import InletIceberg
 import InletJSON
 import InletParquet
+import InletTestSupport
 import Synchronization
 import Testing
 
@@ -72,18 +73,23 @@ struct IcebergAtomicityTests {
         process.arguments = [lake.directory.path, "20000", "400"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Kill once a few commits have landed, at a moment that falls anywhere inside a commit.
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && process.isRunning {
-            let landed = (try? SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "bench", name: "records"))?
-                .metadata.json["snapshots"]?.arrayValue?.count ?? 0
-            if landed >= 3 { break }
-            try await Task.sleep(for: .milliseconds(50))
+        // Kill once a few commits have landed, at a moment that falls anywhere inside a commit; watched
+        // on a thread of its own, which a busy cooperative pool cannot hold back while the writer finishes.
+        let (database, warehouse) = (lake.database, "file://" + lake.warehouse)
+        let killedMidWay = try await onOwnThread { () -> Bool in
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline && process.isRunning {
+                let landed = (try? SQLiteCatalog(path: database, warehouse: warehouse).loadTable(namespace: "bench", name: "records"))?
+                    .metadata.json["snapshots"]?.arrayValue?.count ?? 0
+                if landed >= 3 { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Thread.sleep(forTimeInterval: Double.random(in: 0...0.2))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return process.terminationReason == .uncaughtSignal
         }
-        try await Task.sleep(for: .milliseconds(Int.random(in: 0...200)))
-        kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(process.terminationReason == .uncaughtSignal, "the writer finished before it could be killed")
+        #expect(killedMidWay, "the writer finished before it could be killed")
 
         let table = try SQLiteCatalog(path: lake.database, warehouse: "file://" + lake.warehouse).loadTable(namespace: "bench", name: "records")
         let snapshots = table.metadata.json["snapshots"]?.arrayValue?.count ?? 0

@@ -173,7 +173,8 @@ extension ChildServer {
 /// outside: a plain thread is not inside any test.
 /// When `body` throws, the logs of the test servers it started are printed with the error.
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
+    CooperativePoolWatchdog.start()
+    return try await withCheckedThrowingContinuation { continuation in
         Thread {
             let logs = ServerLogs()
             Thread.current.threadDictionary[ServerLogs.key] = logs
