@@ -173,7 +173,7 @@ extension ChildServer {
 /// outside: a plain thread is not inside any test.
 /// When `body` throws, the logs of the test servers it started are printed with the error.
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    CooperativePoolWatchdog.start()
+    StallWatchdog.start()
     return try await withCheckedThrowingContinuation { continuation in
         Thread {
             let logs = ServerLogs()

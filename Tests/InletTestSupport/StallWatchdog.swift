@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Started by the helpers most tests use first (`onOwnThread`, `FinishedProcess.run`);
 /// `INLET_TEST_STALL_SECONDS` sets the threshold (90 s unless set).
-public enum CooperativePoolWatchdog {
+public enum StallWatchdog {
     private static let started: Void = {
         let seconds = ProcessInfo.processInfo.environment["INLET_TEST_STALL_SECONDS"].flatMap(Double.init) ?? 90
         let taskRan = Heartbeat()
@@ -87,7 +87,7 @@ public enum CooperativePoolWatchdog {
         // gdb's "Thread N (...)" paragraphs. The pool's threads run jobs (`swift_job_run`); thread
         // names say little, as a thread takes its creator's.
         let threads = dump.components(separatedBy: "\nThread ").dropFirst().filter { paragraph in
-            guard !paragraph.contains("CooperativePoolWatchdog") else { return false }
+            guard !paragraph.contains("StallWatchdog") else { return false }
             if poolOnly { return paragraph.contains("swift_job_run") }
             return !paragraph.contains("SelectableEventLoop.run") && !paragraph.contains("_dispatch_worker_thread")
         }
