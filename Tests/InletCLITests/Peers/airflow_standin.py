@@ -17,7 +17,9 @@ import os
 import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from json_peer import JSONHandler
 
 dags_folder = sys.argv[1]
 not_parsed_for = int(sys.argv[sys.argv.index("--not-parsed-for") + 1]) if "--not-parsed-for" in sys.argv else 0
@@ -31,19 +33,7 @@ lock = threading.Lock()
 state = {"runs": {}, "paused": {}, "deleted": [], "requests": [], "refused": {}, "tokens_issued": 0}
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body=None):
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(JSONHandler):
     def body(self):
         length = int(self.headers.get("Content-Length", "0"))
         return json.loads(self.rfile.read(length)) if length else {}

@@ -11,7 +11,9 @@ import json
 import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from json_peer import JSONHandler
 
 from datahub.metadata.schema_classes import ASPECT_NAME_MAP, MetadataChangeProposalClass
 
@@ -25,18 +27,7 @@ def model_name(aspect_name):
     return ASPECT_NAME_MAP[aspect_name].RECORD_SCHEMA.fullname.replace(".pegasus2avro", "")
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(JSONHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/_state":

@@ -1,28 +1,18 @@
 """A loopback API whose OAuth token endpoint rotates the refresh token at every refresh (r0 -> r1 -> ...)
 and refuses any but the latest, as some vendors do; /items answers only the latest access token.
 Prints its port on stdout."""
-import json
 import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from json_peer import JSONHandler
 
 state = {"refreshes": 0}
 lock = threading.Lock()
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(JSONHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
